@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace Nabla.Cli;
+
+/// <summary>
+/// Builds the command tree and runs it against the given streams, so tests can run any command
+/// in-process and read what it prints.
+/// </summary>
+public static class NablaCli
+{
+    /// <summary>Exit code for bad input: a formula, a file, an option value.</summary>
+    public const int BadInput = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Nabla: reverse-mode automatic differentiation, explained and checked.");
+        foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run 'nabla --help' for usage.");
+            return BadInput;
+        }
+        // Our actions catch their own errors; this only keeps an unexpected one from printing a stack trace.
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Ops;
+
+/// <summary>y = a / b; ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b. Division by zero gives ±∞ or NaN, as IEEE 754 says.</summary>
+public readonly struct Div : IBinaryOp<Div>
+{
+    public static string Name => "/";
+    public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => a / b;
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => T.One / b;
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => -y / b;
+    public static string DerivativeAText(string a, string b, string y) => $"1/{b}";
+    public static string DerivativeBText(string a, string b, string y) => $"-{a}/{b}^2";
+    public static Domain DomainA => Domain.Everywhere;
+    public static Domain DomainB => new Domain(0.5, 3);
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, y);
+}

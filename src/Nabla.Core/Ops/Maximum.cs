@@ -1,0 +1,18 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Ops;
+
+/// <summary>y = max(a, b); the gradient goes to the larger input, and is split evenly on a tie (as PyTorch does). NaN in, NaN out.</summary>
+public readonly struct Maximum : IBinaryOp<Maximum>
+{
+    public static string Name => "maximum";
+    public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a >= b ? a : b);
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a > b ? T.One : (a < b ? T.Zero : T.CreateTruncating(0.5));
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a < b ? T.One : (a > b ? T.Zero : T.CreateTruncating(0.5));
+    public static string DerivativeAText(string a, string b, string y) => $"({a} >= {b} ? 1 : 0)";
+    public static string DerivativeBText(string a, string b, string y) => $"({b} >= {a} ? 1 : 0)";
+    public static Domain DomainA => Domain.Everywhere;
+    public static Domain DomainB => Domain.Everywhere;
+
+}

@@ -1,0 +1,15 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Ops;
+
+/// <summary>y = −x; dy/dx = −1.</summary>
+public readonly struct Neg : IUnaryOp<Neg>
+{
+    public static string Name => "neg";
+    public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => -x;
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => -T.One;
+    public static string DerivativeText(string x, string y) => "-1";
+    public static Domain Domain => Domain.Everywhere;
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
+}

@@ -1,0 +1,86 @@
+using System.Numerics;
+
+namespace Nabla.Ops;
+
+/// <summary>An op of one input as a table row: name, forward, derivative and sampling domain in double precision.</summary>
+public abstract class UnaryOpInfo
+{
+    public abstract string Name { get; }
+    public abstract double Apply(double x);
+    public abstract double Derivative(double x, double y);
+    public abstract string DerivativeText(string x, string y);
+    public abstract Domain Domain { get; }
+    /// <summary>The struct that defines the op, for engines that specialise per op.</summary>
+    public abstract Type OpType { get; }
+    public override string ToString() => Name;
+}
+
+/// <summary>The row of one unary op struct; one instance per op.</summary>
+public sealed class UnaryOpInfo<TOp> : UnaryOpInfo where TOp : struct, IUnaryOp<TOp>
+{
+    public static readonly UnaryOpInfo<TOp> Instance = new();
+    private UnaryOpInfo() { }
+    public override string Name => TOp.Name;
+    public override double Apply(double x) => TOp.Apply(x);
+    public override double Derivative(double x, double y) => TOp.Derivative(x, y);
+    public override string DerivativeText(string x, string y) => TOp.DerivativeText(x, y);
+    public override Domain Domain => TOp.Domain;
+    public override Type OpType => typeof(TOp);
+}
+
+/// <summary>An op of two inputs as a table row.</summary>
+public abstract class BinaryOpInfo
+{
+    public abstract string Name { get; }
+    public abstract double Apply(double a, double b);
+    public abstract double DerivativeA(double a, double b, double y);
+    public abstract double DerivativeB(double a, double b, double y);
+    public abstract string DerivativeAText(string a, string b, string y);
+    public abstract string DerivativeBText(string a, string b, string y);
+    public abstract Domain DomainA { get; }
+    public abstract Domain DomainB { get; }
+    public abstract Type OpType { get; }
+    public override string ToString() => Name;
+}
+
+/// <summary>The row of one binary op struct; one instance per op.</summary>
+public sealed class BinaryOpInfo<TOp> : BinaryOpInfo where TOp : struct, IBinaryOp<TOp>
+{
+    public static readonly BinaryOpInfo<TOp> Instance = new();
+    private BinaryOpInfo() { }
+    public override string Name => TOp.Name;
+    public override double Apply(double a, double b) => TOp.Apply(a, b);
+    public override double DerivativeA(double a, double b, double y) => TOp.DerivativeA(a, b, y);
+    public override double DerivativeB(double a, double b, double y) => TOp.DerivativeB(a, b, y);
+    public override string DerivativeAText(string a, string b, string y) => TOp.DerivativeAText(a, b, y);
+    public override string DerivativeBText(string a, string b, string y) => TOp.DerivativeBText(a, b, y);
+    public override Domain DomainA => TOp.DomainA;
+    public override Domain DomainB => TOp.DomainB;
+    public override Type OpType => typeof(TOp);
+}
+
+/// <summary>
+/// The registry: every element-wise op, once. The formula language finds functions here by name,
+/// and the gradient tests run over every row; a test fails if an op struct exists but is missing here.
+/// </summary>
+public static class OpTable
+{
+    public static IReadOnlyList<UnaryOpInfo> Unary { get; } =
+    [
+        UnaryOpInfo<Neg>.Instance, UnaryOpInfo<Sin>.Instance, UnaryOpInfo<Cos>.Instance, UnaryOpInfo<Tan>.Instance,
+        UnaryOpInfo<Exp>.Instance, UnaryOpInfo<Log>.Instance, UnaryOpInfo<Sqrt>.Instance, UnaryOpInfo<Tanh>.Instance,
+        UnaryOpInfo<Sigmoid>.Instance, UnaryOpInfo<Relu>.Instance, UnaryOpInfo<Abs>.Instance,
+    ];
+
+    public static IReadOnlyList<BinaryOpInfo> Binary { get; } =
+    [
+        BinaryOpInfo<Add>.Instance, BinaryOpInfo<Sub>.Instance, BinaryOpInfo<Mul>.Instance, BinaryOpInfo<Div>.Instance,
+        BinaryOpInfo<Pow>.Instance, BinaryOpInfo<Maximum>.Instance, BinaryOpInfo<Minimum>.Instance,
+    ];
+
+    /// <summary>The unary op called <paramref name="name"/> (case-sensitive), or null.</summary>
+    public static UnaryOpInfo? FindUnary(string name) => Unary.FirstOrDefault(o => o.Name == name);
+
+    /// <summary>The binary op called <paramref name="name"/>, or null.</summary>
+    public static BinaryOpInfo? FindBinary(string name) => Binary.FirstOrDefault(o => o.Name == name);
+}

@@ -1,0 +1,15 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Ops;
+
+/// <summary>y = 1/(1 + e⁻ˣ); dy/dx = y(1 − y) (reuses the output).</summary>
+public readonly struct Sigmoid : IUnaryOp<Sigmoid>
+{
+    public static string Name => "sigmoid";
+    public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => y * (T.One - y);
+    public static string DerivativeText(string x, string y) => $"sigmoid({x})·(1 - sigmoid({x}))";
+    public static Domain Domain => Domain.Everywhere;
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+}

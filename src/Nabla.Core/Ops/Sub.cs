@@ -1,0 +1,18 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Ops;
+
+/// <summary>y = a − b; ∂y/∂a = 1, ∂y/∂b = −1.</summary>
+public readonly struct Sub : IBinaryOp<Sub>
+{
+    public static string Name => "-";
+    public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => a - b;
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => T.One;
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => -T.One;
+    public static string DerivativeAText(string a, string b, string y) => "1";
+    public static string DerivativeBText(string a, string b, string y) => "-1";
+    public static Domain DomainA => Domain.Everywhere;
+    public static Domain DomainB => Domain.Everywhere;
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, y);
+}
