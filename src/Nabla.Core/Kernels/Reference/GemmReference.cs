@@ -4,11 +4,11 @@ namespace Nabla.Kernels.Reference;
 
 /// <summary>
 /// The plain triple loop every fast matrix-product kernel is tested against. Row-major storage;
-/// op(A) is A or Aᵀ as <paramref name="transA"/> says, likewise op(B).
+/// op(A) is A or Aᵀ as <c>transA</c> says, likewise op(B).
 /// </summary>
 public static class GemmReference
 {
-    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
+    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <c>accumulate</c> is true.</summary>
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
