@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nabla.Cli.Commands;
 
 namespace Nabla.Cli;
 
@@ -29,6 +30,6 @@ public static class NablaCli
 
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
     {
-        yield break;
+        yield return GradCommand.Create(stdout, stderr);
     }
 }

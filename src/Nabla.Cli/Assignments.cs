@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace Nabla.Cli;
+
+/// <summary>Parses <c>--at "x=2.3,y=2"</c> and <c>--wrt a,b</c> option values.</summary>
+public static class Assignments
+{
+    public static Dictionary<string, double> ParseAt(string? text)
+    {
+        var values = new Dictionary<string, double>();
+        if (string.IsNullOrWhiteSpace(text)) return values;
+        foreach (var raw in text.Split(','))
+        {
+            var part = raw.Trim();
+            if (part.Length == 0) continue;
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new CliException($"--at: expected name=value, found \"{part}\"");
+            string name = part[..eq].Trim();
+            string number = part[(eq + 1)..].Trim();
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                throw new CliException($"--at: the value of {name}, \"{number}\", is not a number");
+            if (!values.TryAdd(name, value)) throw new CliException($"--at: {name} is given twice");
+        }
+        return values;
+    }
+
+    public static List<string>? ParseNames(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+}

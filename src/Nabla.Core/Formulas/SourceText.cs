@@ -1,0 +1,42 @@
+namespace Nabla.Formulas;
+
+/// <summary>A range of characters in a formula's text.</summary>
+public readonly record struct SourceSpan(int Start, int Length)
+{
+    public int End => Start + Length;
+    public static SourceSpan Cover(SourceSpan a, SourceSpan b) => new(Math.Min(a.Start, b.Start), Math.Max(a.End, b.End) - Math.Min(a.Start, b.Start));
+}
+
+/// <summary>A formula's text, with the line and column arithmetic error messages need.</summary>
+public sealed class SourceText(string text)
+{
+    public string Text { get; } = text;
+
+    public bool IsSingleLine => !Text.Contains('\n');
+
+    /// <summary>1-based line and column of a character offset.</summary>
+    public (int Line, int Column) Position(int offset)
+    {
+        offset = Math.Clamp(offset, 0, Text.Length);
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < offset; i++)
+            if (Text[i] == '\n') { line++; lineStart = i + 1; }
+        return (line, offset - lineStart + 1);
+    }
+
+    /// <summary>"column 14" for a one-line formula, "line 2, column 14" otherwise.</summary>
+    public string Describe(SourceSpan span)
+    {
+        var (line, column) = Position(span.Start);
+        return IsSingleLine ? $"column {column}" : $"line {line}, column {column}";
+    }
+
+    /// <summary>The line holding the span, and a caret line under the span, both indented by two spaces.</summary>
+    public string Caret(SourceSpan span)
+    {
+        var (line, column) = Position(span.Start);
+        string lineText = Text.Split('\n')[line - 1].TrimEnd('\r');
+        int width = Math.Max(1, Math.Min(span.Length, lineText.Length - (column - 1)));
+        return $"  {lineText.Replace('\t', ' ')}\n  {new string(' ', column - 1)}{new string('^', width)}";
+    }
+}

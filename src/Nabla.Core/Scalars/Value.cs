@@ -1,0 +1,95 @@
+using Nabla.Ops;
+
+namespace Nabla.Scalars;
+
+/// <summary>
+/// A node of the scalar (teaching) engine: its value, the gradient of the last output it was
+/// back-propagated from, the operation that made it and that operation's inputs. Operators and
+/// the static functions (<see cref="Sin"/>, <see cref="Exp"/> …) build the graph as they compute,
+/// so <c>b3 + w3 * Cos(b2 + w2 * Exp(b1 + w1 * Sin(b0 + w0 * x)))</c> reads like the math.
+/// </summary>
+public sealed partial class Value
+{
+    // The op that made this node: at most one of the two is set; neither for a leaf.
+    internal readonly UnaryOpInfo? Unary;
+    internal readonly BinaryOpInfo? Binary;
+    internal readonly Value? A;
+    internal readonly Value? B;
+
+    // Scratch state of one graph walk: which walk last visited the node, and the gradient it
+    // received in the current backward pass (added into Grad when the pass reaches it).
+    internal int VisitMark;
+    internal double Pending;
+
+    /// <summary>A leaf: a parameter or input whose gradient Backward computes.</summary>
+    public Value(double data, string? label = null)
+    {
+        Data = data;
+        Label = label;
+    }
+
+    private Value(double data, bool isConstant)
+    {
+        Data = data;
+        IsConstant = isConstant;
+    }
+
+    internal Value(double data, UnaryOpInfo op, Value a)
+    {
+        Data = data;
+        Unary = op;
+        A = a;
+        IsConstant = a.IsConstant;
+    }
+
+    internal Value(double data, BinaryOpInfo op, Value a, Value b)
+    {
+        Data = data;
+        Binary = op;
+        A = a;
+        B = b;
+        IsConstant = a.IsConstant && b.IsConstant;
+    }
+
+    /// <summary>A constant: Backward gives it no gradient (plain numbers in formulas and <c>x * 2.0</c>).</summary>
+    public static Value Constant(double data) => new(data, isConstant: true);
+
+    /// <summary>The node's value, computed when the node was made.</summary>
+    public double Data { get; set; }
+
+    /// <summary>∂out/∂this, summed over every <see cref="Backward"/> since the last <see cref="ZeroGrad"/>.</summary>
+    public double Grad { get; set; }
+
+    /// <summary>An optional name, shown in explanations and drawings.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>True for constants and for nodes computed from constants only.</summary>
+    public bool IsConstant { get; }
+
+    /// <summary>True for nodes no operation made (parameters, inputs, constants).</summary>
+    public bool IsLeaf => A is null;
+
+    /// <summary>The name of the operation that made this node (<c>+</c>, <c>sin</c> …), or empty for a leaf.</summary>
+    public string Op => Unary?.Name ?? Binary?.Name ?? "";
+
+    /// <summary>The operation's inputs, in order (none for a leaf).</summary>
+    public IReadOnlyList<Value> Inputs => A is null ? [] : B is null ? [A] : [A, B];
+
+    /// <summary>The unary op that made this node, if one did.</summary>
+    public UnaryOpInfo? UnaryOp => Unary;
+
+    /// <summary>The binary op that made this node, if one did.</summary>
+    public BinaryOpInfo? BinaryOp => Binary;
+
+    /// <summary>∂this/∂Inputs[i] at the current values: the local derivative the chain rule multiplies by.</summary>
+    public double LocalDerivative(int i)
+    {
+        if (Unary is not null && i == 0) return Unary.Derivative(A!.Data, Data);
+        if (Binary is not null && i == 0) return Binary.DerivativeA(A!.Data, B!.Data, Data);
+        if (Binary is not null && i == 1) return Binary.DerivativeB(A!.Data, B!.Data, Data);
+        throw new ArgumentOutOfRangeException(nameof(i), $"node '{Op}' has no input {i}");
+    }
+
+    public override string ToString() =>
+        $"Value({(Label is null ? "" : Label + ", ")}data={Data:R}, grad={Grad:R}{(IsLeaf ? "" : $", op={Op}")})";
+}
