@@ -38,9 +38,15 @@ public sealed partial class Value
             }
             if (node.VisitMark == walk) continue;
             node.VisitMark = walk;
+            node.Pending = 0; // the walk also resets the scratch gradient Backward accumulates into
+            if (node.A is null)
+            {
+                order.Add(node); // a leaf has nothing to wait for
+                continue;
+            }
             stack.Push((node, true));
             if (node.B is { } b && b.VisitMark != walk) stack.Push((b, false));
-            if (node.A is { } a && a.VisitMark != walk) stack.Push((a, false));
+            if (node.A.VisitMark != walk) stack.Push((node.A, false));
         }
     }
 
@@ -56,11 +62,11 @@ public sealed partial class Value
     {
         var order = t_order ??= new List<Value>();
         TopologicalOrder(order);
-        foreach (var node in order) node.Pending = 0;
         Pending = 1;
-        for (int i = order.Count - 1; i >= 0; i--)
+        var nodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order);
+        for (int i = nodes.Length - 1; i >= 0; i--)
         {
-            var node = order[i];
+            var node = nodes[i];
             double g = node.Pending;
             node.Grad += g;
             var a = node.A;
