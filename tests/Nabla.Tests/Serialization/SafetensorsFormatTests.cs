@@ -129,4 +129,17 @@ public class SafetensorsFormatTests
         var path = dir.File("nope.safetensors");
         Assert.Equal($"{path}: file not found", Assert.Throws<NablaException>(() => SafetensorsFile.Load(path)).Message);
     }
+
+    [Fact]
+    public void A_failed_Save_leaves_the_previous_model_file_untouched()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("m.safetensors");
+        SafetensorsFile.Save(path, [SafeTensor.FromDoubles("w", [1], [1.0])]);
+        var before = File.ReadAllBytes(path);
+        var one = SafeTensor.FromDoubles("x", [1], [2.0]);
+        Assert.Throws<ArgumentException>(() => SafetensorsFile.Save(path, [one, one]));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(new[] { "m.safetensors" }, dir.Entries());
+    }
 }

@@ -185,4 +185,13 @@ public class CsvLoaderTests
     {
         Assert.Equal(new[] { 1.5, 2 }, Load("a;b\n1.5;2\n", new CsvOptions { Separator = ';' }).Features.Values);
     }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_does_not_become_part_of_the_first_column_name()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bom.csv");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "x,y\n1,2\n"u8.ToArray()]);
+        Assert.Equal(new[] { 1.0 }, CsvLoader.Load(path, new CsvOptions { Target = "y" }).Features.Values);
+    }
 }
