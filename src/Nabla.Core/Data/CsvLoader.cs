@@ -1,0 +1,114 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Nabla.Data;
+
+/// <summary>
+/// Loads numeric CSV data: a header row naming the columns, then one data row per record. Cells are parsed as
+/// doubles in the invariant culture (surrounding whitespace allowed; NaN and infinities refused). Quoting follows
+/// RFC 4180 (tokenised by CsvHelper); empty lines are skipped. Every error is a <see cref="NablaException"/> of the
+/// form <c>data.csv:7: column 3 ("x2"): "abc" is not a number</c>, where 7 is the 1-based line (the header is line 1,
+/// blank lines and lines inside quoted fields count) on which the cell starts.
+/// </summary>
+public static class CsvLoader
+{
+    /// <summary>Loads the file at <paramref name="path"/>; errors name it as given.</summary>
+    public static CsvData Load(string path, CsvOptions? options = null)
+    {
+        StreamReader reader;
+        try
+        {
+            reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new NablaException($"{path}: file not found", ex);
+        }
+        using (reader) return Load(reader, options, path);
+    }
+
+    /// <summary>Loads CSV text from <paramref name="text"/>; errors name it <paramref name="source"/>.</summary>
+    public static CsvData Load(TextReader text, CsvOptions? options = null, string source = "<csv>")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        options ??= new CsvOptions();
+        var readerOptions = CsvReaderOptions.Default with
+        {
+            Separator = options.Separator,
+            HasHeader = true,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        using var csv = CsvReader.Create(text, readerOptions, leaveOpen: true);
+        try
+        {
+            return Read(csv, options, source);
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new NablaException($"{source}:{ex.LineNumber}: {ex.Message}", ex);
+        }
+    }
+
+    private static CsvData Read(CsvReader csv, CsvOptions options, string source)
+    {
+        csv.ReadHeader();
+        var header = csv.Headers.ToArray();
+        if (header.Length == 0)
+            throw new NablaException($"{source}: the file is empty; a header row naming the columns is required");
+        var columns = CsvColumns.Resolve(header, options, source);
+
+        var features = new List<double>();
+        var targets = columns.Target >= 0 ? new List<double>() : null;
+        var labels = options.ClassTarget && columns.Target >= 0 ? new List<string>() : null;
+        var lines = new List<int>();
+        var dropped = new List<int>();
+        var row = new double[columns.Features.Length];
+        while (csv.Read())
+        {
+            var line = checked((int)csv.LineNumber);
+            if (csv.FieldCount == 1 && csv.GetString(0).AsSpan().Trim().IsEmpty)
+                continue; // a line of spaces is as blank as an empty one
+            if (csv.FieldCount != header.Length)
+                throw new NablaException($"{source}:{line}: {csv.FieldCount} field{(csv.FieldCount == 1 ? "" : "s")}, but the header has {header.Length} columns");
+            var cells = new CsvCells(csv, header, source, line);
+            if (columns.Selected.Any(cells.IsEmpty))
+            {
+                if (options.MissingValues == MissingValues.Drop)
+                {
+                    dropped.Add(line);
+                    continue;
+                }
+                var first = columns.Selected.First(cells.IsEmpty);
+                throw new NablaException($"{cells.Where(first)}: missing value (empty cell)");
+            }
+            for (var j = 0; j < row.Length; j++) row[j] = cells.Number(columns.Features[j]);
+            features.AddRange(row);
+            if (labels is not null)
+                labels.Add(cells.Label(columns.Target, options.KnownClasses));
+            else
+                targets?.Add(cells.Number(columns.Target));
+            lines.Add(line);
+        }
+
+        if (lines.Count == 0)
+            throw new NablaException(dropped.Count == 0
+                ? $"{source}: the file has a header but no data rows"
+                : $"{source}: all {dropped.Count} data rows have missing values and were dropped");
+
+        IReadOnlyList<string>? classes = null;
+        if (labels is not null)
+        {
+            var order = options.KnownClasses?.ToArray() ?? CsvClassLabels.Order(labels);
+            var index = order.Select((label, k) => (label, k)).ToDictionary(p => p.label, p => p.k, StringComparer.Ordinal);
+            targets = labels.Select(l => (double)index[l]).ToList();
+            classes = order;
+        }
+        var table = new DataTable(columns.Features.Select(c => header[c]).ToArray(), features.ToArray());
+        return new CsvData(source, table, columns.Target >= 0 ? header[columns.Target] : null, targets?.ToArray(),
+            classes, lines.ToArray(), dropped.ToArray());
+    }
+}
