@@ -81,7 +81,8 @@ internal static class Autograd
         {
             if (x.Grad is null)
             {
-                x.Grad = owned && g.IsContiguous && g.Node is null ? g : new Tensor<T>(g.ContiguousSpan().ToArray(), x.ShapeArray);
+                x.Grad = owned && g.IsContiguous && g.Node is null ? g
+                    : new Tensor<T>(g.IsContiguous ? g.ContiguousSpan().ToArray() : Kernels.Gather(g), x.ShapeArray);
                 return;
             }
             var buf = Buffer(x);

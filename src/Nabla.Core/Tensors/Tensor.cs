@@ -27,6 +27,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         if (data.Length != n)
             throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
         Storage = data;
+        ElementCount = n;
         ShapeArray = (int[])shape.Clone();
         StridesArray = Shapes.RowMajorStrides(shape);
         IsContiguous = true;
@@ -38,6 +39,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         Offset = offset;
         ShapeArray = shape;
         StridesArray = strides;
+        ElementCount = Shapes.ElementCount(shape);
         IsContiguous = ComputeContiguous(shape, strides);
     }
 
@@ -51,7 +53,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     public int Rank => ShapeArray.Length;
 
     /// <summary>The number of elements.</summary>
-    public int ElementCount => Shapes.ElementCount(ShapeArray);
+    public int ElementCount { get; }
 
     /// <summary>True when the elements lie in storage in row-major order without gaps, so kernels read one span.</summary>
     public bool IsContiguous { get; }
@@ -89,6 +91,15 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         if (!Shapes.BroadcastsTo(source.ShapeArray, ShapeArray))
             throw new NablaException($"cannot broadcast shapes {Shapes.Format(source.ShapeArray)} and {Shapes.Format(ShapeArray)} in copy");
         Kernels.Accumulate(Storage, Offset, StridesArray, source.ExpandNoGrad(ShapeArray), overwrite: true);
+    }
+
+    /// <summary>A copy converted element by element to <typeparamref name="TTo"/> (e.g. double to float); not recorded.</summary>
+    public Tensor<TTo> To<TTo>() where TTo : unmanaged, IFloatingPointIeee754<TTo>
+    {
+        var source = ContiguousSpan();
+        var data = new TTo[source.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = TTo.CreateTruncating(source[i]);
+        return new Tensor<TTo>(data, ShapeArray);
     }
 
     /// <summary>The elements in row-major order: the storage itself when contiguous, else a copy.</summary>

@@ -92,4 +92,28 @@ public class ViewTests
         data[3] = 9;
         Assert.Equal(9, t[1, 1]);
     }
+
+    [Fact]
+    public void Conversion_between_float_and_double_keeps_shape_and_values()
+    {
+        var d = Tensor.FromArray(new double[,] { { 0.5, -2 }, { 3, 1e-3 } }).Transpose();
+        var f = d.To<float>();
+        Assert.Equal(new[] { 2, 2 }, f.Shape);
+        Assert.Equal(new float[] { 0.5f, 3, -2, 1e-3f }, f.ToArray());
+    }
+
+    [Fact]
+    public void Fill_and_copy_from_write_through_strided_views()
+    {
+        var x = Tensor<double>.Zeros(2, 3);
+        x.Slice(1, 1, 3).Fill(4);
+        x.Select(0, 0).CopyFrom(Tensor.FromArray(new double[] { 7, 8, 9 }));
+        Assert.Equal(new double[] { 7, 8, 9, 0, 4, 4 }, x.ToArray());
+    }
+
+    [Fact]
+    public void ToString_shows_values_and_shape()
+    {
+        Assert.Equal("tensor([[1, 2], [3, 4]], shape=(2, 2))", Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }).ToString());
+    }
 }
