@@ -94,6 +94,22 @@ public class ReductionTests
         Assert.Equal(double.NegativeInfinity, x.LogSumExp().ToScalar());
     }
 
+    [Fact]
+    public void Max_of_an_empty_tensor_and_a_bad_axis_throw_with_the_shape()
+    {
+        Assert.Contains("(0, 3)", Assert.Throws<NablaException>(() => Tensor<double>.Zeros(0, 3).Max(0)).Message);
+        Assert.Equal("axis 2 is out of range for a tensor of rank 2 in sum", Assert.Throws<NablaException>(() => X.Sum(0).Sum(2)).Message);
+        Assert.Equal(new double[] { 0, 0, 0 }, Tensor<double>.Zeros(0, 3).Sum(0).ToArray());
+    }
+
+    [Fact]
+    public void Max_gradient_is_split_evenly_between_ties()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 3, 3, 2 }).RequireGrad();
+        x.Max().Backward();
+        Assert.Equal(new double[] { 0, 0.5, 0.5, 0 }, x.Grad!.ToArray());
+    }
+
     private sealed class Tolerance(double eps) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= eps;

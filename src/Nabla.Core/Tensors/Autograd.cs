@@ -45,7 +45,8 @@ internal static class Autograd
             throw new NablaException($"upstream gradient of shape {Shapes.Format(upstream.ShapeArray)} does not match output shape {Shapes.Format(root.ShapeArray)} in backward");
         var order = TopologicalOrder(root);
         using var scope = NoGrad.Scope();
-        Accumulate(root, upstream, owned: false);
+        // A computed root's gradient is read by its rule and dropped, never written, so it may alias the caller's upstream.
+        Accumulate(root, upstream, owned: root.Node is not null && !root.RetainsGrad);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
