@@ -106,6 +106,21 @@ public sealed partial class Tensor<T>
         return t;
     }
 
+    /// <summary>
+    /// A (labels.Length × <paramref name="classes"/>) matrix with row n all 0 except 1 at column labels[n];
+    /// throws naming the first label outside [0, classes).
+    /// </summary>
+    public static Tensor<T> OneHot(ReadOnlySpan<int> labels, int classes)
+    {
+        var t = Zeros(labels.Length, classes);
+        for (int n = 0; n < labels.Length; n++)
+        {
+            if ((uint)labels[n] >= (uint)classes) throw new NablaException($"label {labels[n]} at position {n} is outside [0, {classes})");
+            t.Storage[n * classes + labels[n]] = T.One;
+        }
+        return t;
+    }
+
     /// <summary>Conversion from a scalar: a 0-d tensor, so <c>x * 2.0</c> style code reads naturally.</summary>
     public static implicit operator Tensor<T>(T value) => Scalar(value);
 }

@@ -81,6 +81,8 @@ public class ViewTests
         Assert.Equal(6, m[1, 2]);
         Assert.Equal(m.ToArray(), Tensor.FromArray(new[] { new double[] { 1, 2, 3 }, [4, 5, 6] }).ToArray());
         Assert.Empty(Tensor<double>.Scalar(3).Shape);
+        Assert.Equal(new double[] { 0, 1, 0, 1, 0, 0 }, Tensor<double>.OneHot([1, 0], 3).ToArray());
+        Assert.Throws<NablaException>(() => Tensor<double>.OneHot([3], 3));
         Assert.Throws<NablaException>(() => new Tensor<double>(new double[5], 2, 3));
     }
 
