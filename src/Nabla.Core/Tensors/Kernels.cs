@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Ops;
+
+namespace Nabla.Tensors;
+
+/// <summary>
+/// The element-wise loops every tensor op runs on. Contiguous operands of equal shape go straight to the
+/// op struct's span kernel (TensorPrimitives where it has one); anything strided or broadcast is walked a
+/// row at a time by <see cref="Rows"/>, with non-unit-stride rows gathered into a pooled buffer first.
+/// </summary>
+internal static partial class Kernels
+{
+    /// <summary>y = f(x) over the whole tensor, into a new contiguous array.</summary>
+    public static T[] Map<T, TOp>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp<TOp>
+    {
+        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        if (x.IsContiguous) { TOp.Apply<T>(x.Storage.AsSpan(x.Offset, y.Length), y); return y; }
+        var rows = new Rows(x.ShapeArray, [x.StridesArray, Shapes.RowMajorStrides(x.ShapeArray)], [x.Offset, 0]);
+        T[]? buffer = null;
+        for (int r = 0; r < rows.RowCount; r++, rows.Next())
+            TOp.Apply<T>(Row(x.Storage, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref buffer),
+                y.AsSpan(rows.Offsets[1], rows.RowLength));
+        Return(buffer);
+        return y;
+    }
+
+    /// <summary>y = f(a, b) with a and b broadcast to <paramref name="shape"/>, into a new contiguous array.</summary>
+    public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
+    {
+        var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
+        if (a.IsContiguous && b.IsContiguous && a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        {
+            TOp.Apply<T>(a.Storage.AsSpan(a.Offset, y.Length), b.Storage.AsSpan(b.Offset, y.Length), y);
+            return y;
+        }
+        var rows = new Rows(shape,
+            [Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape),
+             Shapes.RowMajorStrides(shape)],
+            [a.Offset, b.Offset, 0]);
+        T[]? bufferA = null, bufferB = null;
+        for (int r = 0; r < rows.RowCount; r++, rows.Next())
+        {
+            var ra = Row(a.Storage, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref bufferA);
+            var rb = Row(b.Storage, rows.Offsets[1], rows.InnerStride(1), rows.RowLength, ref bufferB);
+            TOp.Apply<T>(ra, rb, y.AsSpan(rows.Offsets[2], rows.RowLength));
+        }
+        Return(bufferA);
+        Return(bufferB);
+        return y;
+    }
+
+    /// <summary>
+    /// For every element of <paramref name="source"/>: dst[p] += source[i] (or = with <paramref name="overwrite"/>),
+    /// where p walks <paramref name="dst"/> from <paramref name="dstOffset"/> with <paramref name="dstStrides"/> given
+    /// per dimension of the source's shape. A stride of 0 sums every source element along that dimension into one slot,
+    /// which is how a broadcast gradient is summed back to its input's shape and how Sum reduces.
+    /// </summary>
+    public static void Accumulate<T>(T[] dst, int dstOffset, int[] dstStrides, Tensor<T> source, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rows = new Rows(source.ShapeArray, [dstStrides, source.StridesArray], [dstOffset, source.Offset]);
+        int n = rows.RowLength, sd = rows.InnerStride(0), ss = rows.InnerStride(1);
+        var src = source.Storage;
+        for (int r = 0; r < rows.RowCount; r++, rows.Next())
+        {
+            int pd = rows.Offsets[0], ps = rows.Offsets[1];
+            if (sd == 1 && ss == 1)
+            {
+                var d = dst.AsSpan(pd, n);
+                if (overwrite) src.AsSpan(ps, n).CopyTo(d);
+                else TensorPrimitives.Add(d, src.AsSpan(ps, n), d);
+            }
+            else if (sd == 0 && ss == 1 && !overwrite) dst[pd] += TensorPrimitives.Sum<T>(src.AsSpan(ps, n));
+            else if (sd == 1 && ss == 0)
+            {
+                var d = dst.AsSpan(pd, n);
+                if (overwrite) d.Fill(src[ps]);
+                else TensorPrimitives.Add(d, src[ps], d);
+            }
+            else if (overwrite) for (int i = 0; i < n; i++) dst[pd + i * sd] = src[ps + i * ss];
+            else for (int i = 0; i < n; i++) dst[pd + i * sd] += src[ps + i * ss];
+        }
+    }
+
+    /// <summary>A new array with the tensor's elements in row-major order.</summary>
+    public static T[] Gather<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        Accumulate(y, 0, Shapes.RowMajorStrides(x.ShapeArray), x, overwrite: true);
+        return y;
+    }
+
+    /// <summary>
+    /// One row of an operand as a span: the storage itself for stride 1, else the row copied into a pooled buffer
+    /// (stride 0, a broadcast, fills the buffer with the one value).
+    /// </summary>
+    public static ReadOnlySpan<T> Row<T>(T[] storage, int offset, int stride, int length, ref T[]? buffer)
+        where T : unmanaged
+    {
+        if (stride == 1) return storage.AsSpan(offset, length);
+        buffer ??= ArrayPool<T>.Shared.Rent(length);
+        var span = buffer.AsSpan(0, length);
+        if (stride == 0) span.Fill(storage[offset]);
+        else for (int i = 0; i < length; i++) span[i] = storage[offset + i * stride];
+        return span;
+    }
+
+    public static void Return<T>(T[]? buffer) where T : unmanaged
+    {
+        if (buffer is not null) ArrayPool<T>.Shared.Return(buffer);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Numerics;
+using Nabla.Ops;
+
+namespace Nabla.Tensors;
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>
+    /// y[i] = f(x[i]) for the op struct <typeparamref name="TOp"/> (its TensorPrimitives kernel when contiguous);
+    /// backward adds f′(x[i], y[i])·dy[i] straight into x's gradient buffer through the op's span Backward.
+    /// Every op in <see cref="OpTable.Unary"/> works here, registered or new.
+    /// </summary>
+    public Tensor<T> Apply<TOp>() where TOp : struct, IUnaryOp<TOp>
+    {
+        var y = new Tensor<T>(Kernels.Map<T, TOp>(this), ShapeArray);
+        if (!Recording(this)) return y;
+        var x = this;
+        return Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
+    }
+
+    /// <summary>
+    /// y = f(a, b) for the op struct <typeparamref name="TOp"/>, with a and b broadcast by NumPy's rules; backward
+    /// gives dy·∂f/∂a and dy·∂f/∂b over the broadcast shape, and the engine sums each back to its input's shape.
+    /// </summary>
+    public static Tensor<T> Apply<TOp>(Tensor<T> a, Tensor<T> b) where TOp : struct, IBinaryOp<TOp> => Binary<TOp>(a, b, TOp.Name, null);
+
+    private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string name, Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule)
+        where TOp : struct, IBinaryOp<TOp>
+    {
+        var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
+        var y = new Tensor<T>(Kernels.Map<T, TOp>(a, b, shape), shape);
+        if (!Recording(a, b)) return y;
+        return Record(y, name, [a, b], rule?.Invoke(a, b, y) ?? ((dy, sink) =>
+        {
+            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
+            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
+        }));
+    }
+
+    /// <summary>a + b, broadcast; ∂/∂a = ∂/∂b = 1, so dy passes through to both.</summary>
+    public static Tensor<T> operator +(Tensor<T> a, Tensor<T> b) => Binary<Add>(a, b, "add", (a, b, y) => (dy, sink) =>
+    {
+        if (sink.Needs(0)) sink.Add(0, dy, owned: false);
+        if (sink.Needs(1)) sink.Add(1, dy, owned: false);
+    });
+
+    /// <summary>a − b, broadcast; ∂/∂a = 1, ∂/∂b = −1.</summary>
+    public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Binary<Sub>(a, b, "sub", (a, b, y) => (dy, sink) =>
+    {
+        if (sink.Needs(0)) sink.Add(0, dy, owned: false);
+        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Map<T, Neg>(dy), dy.ShapeArray), owned: true);
+    });
+
+    /// <summary>a · b element-wise, broadcast; ∂/∂a = b, ∂/∂b = a.</summary>
+    public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b) => Binary<Mul>(a, b, "mul", (a, b, y) => (dy, sink) =>
+    {
+        if (sink.Needs(0)) sink.Add(0, MulNoGrad(dy, b), owned: true);
+        if (sink.Needs(1)) sink.Add(1, MulNoGrad(dy, a), owned: true);
+    });
+
+    /// <summary>a / b element-wise, broadcast; ∂/∂a = 1/b, ∂/∂b = −y/b.</summary>
+    public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Binary<Div>(a, b, "div", (a, b, y) => (dy, sink) =>
+    {
+        var shape = y.ShapeArray;
+        if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Map<T, Div>(dy, b, shape), shape), owned: true);
+        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, Div>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
+    });
+
+    private static Tensor<T> MulNoGrad(Tensor<T> a, Tensor<T> b)
+    {
+        var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, "mul");
+        return new Tensor<T>(Kernels.Map<T, Mul>(a, b, shape), shape);
+    }
+
+    public static Tensor<T> operator +(Tensor<T> a, T b) => a + Scalar(b);
+    public static Tensor<T> operator +(T a, Tensor<T> b) => Scalar(a) + b;
+    public static Tensor<T> operator -(Tensor<T> a, T b) => a - Scalar(b);
+    public static Tensor<T> operator -(T a, Tensor<T> b) => Scalar(a) - b;
+    public static Tensor<T> operator *(Tensor<T> a, T b) => a * Scalar(b);
+    public static Tensor<T> operator *(T a, Tensor<T> b) => Scalar(a) * b;
+    public static Tensor<T> operator /(Tensor<T> a, T b) => a / Scalar(b);
+    public static Tensor<T> operator /(T a, Tensor<T> b) => Scalar(a) / b;
+
+    /// <summary>−x element-wise.</summary>
+    public static Tensor<T> operator -(Tensor<T> x) => x.Neg();
+
+    /// <summary>aᵇ element-wise, broadcast; ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (see <see cref="Ops.Pow"/>).</summary>
+    public Tensor<T> Pow(Tensor<T> exponent) => Binary<Ops.Pow>(this, exponent, "pow", null);
+
+    /// <summary>xᵖ element-wise for a constant exponent p.</summary>
+    public Tensor<T> Pow(T exponent) => Pow(Scalar(exponent));
+
+    /// <summary>max(a, b) element-wise, broadcast; the gradient goes to the larger input and is split evenly on ties.</summary>
+    public Tensor<T> Maximum(Tensor<T> other) => Binary<Ops.Maximum>(this, other, "maximum", null);
+
+    /// <summary>min(a, b) element-wise, broadcast; the gradient goes to the smaller input and is split evenly on ties.</summary>
+    public Tensor<T> Minimum(Tensor<T> other) => Binary<Ops.Minimum>(this, other, "minimum", null);
+
+    /// <summary>min(max(x, lo), hi) element-wise: gradient 1 strictly inside [lo, hi], 0 outside (½ exactly at a bound).</summary>
+    public Tensor<T> Clamp(T min, T max) => Maximum(Scalar(min)).Minimum(Scalar(max));
+
+    /// <summary>−x; dy/dx = −1.</summary>
+    public Tensor<T> Neg() => Apply<Ops.Neg>();
+    /// <summary>|x|; dy/dx = sign(x), 0 at 0.</summary>
+    public Tensor<T> Abs() => Apply<Ops.Abs>();
+    /// <summary>eˣ; dy/dx = y.</summary>
+    public Tensor<T> Exp() => Apply<Ops.Exp>();
+    /// <summary>ln x; dy/dx = 1/x.</summary>
+    public Tensor<T> Log() => Apply<Ops.Log>();
+    /// <summary>√x; dy/dx = 1/(2y).</summary>
+    public Tensor<T> Sqrt() => Apply<Ops.Sqrt>();
+    /// <summary>sin x; dy/dx = cos x.</summary>
+    public Tensor<T> Sin() => Apply<Ops.Sin>();
+    /// <summary>cos x; dy/dx = −sin x.</summary>
+    public Tensor<T> Cos() => Apply<Ops.Cos>();
+    /// <summary>tan x; dy/dx = 1 + y².</summary>
+    public Tensor<T> Tan() => Apply<Ops.Tan>();
+    /// <summary>tanh x; dy/dx = 1 − y².</summary>
+    public Tensor<T> Tanh() => Apply<Ops.Tanh>();
+    /// <summary>1/(1 + e⁻ˣ); dy/dx = y(1 − y).</summary>
+    public Tensor<T> Sigmoid() => Apply<Ops.Sigmoid>();
+    /// <summary>max(x, 0); dy/dx = 1 for x &gt; 0, else 0.</summary>
+    public Tensor<T> Relu() => Apply<Ops.Relu>();
+
+    /// <summary>
+    /// y[i] = cond[i] ≠ 0 ? a[i] : b[i], all three broadcast together; the gradient flows to a where the condition
+    /// holds and to b elsewhere (the condition gets none).
+    /// </summary>
+    public static Tensor<T> Where(Tensor<T> condition, Tensor<T> a, Tensor<T> b)
+    {
+        var shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray, "where"), b.ShapeArray, "where");
+        var y = new Tensor<T>(Kernels.Where(condition, a, b, shape), shape);
+        if (!Recording(a, b)) return y;
+        var zero = Scalar(T.Zero);
+        return Record(y, "where", [a, b], (dy, sink) =>
+        {
+            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Where(condition, dy, zero, shape), shape), owned: true);
+            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Where(condition, zero, dy, shape), shape), owned: true);
+        });
+    }
+}

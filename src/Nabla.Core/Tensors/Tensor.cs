@@ -1,0 +1,160 @@
+using System.Numerics;
+using System.Text;
+
+namespace Nabla.Tensors;
+
+/// <summary>
+/// An n-dimensional array of <c>float</c> or <c>double</c> that records the operations applied to it so
+/// <see cref="Backward()"/> can compute gradients by reverse-mode differentiation.
+/// Storage is a flat array read through an offset, a shape and strides (row-major when contiguous), so
+/// reshape, transpose, slicing and broadcasting are views that share storage and copy nothing.
+/// </summary>
+public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    internal readonly T[] Storage;
+    internal readonly int Offset;
+    internal readonly int[] ShapeArray;
+    internal readonly int[] StridesArray;
+
+    /// <summary>
+    /// Wraps <paramref name="data"/> (not copied: the tensor reads and writes this array) as a contiguous
+    /// row-major tensor of <paramref name="shape"/>. This is the hook random generators and loaders use.
+    /// </summary>
+    public Tensor(T[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int n = Shapes.ElementCount(shape);
+        if (data.Length != n)
+            throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
+        Storage = data;
+        ElementCount = n;
+        ShapeArray = (int[])shape.Clone();
+        StridesArray = Shapes.RowMajorStrides(shape);
+        IsContiguous = true;
+    }
+
+    internal Tensor(T[] storage, int offset, int[] shape, int[] strides)
+    {
+        Storage = storage;
+        Offset = offset;
+        ShapeArray = shape;
+        StridesArray = strides;
+        ElementCount = Shapes.ElementCount(shape);
+        IsContiguous = ComputeContiguous(shape, strides);
+    }
+
+    /// <summary>The dimensions, outermost first; empty for a 0-d tensor.</summary>
+    public IReadOnlyList<int> Shape => ShapeArray;
+
+    /// <summary>How many storage elements one step along each dimension moves (0 on broadcast dimensions).</summary>
+    public IReadOnlyList<int> Strides => StridesArray;
+
+    /// <summary>The number of dimensions.</summary>
+    public int Rank => ShapeArray.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int ElementCount { get; }
+
+    /// <summary>True when the elements lie in storage in row-major order without gaps, so kernels read one span.</summary>
+    public bool IsContiguous { get; }
+
+    /// <summary>The element at <paramref name="index"/> (one index per dimension, negative counts from the end).</summary>
+    public T this[params int[] index]
+    {
+        get => Storage[StorageIndex(index)];
+        set => Storage[StorageIndex(index)] = value;
+    }
+
+    /// <summary>The single element of a tensor with one element; throws otherwise.</summary>
+    public T ToScalar() => ElementCount == 1
+        ? Storage[Offset]
+        : throw new NablaException($"ToScalar needs a tensor with one element, got shape {Shapes.Format(ShapeArray)}");
+
+    /// <summary>A new array with the elements in row-major order.</summary>
+    public T[] ToArray() => ContiguousSpan().ToArray();
+
+    /// <summary>The elements of a contiguous tensor as a writable span over its storage; throws when not contiguous.</summary>
+    public Span<T> AsSpan() => IsContiguous
+        ? Storage.AsSpan(Offset, ElementCount)
+        : throw new NablaException($"AsSpan needs a contiguous tensor; call Contiguous() first (shape {Shapes.Format(ShapeArray)})");
+
+    /// <summary>Sets every element to <paramref name="value"/> in place (not recorded for gradients).</summary>
+    public void Fill(T value)
+    {
+        if (IsContiguous) { AsSpan().Fill(value); return; }
+        Kernels.Accumulate(Storage, Offset, StridesArray, Full(value).ExpandNoGrad(ShapeArray), overwrite: true);
+    }
+
+    /// <summary>Copies <paramref name="source"/> (broadcast to this shape) into this tensor in place (not recorded).</summary>
+    public void CopyFrom(Tensor<T> source)
+    {
+        if (!Shapes.BroadcastsTo(source.ShapeArray, ShapeArray))
+            throw new NablaException($"cannot broadcast shapes {Shapes.Format(source.ShapeArray)} and {Shapes.Format(ShapeArray)} in copy");
+        Kernels.Accumulate(Storage, Offset, StridesArray, source.ExpandNoGrad(ShapeArray), overwrite: true);
+    }
+
+    /// <summary>A copy converted element by element to <typeparamref name="TTo"/> (e.g. double to float); not recorded.</summary>
+    public Tensor<TTo> To<TTo>() where TTo : unmanaged, IFloatingPointIeee754<TTo>
+    {
+        var source = ContiguousSpan();
+        var data = new TTo[source.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = TTo.CreateTruncating(source[i]);
+        return new Tensor<TTo>(data, ShapeArray);
+    }
+
+    /// <summary>The elements in row-major order: the storage itself when contiguous, else a copy.</summary>
+    internal ReadOnlySpan<T> ContiguousSpan() =>
+        IsContiguous ? Storage.AsSpan(Offset, ElementCount) : Kernels.Gather(this);
+
+    private int StorageIndex(int[] index)
+    {
+        if (index.Length != Rank)
+            throw new NablaException($"{index.Length} indices given for a tensor of shape {Shapes.Format(ShapeArray)}");
+        int p = Offset;
+        for (int d = 0; d < index.Length; d++)
+        {
+            int i = index[d] < 0 ? index[d] + ShapeArray[d] : index[d];
+            if (i < 0 || i >= ShapeArray[d])
+                throw new NablaException($"index {index[d]} is out of range for dimension {d} of shape {Shapes.Format(ShapeArray)}");
+            p += i * StridesArray[d];
+        }
+        return p;
+    }
+
+    private static bool ComputeContiguous(int[] shape, int[] strides)
+    {
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] == 1) continue;
+            if (strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /// <summary>NumPy-like text: <c>tensor([[1, 2], [3, 4]], shape=(2, 2))</c>, with a grad marker when recorded.</summary>
+    public override string ToString()
+    {
+        var data = ContiguousSpan();
+        var sb = new StringBuilder("tensor(");
+        int pos = 0;
+        Append(sb, data, 0, ref pos);
+        sb.Append(", shape=").Append(Shapes.Format(ShapeArray));
+        if (Node is not null) sb.Append(", grad_fn=").Append(Node.Name);
+        else if (RequiresGrad) sb.Append(", requires_grad=True");
+        return sb.Append(')').ToString();
+    }
+
+    private void Append(StringBuilder sb, ReadOnlySpan<T> data, int dim, ref int pos)
+    {
+        if (dim == Rank) { sb.Append(data[pos++].ToString("G6", null)); return; }
+        sb.Append('[');
+        for (int i = 0; i < ShapeArray[dim]; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            Append(sb, data, dim + 1, ref pos);
+        }
+        sb.Append(']');
+    }
+}

@@ -1,0 +1,139 @@
+using System.Reflection;
+using Nabla.Ops;
+using T = Nabla.Tensors.Tensor<double>;
+
+namespace Nabla.Tensors;
+
+/// <summary>
+/// One differentiable tensor op as a table row: a name, the public member it exercises, how to build it from
+/// its inputs, the input shapes to try (several sets, broadcast ones included) and where to sample each input.
+/// </summary>
+public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build, int[][][] ShapeSets, Domain[] Domains)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every differentiable tensor op, once: the gradient tests run a central-difference check on every row and
+/// every shape set, and a test fails when a public differentiable member of <see cref="Tensor{T}"/> has no row.
+/// The element-wise rows are generated from <see cref="OpTable"/>, so a new op struct is checked here for free.
+/// </summary>
+public static class TensorOpTable
+{
+    private static readonly Domain Any = Domain.Everywhere;
+    private static int[][][] S(params int[][][] sets) => sets;
+
+    private static readonly int[][][] UnaryShapes = S([[]], [[5]], [[2, 3]], [[2, 1, 3]]);
+    private static readonly int[][][] BinaryShapes = S([[2, 3], [2, 3]], [[2, 3], [3]], [[4, 1, 3], [2, 1]], [[], [2, 2]], [[3, 1], [1, 4]]);
+
+    public static IReadOnlyList<TensorOpInfo> All { get; } = Build();
+
+    /// <summary>The row called <paramref name="name"/>, or null.</summary>
+    public static TensorOpInfo? Find(string name) => All.FirstOrDefault(r => r.Name == name);
+
+    private static List<TensorOpInfo> Build()
+    {
+        var rows = new List<TensorOpInfo>();
+        var applyUnary = typeof(T).GetMethods().Single(m => m.Name == nameof(T.Apply) && !m.IsStatic);
+        var applyBinary = typeof(T).GetMethods().Single(m => m.Name == nameof(T.Apply) && m.IsStatic);
+        foreach (var op in OpTable.Unary)
+        {
+            var method = applyUnary.MakeGenericMethod(op.OpType);
+            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => Invoke(method, x[0], []), UnaryShapes, [op.Domain]));
+        }
+        foreach (var op in OpTable.Binary)
+        {
+            var method = applyBinary.MakeGenericMethod(op.OpType);
+            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => Invoke(method, null, [x[0], x[1]]), BinaryShapes, [op.DomainA, op.DomainB]));
+        }
+
+        void Unary(string name, string member, Func<T, T> f, Domain d, int[][][]? shapes = null) =>
+            rows.Add(new(name, member, x => f(x[0]), shapes ?? UnaryShapes, [d]));
+        void Binary(string name, string member, Func<T, T, T> f, Domain a, Domain b, int[][][]? shapes = null) =>
+            rows.Add(new(name, member, x => f(x[0], x[1]), shapes ?? BinaryShapes, [a, b]));
+
+        // Element-wise entry points (they route to the op structs above, some with their own derivative rules).
+        Binary("add", "op_Addition", (a, b) => a + b, Any, Any);
+        Binary("sub", "op_Subtraction", (a, b) => a - b, Any, Any);
+        Binary("mul", "op_Multiply", (a, b) => a * b, Any, Any);
+        Binary("div", "op_Division", (a, b) => a / b, Any, new Domain(0.5, 3));
+        Binary("pow", "Pow", (a, b) => a.Pow(b), new Domain(0.5, 3), new Domain(-2, 2));
+        Unary("pow(scalar)", "Pow", x => x.Pow(3.0), Any);
+        Binary("maximum", "Maximum", (a, b) => a.Maximum(b), Any, Any);
+        Binary("minimum", "Minimum", (a, b) => a.Minimum(b), Any, Any);
+        Unary("add(scalar)", "op_Addition", x => 2.0 + x + 1.5, Any);
+        Unary("sub(scalar)", "op_Subtraction", x => 2.0 - x - 1.5, Any);
+        Unary("mul(scalar)", "op_Multiply", x => 2.0 * x * 1.5, Any);
+        Unary("div(scalar)", "op_Division", x => 2.0 / x / 1.5, new Domain(0.5, 3));
+        Unary("negate", "op_UnaryNegation", x => -x, Any);
+        Unary("neg", "Neg", x => x.Neg(), Any);
+        Unary("abs", "Abs", x => x.Abs(), new Domain(-3, 3, 0, 1e-3));
+        Unary("exp", "Exp", x => x.Exp(), Any);
+        Unary("log", "Log", x => x.Log(), Domain.Positive);
+        Unary("sqrt", "Sqrt", x => x.Sqrt(), Domain.Positive);
+        Unary("sin", "Sin", x => x.Sin(), Any);
+        Unary("cos", "Cos", x => x.Cos(), Any);
+        Unary("tan", "Tan", x => x.Tan(), new Domain(-1.2, 1.2));
+        Unary("tanh", "Tanh", x => x.Tanh(), Any);
+        Unary("sigmoid", "Sigmoid", x => x.Sigmoid(), Any);
+        Unary("relu", "Relu", x => x.Relu(), new Domain(-3, 3, 0, 1e-3));
+        Unary("clamp", "Clamp", x => x.Clamp(-10.0, 0.5), new Domain(-3, 3, 0.5, 1e-3));
+        Binary("where", "Where", (a, b) => T.Where(Checker(a.Shape.ToArray()), a, b), Any, Any,
+            S([[2, 3], [2, 3]], [[2, 3], [3]], [[3, 1], [1, 3]]));
+
+        // Views.
+        int[][][] m23 = S([[2, 3]], [[4, 3]]), t234 = S([[2, 3, 4]]);
+        Unary("reshape", "Reshape", x => x.Reshape(3, -1) * x.Reshape(3, -1), Any, S([[2, 3]], [[6]], [[3, 2, 1]]));
+        Unary("flatten", "Flatten", x => x.Transpose().Flatten(), Any, t234);
+        Unary("permute", "Permute", x => x.Permute(2, 0, 1) * Tensor<double>.Arange(4).Reshape(4, 1, 1), Any, t234);
+        Unary("transpose", "Transpose", x => x.Transpose().Sin(), Any, S([[2, 3]], [[2, 3, 4]]));
+        Unary("transpose(axes)", "Transpose", x => x.Transpose(0, 2).Exp(), Any, t234);
+        Unary("moveaxis", "MoveAxis", x => x.MoveAxis(0, -1).Sin(), Any, t234);
+        Unary("slice", "Slice", x => x.Slice(1, 1, 4, 2).Exp(), Any, S([[2, 5]], [[3, 4, 2]]));
+        Unary("select", "Select", x => x.Select(-1, 1).Exp(), Any, m23);
+        Unary("unsqueeze", "Unsqueeze", x => x.Unsqueeze(1).Expand(2, 3, 3).Sin(), Any, S([[2, 3]]));
+        Unary("squeeze", "Squeeze", x => x.Squeeze().Exp() + x.Squeeze(1).Exp(), Any, S([[2, 1, 3]]));
+        Unary("expand", "Expand", x => x.Expand(4, 2, 3).Sin(), Any, S([[2, 3]], [[1, 3]], [[2, 1]]));
+        Unary("contiguous", "Contiguous", x => x.Transpose().Contiguous().Exp(), Any, m23);
+        Unary("clone", "Clone", x => x.Clone() * x, Any, m23);
+
+        // Reductions.
+        Unary("sum", "Sum", x => x.Sum(), Any);
+        Unary("sum(axis)", "Sum", x => x.Sum(1).Sin(), Any, S([[2, 3]], [[2, 3, 4]]));
+        Unary("sum(axes, keepdims)", "Sum", x => x.Sum([0, 2], keepDims: true).Sin(), Any, t234);
+        Unary("mean", "Mean", x => x.Mean() + x.Mean(0).Sin().Sum(), Any, m23);
+        Unary("max", "Max", x => x.Max() + x.Max(1).Sum(), Any, S([[2, 3]], [[2, 3, 4]]));
+        Unary("min", "Min", x => x.Min([0, 1], keepDims: true).Exp(), Any, S([[2, 3]], [[2, 3, 4]]));
+        Unary("logsumexp", "LogSumExp", x => x.LogSumExp(-1).Sin(), Any, S([[4]], [[2, 3]], [[2, 3, 4]]));
+        Unary("logsumexp(axes)", "LogSumExp", x => x.LogSumExp([0, 2], keepDims: true), Any, t234);
+        Unary("softmax", "Softmax", x => x.Softmax() * Tensor<double>.Arange(x.Shape[^1]), Any, S([[4]], [[2, 3]]));
+        Unary("softmax(axis 0)", "Softmax", x => x.Softmax(0).Sin(), Any, S([[3, 2]], [[2, 3, 2]]));
+        Unary("log_softmax", "LogSoftmax", x => x.LogSoftmax().Sin(), Any, S([[4]], [[2, 3]]));
+        Unary("log_softmax(axis 1)", "LogSoftmax", x => x.LogSoftmax(1).Sin(), Any, t234);
+
+        // Linear algebra.
+        Binary("matmul", "MatMul", (a, b) => a.MatMul(b), Any, Any,
+            S([[3], [3]], [[2, 3], [3]], [[3], [3, 4]], [[2, 3], [3, 4]], [[2, 2, 3], [3, 4]], [[2, 1, 2, 3], [3, 3, 2]], [[4, 2], [3, 2, 5]]));
+        Binary("matmul(transposed views)", "MatMul", (a, b) => a.Transpose().MatMul(b.Transpose()), Any, Any, S([[3, 2], [4, 3]]));
+        Binary("outer", "Outer", (a, b) => T.Outer(a, b), Any, Any, S([[3], [4]]));
+        return rows;
+    }
+
+    /// <summary>A fixed 0/1 pattern of the given shape (1 on even flat positions).</summary>
+    private static T Checker(int[] shape)
+    {
+        var data = new double[Shapes.ElementCount(shape)];
+        for (int i = 0; i < data.Length; i++) data[i] = i % 2 == 0 ? 1 : 0;
+        return new T(data, shape);
+    }
+
+    private static T Invoke(MethodInfo method, object? target, object[] args)
+    {
+        try { return (T)method.Invoke(target, args)!; }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+}
