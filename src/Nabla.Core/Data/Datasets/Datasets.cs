@@ -1,4 +1,4 @@
-using Nabla.Random;
+using Nabla.Rng;
 
 namespace Nabla.Data;
 

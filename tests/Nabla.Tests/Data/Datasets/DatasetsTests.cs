@@ -1,5 +1,5 @@
 using Nabla.Data;
-using Nabla.Random;
+using Nabla.Rng;
 
 namespace Nabla.Tests.Data.Datasets;
 

@@ -1,4 +1,4 @@
-namespace Nabla.Random;
+namespace Nabla.Rng;
 
 /// <summary>
 /// The 32-bit Mersenne Twister MT19937 of Matsumoto and Nishimura (reference code mt19937ar.c, 2002):

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Nabla.Random;
+namespace Nabla.Rng;
 
 /// <summary>
 /// A bit-exact port of NumPy's legacy <c>numpy.random.RandomState</c> (MT19937 plus the legacy distributions):

@@ -1,6 +1,6 @@
-using Nabla.Random;
+using Nabla.Rng;
 
-namespace Nabla.Tests.Random;
+namespace Nabla.Tests.Rng;
 
 /// <summary>
 /// Expected values from NumPy 1.24.2's legacy RandomState, e.g.

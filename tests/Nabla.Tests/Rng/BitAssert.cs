@@ -1,4 +1,4 @@
-namespace Nabla.Tests.Random;
+namespace Nabla.Tests.Rng;
 
 /// <summary>Compares doubles by their IEEE bits, reporting the first differing index with both values round-trippable.</summary>
 internal static class BitAssert

@@ -1,4 +1,4 @@
-namespace Nabla.Random;
+namespace Nabla.Rng;
 
 public sealed partial class RandomState
 {

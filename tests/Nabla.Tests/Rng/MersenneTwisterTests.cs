@@ -1,6 +1,6 @@
-using Nabla.Random;
+using Nabla.Rng;
 
-namespace Nabla.Tests.Random;
+namespace Nabla.Tests.Rng;
 
 public class MersenneTwisterTests
 {

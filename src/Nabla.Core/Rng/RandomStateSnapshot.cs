@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Nabla.Random;
+namespace Nabla.Rng;
 
 /// <summary>
 /// The complete state of a <see cref="RandomState"/>, the counterpart of NumPy's
