@@ -32,5 +32,6 @@ public static class NablaCli
     {
         yield return GradCommand.Create(stdout, stderr);
         yield return ExplainCommand.Create(stdout, stderr);
+        yield return GraphCommand.Create(stdout, stderr);
     }
 }
