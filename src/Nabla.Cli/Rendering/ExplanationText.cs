@@ -41,7 +41,7 @@ public static class ExplanationText
             : NewTable("variable", "gradient", "chain rule", "value", "numeric", "abs error", "rel error", "check");
         foreach (var g in e.Gradients)
         {
-            string chain = ChainText.Chain(o, g);
+            string chain = string.Join("\n+ ", ChainText.Uses(o, g));
             var cells = new List<string> { Cell(g.Name), Cell(ChainText.Partial(o, g.Name)), Cell(chain), Cell(NumberText.Display(g.Gradient)) };
             if (entries is not null)
             {

@@ -37,6 +37,11 @@ public static class ChainText
         return $"{symbols} = {string.Join(" + ", Numbers(entry))}";
     }
 
+    /// <summary>Each use on its own: <c>∂y/∂t1 · x = 1.000 × 2.000</c>; <c>1 (seed)</c> for the output itself.</summary>
+    public static IEnumerable<string> Uses(string output, BackwardEntry entry) =>
+        entry.Terms.Count == 0 ? ["1 (seed)"] : entry.Terms.Select(t =>
+            $"{Partial(output, t.Consumer)} · {Wrap(t.Local)} = {NumberText.Display(t.Upstream)} × {NumberText.Factor(t.LocalValue)}");
+
     /// <summary>A small error in exponent form: <c>1.2E-10</c>.</summary>
     public static string Error(double v) =>
         double.IsFinite(v) ? v.ToString("0.0E+00", CultureInfo.InvariantCulture) : NumberText.Display(v);

@@ -38,6 +38,19 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void A_variable_used_twice_shows_each_use_and_their_sum()
+    {
+        // y = x·x at 3: ∂y/∂x = x + x = 6, one term per use.
+        var (exit, text, err) = Run("explain", "y = x*x", "--at", "x=3");
+        Assert.True(exit == 0, err);
+        var rows = Sections(text)["Parameter gradients"].Where(l => l.StartsWith('│')).Skip(1).Select(l => l.Split('│').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.Equal(2, rows.Count); // one table line per use of x
+        Assert.Equal("∂y/∂y · x = 1.000 × 3.000", rows[0][3]);
+        Assert.Equal("+ ∂y/∂y · x = 1.000 × 3.000", rows[1][3]);
+        Assert.Equal("6.000", rows[0][4]);
+    }
+
+    [Fact]
     public void Explain_json_parses_and_reproduces_the_notebook()
     {
         var (exit, json, err) = Run("explain", "--format", "json");
