@@ -31,5 +31,7 @@ public static class NablaCli
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
     {
         yield return GradCommand.Create(stdout, stderr);
+        yield return ExplainCommand.Create(stdout, stderr);
+        yield return GraphCommand.Create(stdout, stderr);
     }
 }

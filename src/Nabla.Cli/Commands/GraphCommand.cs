@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Nabla.Explain;
+using Nabla.Formulas;
+using Nabla.Graphs;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary>
+/// <c>nabla graph ["&lt;formula&gt;"] [--at "..."] [--format dot|svg|html] [--out file]</c>: the computation
+/// graph after a forward and a backward pass, each node with its operation, value and gradient —
+/// Graphviz source, an SVG Nabla lays out itself, or a self-contained HTML page with the values on
+/// hover. Without a formula, notebook 004's toy model. Without --out, to stdout; with it, the file is
+/// written atomically. Exit 0, 2 for bad input or a file that cannot be written, 3 for a non-finite value.
+/// </summary>
+public static class GraphCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var formula = new Argument<string?>("formula")
+        {
+            Description = "Statements 'name = expr' separated by ';' or new lines; the last one is the output. Default: notebook 004's toy model.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var at = new Option<string>("--at") { Description = "Variable values, e.g. \"x=2.3,y=2\" (for the toy model: values to change)." };
+        var format = new Option<string>("--format") { Description = "dot (Graphviz source), svg or html.", DefaultValueFactory = _ => "dot" };
+        format.AcceptOnlyFromAmong("dot", "svg", "html");
+        var output = new Option<string>("--out") { Description = "Write to this file (atomically) instead of stdout." };
+        var command = new Command("graph", "Draw a formula's computation graph with every node's value and gradient.") { formula, at, format, output };
+        command.SetAction(parse => CliAction.Guard(stderr, () =>
+            Run(parse.GetValue(formula), parse.GetValue(at), parse.GetValue(format)!, parse.GetValue(output), stdout, stderr)));
+        return command;
+    }
+
+    public static int Run(string? text, string? at, string format, string? output, TextWriter stdout, TextWriter stderr)
+    {
+        var formula = Formula.Parse(text ?? ToyModel.Formula);
+        var values = Assignments.ParseAt(at);
+        if (text is null) values = ToyValues(values);
+        var graph = formula.Evaluate(values);
+        if (NonFiniteTrace.FirstInForward(graph) is { } forward)
+        {
+            stderr.WriteLine($"error: {forward}");
+            return GradCommand.NotFinite;
+        }
+        var drawing = ComputationGraph.From(graph);
+        if (NonFiniteTrace.FirstInBackward(graph, formula.Variables) is { } backward)
+        {
+            stderr.WriteLine($"error: {backward}");
+            return GradCommand.NotFinite;
+        }
+        string content = format switch
+        {
+            "svg" => SvgWriter.Write(drawing) + "\n",
+            "html" => HtmlWriter.Write(drawing),
+            _ => DotWriter.Write(drawing),
+        };
+        if (output is null) stdout.Write(content);
+        else AtomicFile.WriteAllText(output, content);
+        return 0;
+    }
+
+    private static Dictionary<string, double> ToyValues(Dictionary<string, double> changes)
+    {
+        var merged = new Dictionary<string, double>(ToyModel.At);
+        foreach (var (name, value) in changes)
+        {
+            if (!merged.ContainsKey(name))
+                throw new CliException($"--at: the toy model has no variable '{name}' (its variables: {string.Join(", ", ToyModel.At.Keys)})");
+            merged[name] = value;
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Nabla.Checking;
+
+namespace Nabla.Explain;
+
+/// <summary>
+/// An explanation as one JSON object for programs; every number round-trips (non-finite ones are
+/// the strings "NaN", "Infinity", "-Infinity"):
+/// <code>
+/// {"output": "l", "value": v, "at": {...},
+///  "forward": [{"name", "expression", "value"}...],
+///  "backward": [{"name", "local", "gradient", "uses": [{"of", "local", "localValue", "upstream"}...]}...],
+///  "gradient": {"beta0": g, ...},
+///  "gradients": [{"name", "local", "gradient", "uses": [...]}...],
+///  "check": {"method", "step", "atol", "rtol", "passed", "entries": [{"name","analytic","numeric","absError","relError","passed"}...]}}
+/// </code>
+/// "local" is the local derivatives written out, joined by " + " when a node has several uses;
+/// "check" is present only when a check is given. Text is not HTML-escaped (·, +, ∂ appear as themselves).
+/// </summary>
+public static class JsonRenderer
+{
+    public static string Render(Explanation e, GradCheckReport? check = null)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("output", e.OutputName);
+            Number(w, "value", e.Value);
+            w.WriteStartObject("at");
+            foreach (var (name, value) in e.Inputs) Number(w, name, value);
+            w.WriteEndObject();
+            w.WriteStartArray("forward");
+            foreach (var f in e.Forward)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", f.Name);
+                w.WriteString("expression", f.Expression);
+                Number(w, "value", f.Value);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            Entries(w, "backward", e.Backward);
+            w.WriteStartObject("gradient");
+            foreach (var g in e.Gradients) Number(w, g.Name, g.Gradient);
+            w.WriteEndObject();
+            Entries(w, "gradients", e.Gradients);
+            if (check is not null) Check(w, check);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Entries(Utf8JsonWriter w, string property, IReadOnlyList<BackwardEntry> entries)
+    {
+        w.WriteStartArray(property);
+        foreach (var b in entries)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", b.Name);
+            w.WriteString("local", string.Join(" + ", ChainText.Locals(b)));
+            Number(w, "gradient", b.Gradient);
+            w.WriteStartArray("uses");
+            foreach (var t in b.Terms)
+            {
+                w.WriteStartObject();
+                w.WriteString("of", t.Consumer);
+                w.WriteString("local", t.Local);
+                Number(w, "localValue", t.LocalValue);
+                Number(w, "upstream", t.Upstream);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void Check(Utf8JsonWriter w, GradCheckReport check)
+    {
+        w.WriteStartObject("check");
+        w.WriteString("method", check.Options.Method == FiniteDifference.Forward ? "forward" : "central");
+        Number(w, "step", check.Options.Step);
+        Number(w, "atol", check.Options.AbsoluteTolerance);
+        Number(w, "rtol", check.Options.RelativeTolerance);
+        w.WriteBoolean("passed", check.Passed);
+        w.WriteStartArray("entries");
+        foreach (var c in check.Entries)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            Number(w, "analytic", c.Analytic);
+            Number(w, "numeric", c.Numeric);
+            Number(w, "absError", c.AbsError);
+            Number(w, "relError", c.RelError);
+            w.WriteBoolean("passed", c.Passed);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (check.Message is { } message) w.WriteString("message", message);
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string property, double v)
+    {
+        w.WritePropertyName(property);
+        if (double.IsFinite(v)) w.WriteRawValue(v.ToString("R", CultureInfo.InvariantCulture));
+        else w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+    }
+}
