@@ -1,3 +1,4 @@
+using Nabla.IO;
 using System.CommandLine;
 using Nabla.Explain;
 using Nabla.Formulas;
