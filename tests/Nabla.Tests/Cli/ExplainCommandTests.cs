@@ -6,13 +6,7 @@ namespace Nabla.Tests.Cli;
 
 public class ExplainCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = NablaCli.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Explain_without_a_formula_prints_the_toy_model_with_every_notebook_number_in_its_row()
