@@ -78,7 +78,7 @@ public static class TrainingReport
     private static string SettingsTable(RunRecord run)
     {
         var s = run.Settings;
-        return Table(
+        return Table(columns: 2, rows:
         [
             ("data", s.Data, false),
             ("task", run.Task == RunTask.Classification ? $"classification ({run.Classes} classes)" : "regression", false),
@@ -111,15 +111,21 @@ public static class TrainingReport
             rows.Add(("validation accuracy", Percent(f.ValidationAccuracy), true));
         }
         rows.Add(("epochs recorded", run.Epochs.Count.ToString(CultureInfo.InvariantCulture), true));
-        return Table(rows);
+        return Table(columns: 1, rows: rows);
     }
 
-    private static string Table(IEnumerable<(string Key, string Value, bool Numeric)> rows)
+    /// <summary>A key/value table with <paramref name="columns"/> key/value pairs per row, filled row by row.</summary>
+    private static string Table(int columns, IReadOnlyList<(string Key, string Value, bool Numeric)> rows)
     {
-        var html = new StringBuilder("<table class=\"kv\"><tbody>");
-        foreach (var (key, value, numeric) in rows)
-            html.Append("<tr><th scope=\"row\">").Append(ReportPage.Encode(key)).Append(numeric ? "</th><td class=\"num\">" : "</th><td>")
-                .Append(ReportPage.Encode(value)).Append("</td></tr>");
+        var html = new StringBuilder($"<table class=\"kv{(columns > 1 ? " wide" : "")}\"><tbody>");
+        for (int start = 0; start < rows.Count; start += columns)
+        {
+            html.Append("<tr>");
+            foreach (var (key, value, numeric) in rows.Skip(start).Take(columns))
+                html.Append("<th scope=\"row\">").Append(ReportPage.Encode(key)).Append(numeric ? "</th><td class=\"num\">" : "</th><td>")
+                    .Append(ReportPage.Encode(value)).Append("</td>");
+            html.Append("</tr>");
+        }
         return html.Append("</tbody></table>").ToString();
     }
 

@@ -51,8 +51,9 @@ public partial class TrainingReportHtmlTests
     {
         string html = TrainingReport.Render(SyntheticRuns.Classifier());
         Assert.Contains("<th scope=\"row\">optimizer</th><td>adam</td>", html);
+        Assert.Contains("<th scope=\"row\">loss</th><td>bce</td><th scope=\"row\">optimizer</th>", html);
         Assert.Contains("<th scope=\"row\">layers</th><td class=\"num\">2 → 3 → 1</td>", html);
-        Assert.Contains("<th scope=\"row\">validation accuracy</th><td class=\"num\">94.5 %</td>", html);
+        Assert.Contains("<th scope=\"row\">validation accuracy</th><td class=\"num\">94.5 %</td></tr>", html);
     }
 
     [Fact]

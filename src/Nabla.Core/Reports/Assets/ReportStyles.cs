@@ -34,6 +34,8 @@ svg text { fill: var(--muted); font-size: 11px; }
 table.kv { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.kv th, table.kv td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.kv th { color: var(--muted); font-weight: 500; width: 42%; }
+table.kv.wide th { width: 18%; }
+table.kv.wide td { width: 32%; }
 table.kv td.num { font-variant-numeric: tabular-nums; }
 table.kv tr:last-child th, table.kv tr:last-child td { border-bottom: none; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; color: var(--muted); font-size: 12px; margin-top: 4px; }

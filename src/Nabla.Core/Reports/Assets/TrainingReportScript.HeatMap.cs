@@ -38,7 +38,7 @@ function createHeatMap(svg, legend, run) {
   const classColour = c => CLASS_COLOURS[Math.round(c) % CLASS_COLOURS.length];
   function cellColour(v) {
     if (!isFinite(v)) return GREY;
-    if (binary) { const t = (Math.max(0, Math.min(1, v)) - 0.5) * 2; return mix(WHITE, t >= 0 ? POS : NEG, Math.abs(t) * 0.62); }
+    if (binary) { const t = (Math.max(0, Math.min(1, v)) - 0.5) * 2; return mix(WHITE, t >= 0 ? POS : NEG, Math.abs(t) * 0.5); }
     if (run.task === 'classification') return mix(WHITE, hex(classColour(Math.max(0, v))), 0.42);
     return mix(WHITE, sequentialRgb((v - lo) / (hi - lo)), 0.85);
   }
@@ -49,7 +49,8 @@ function createHeatMap(svg, legend, run) {
   const missing = text((box.l + box.r) / 2, (box.t + box.b) / 2, 'no grid recorded for this epoch', { 'text-anchor': 'middle', visibility: 'hidden' }, svg);
   el('rect', { class: 'frame', x: box.l, y: box.t, width: box.r - box.l, height: box.b - box.t }, svg);
   const xs = niceStep(x0, x1, 6), ys = niceStep(y0, y1, 6);
-  axes(svg, box, X, Y, ticks(x0, x1, xs), ticks(y0, y1, ys), fmt, fmt, run.settings.inputs[0], run.settings.inputs[1]);
+  // Drawn under the cells: the tick labels sit outside the plot, the grid lines are covered where there is a grid.
+  svg.insertBefore(axes(svg, box, X, Y, ticks(x0, x1, xs), ticks(y0, y1, ys), fmt, fmt, run.settings.inputs[0], run.settings.inputs[1]), cellsG);
   const pointsG = el('g', { class: 'points' }, svg);
   for (const [px, py, label] of pts) {
     if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1)) continue;

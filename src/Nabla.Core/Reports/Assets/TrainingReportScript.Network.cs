@@ -15,11 +15,11 @@ function createNetwork(svg, run) {
   const sizes = run.settings.layers, L = sizes.length;
   const W = 760, H = 430, padX = 92, top = 14, bottom = 42;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  const step = Math.min(46, (H - top - bottom) / Math.max(...sizes));
+  const room = H - top - bottom, stepOf = n => Math.min(64, room / n), step = stepOf(Math.max(...sizes));
   const r = Math.max(2.5, Math.min(13, step * 0.34));
   const xs = sizes.map((_, l) => padX + l * (W - 2 * padX) / (L - 1));
   const mid = top + (H - top - bottom) / 2;
-  const ys = sizes.map(n => Array.from({ length: n }, (_, i) => mid + (i - (n - 1) / 2) * step));
+  const ys = sizes.map(n => Array.from({ length: n }, (_, i) => mid + (i - (n - 1) / 2) * stepOf(n)));
   const name = (l, i) => l === 0 ? run.settings.inputs[i] : l === L - 1 ? run.settings.outputs[i] : `h${l}.${i + 1}`;
 
   const gW = el('g', { class: 'weights' }, svg), gN = el('g', { class: 'neurons' }, svg), gT = el('g', {}, svg);
