@@ -62,6 +62,34 @@ internal static class SyntheticRuns
         };
     }
 
+    /// <summary>The classifier's shapes as a regression over the plane: grid and targets are real values.</summary>
+    public static RunRecord PlaneRegression()
+    {
+        var run = Classifier();
+        return run with
+        {
+            Task = RunTask.Regression, Classes = null,
+            Epochs = run.Epochs.Select(e => e with { Accuracy = null, ValidationAccuracy = null }).ToArray(),
+            Points = run.Points! with { Y = run.Points!.X.Select(p => 3 * p[0] - p[1]).ToArray() },
+            Final = run.Final with { Accuracy = null, ValidationAccuracy = null },
+        };
+    }
+
+    /// <summary>The classifier with three classes: grid values are predicted class indices.</summary>
+    public static RunRecord ThreeClasses()
+    {
+        var run = Classifier();
+        return run with
+        {
+            Classes = 3,
+            Snapshots = run.Snapshots.Select((s, k) => s with { Grid = Grid(20, 15, (x, y) => x < -0.5 + 0.1 * k ? 0 : y > 0 ? 1 : 2) }).ToArray(),
+            Points = run.Points! with { Y = run.Points!.Y.Select((y, i) => (double)(i % 3)).ToArray() },
+        };
+    }
+
+    /// <summary>A run of one epoch with one snapshot: nothing to play.</summary>
+    public static RunRecord OneEpoch() => Classifier(snapshots: 1, epochs: 1);
+
     public static RunSettings Settings(int[] layers, string data, string loss, int epochs) => new()
     {
         Data = data,

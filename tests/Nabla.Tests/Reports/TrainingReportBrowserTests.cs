@@ -15,13 +15,16 @@ public class TrainingReportBrowserTests(ChromiumFixture chromium, ITestOutputHel
     [Fact]
     public async Task The_page_opens_with_no_console_error_page_error_or_network_request()
     {
-        foreach (var run in new[] { SyntheticRuns.Classifier(), SyntheticRuns.Regression(), DemoRun.Moons(epochs: 12) })
+        var runs = new[] { SyntheticRuns.Classifier(), SyntheticRuns.Regression(), SyntheticRuns.PlaneRegression(), SyntheticRuns.ThreeClasses(), SyntheticRuns.OneEpoch(), DemoRun.Moons(epochs: 12) };
+        foreach (var run in runs)
         {
             await using var report = await OpenAsync(run);
             if (report is null) return;
-            await report.Page.Locator("#epoch-slider").FillAsync("0");
+            if (run.Snapshots.Count > 1) await report.Page.Locator("#epoch-slider").FillAsync("0");
             await report.Page.Locator("circle.neuron").Last.HoverAsync();
             Assert.Empty(report.Problems);
+            bool plane = run.Settings.Layers[0] == 2;
+            Assert.Equal(plane ? run.Snapshots[0].Grid!.Values.Count : 0, await report.Page.Locator("#heatmap rect.cell[fill^='rgb']").CountAsync());
         }
     }
 
