@@ -33,5 +33,6 @@ public static class NablaCli
         yield return GradCommand.Create(stdout, stderr);
         yield return ExplainCommand.Create(stdout, stderr);
         yield return GraphCommand.Create(stdout, stderr);
+        yield return ReportCommand.Create(stdout, stderr);
     }
 }

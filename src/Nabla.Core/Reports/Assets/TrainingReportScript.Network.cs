@@ -1,0 +1,107 @@
+namespace Nabla.Reports.Assets;
+
+internal static partial class TrainingReportScript
+{
+    /// <summary>
+    /// The network diagram: one <c>circle.neuron[data-layer][data-index]</c> per neuron (inputs included) and one
+    /// <c>line.weight[data-layer][data-from][data-to]</c> per weight, where <c>data-layer</c> l is the weight matrix from
+    /// layer l to l + 1 and the line carries <c>weight[to][from]</c>. <c>show(k)</c> sets every line's
+    /// <c>data-value</c>, <c>data-grad</c>, stroke (sign) and width (|w| over the largest |w| of all snapshots), and every
+    /// non-input neuron's bias the same way.
+    /// </summary>
+    private const string Network = """
+// ---- network diagram --------------------------------------------------------------
+function createNetwork(svg, run) {
+  const sizes = run.settings.layers, L = sizes.length;
+  const W = 760, H = 430, padX = 92, top = 14, bottom = 42;
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  const room = H - top - bottom, stepOf = n => Math.min(64, room / n), step = stepOf(Math.max(...sizes));
+  const r = Math.max(2.5, Math.min(13, step * 0.34));
+  const xs = sizes.map((_, l) => padX + l * (W - 2 * padX) / (L - 1));
+  const mid = top + (H - top - bottom) / 2;
+  const ys = sizes.map(n => Array.from({ length: n }, (_, i) => mid + (i - (n - 1) / 2) * stepOf(n)));
+  const name = (l, i) => l === 0 ? run.settings.inputs[i] : l === L - 1 ? run.settings.outputs[i] : `h${l}.${i + 1}`;
+
+  const gW = el('g', { class: 'weights' }, svg), gN = el('g', { class: 'neurons' }, svg), gT = el('g', {}, svg);
+  const lines = [];
+  for (let l = 0; l < L - 1; l++) {
+    const matrix = [];
+    for (let o = 0; o < sizes[l + 1]; o++) {
+      const row = [];
+      for (let i = 0; i < sizes[l]; i++)
+        row.push(el('line', { class: 'weight', 'data-layer': l, 'data-from': i, 'data-to': o,
+          x1: xs[l], y1: ys[l][i], x2: xs[l + 1], y2: ys[l + 1][o] }, gW));
+      matrix.push(row);
+    }
+    lines.push(matrix);
+  }
+  const circles = sizes.map((n, l) => Array.from({ length: n }, (_, i) =>
+    el('circle', { class: l === 0 ? 'neuron input' : 'neuron', 'data-layer': l, 'data-index': i, cx: xs[l], cy: ys[l][i], r: r }, gN)));
+  if (step >= 11) {
+    ys[0].forEach((y, i) => text(xs[0] - r - 8, y + 4, name(0, i), { class: 'name', 'text-anchor': 'end' }, gT));
+    ys[L - 1].forEach((y, i) => text(xs[L - 1] + r + 8, y + 4, name(L - 1, i), { class: 'name', 'text-anchor': 'start' }, gT));
+  }
+  sizes.forEach((n, l) => {
+    const kind = l === 0 ? 'input' : l === L - 1 ? 'output' : `hidden ${l} · ${run.settings.activation}`;
+    text(xs[l], H - 12, `${kind} (${n})`, { class: 'caption', 'text-anchor': 'middle' }, gT);
+  });
+
+  let maxW = 0, maxB = 0;
+  for (const snap of run.snapshots)
+    for (const layer of snap.layers) {
+      for (const row of layer.weight) for (const w of row) { const a = Math.abs(num(w)); if (isFinite(a) && a > maxW) maxW = a; }
+      for (const b of layer.bias) { const a = Math.abs(num(b)); if (isFinite(a) && a > maxB) maxB = a; }
+    }
+  maxW = maxW || 1; maxB = maxB || 1;
+
+  function show(k) {
+    run.snapshots[k].layers.forEach((layer, l) => {
+      layer.weight.forEach((row, o) => row.forEach((w, i) => {
+        const line = lines[l][o][i], v = num(w), t = isFinite(v) ? Math.min(1, Math.abs(v) / maxW) : 0;
+        line.setAttribute('data-value', String(v));
+        line.setAttribute('data-grad', layer.weightGrad ? String(num(layer.weightGrad[o][i])) : '');
+        line.setAttribute('stroke', isFinite(v) ? rgb(v >= 0 ? POS : NEG) : GREY);
+        line.setAttribute('stroke-width', (0.35 + 5.4 * t).toFixed(2));
+        line.setAttribute('stroke-opacity', (0.3 + 0.65 * t).toFixed(2));
+      }));
+      layer.bias.forEach((b, o) => {
+        const c = circles[l + 1][o], v = num(b);
+        c.setAttribute('data-value', String(v));
+        c.setAttribute('data-grad', layer.biasGrad ? String(num(layer.biasGrad[o])) : '');
+        c.setAttribute('fill', isFinite(v) ? mix(WHITE, v >= 0 ? POS : NEG, 0.08 + 0.8 * Math.min(1, Math.abs(v) / maxB)) : GREY);
+      });
+    });
+  }
+
+  const gradText = g => g === '' || g === undefined ? 'not recorded' : fmt(g);
+  function focus(l, i) {
+    svg.classList.add('focus');
+    if (l < L - 1) lines[l].forEach(row => row[i].classList.add('hl'));
+    if (l > 0) lines[l - 1][i].forEach(line => line.classList.add('hl'));
+  }
+  function unfocus() {
+    svg.classList.remove('focus');
+    svg.querySelectorAll('.hl').forEach(x => x.classList.remove('hl'));
+  }
+  svg.addEventListener('mouseover', e => {
+    const t = e.target, d = t.dataset;
+    if (t.classList.contains('weight')) {
+      const l = +d.layer, i = +d.from, o = +d.to;
+      showTip(e, `${name(l, i)} → ${name(l + 1, o)}`, [['weight', fmt(d.value)], ['∂loss/∂w', gradText(d.grad)],
+        ['entry', `layers[${l}].weight[${o}][${i}]`]]);
+    } else if (t.classList.contains('neuron')) {
+      const l = +d.layer, i = +d.index;
+      focus(l, i);
+      showTip(e, name(l, i), l === 0 ? [['input', `${i + 1} of ${sizes[0]}`]]
+        : [['bias', fmt(d.value)], ['∂loss/∂b', gradText(d.grad)], ['entry', `layers[${l - 1}].bias[${i}]`]]);
+    }
+  });
+  svg.addEventListener('mousemove', e => { if (!tip.hidden) moveTip(e); });
+  svg.addEventListener('mouseout', e => {
+    if (e.target.classList.contains('weight') || e.target.classList.contains('neuron')) { hideTip(); unfocus(); }
+  });
+  return { show: show };
+}
+
+""";
+}

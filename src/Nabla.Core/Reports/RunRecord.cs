@@ -1,0 +1,128 @@
+namespace Nabla.Reports;
+
+/// <summary>
+/// What a training run leaves behind for its report: the settings, the metrics of every epoch, the network's
+/// parameters (and their gradients) at recorded epochs, and, for two inputs, the model's output over a grid
+/// of the input plane with the data points. Stored as <c>run.json</c> (<c>"format": "nabla-run", "version": 1</c>);
+/// <see cref="Load"/> validates every shape against <see cref="RunSettings.Layers"/> before the record is used.
+/// </summary>
+public sealed partial record RunRecord
+{
+    /// <summary>The value of <see cref="Format"/> in every run file.</summary>
+    public const string FormatName = "nabla-run";
+
+    /// <summary>The only <see cref="Version"/> this library reads and writes.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Always <see cref="FormatName"/>.</summary>
+    public string Format { get; init; } = FormatName;
+
+    /// <summary>Always <see cref="CurrentVersion"/>.</summary>
+    public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>How the run was set up.</summary>
+    public required RunSettings Settings { get; init; }
+
+    /// <summary>Whether the network classifies or regresses; decides which metrics and colour scales the report uses.</summary>
+    public required RunTask Task { get; init; }
+
+    /// <summary>The number of classes of a classifier (at least 2); null for a regression.</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>One row per finished epoch, in increasing epoch order.</summary>
+    public required IReadOnlyList<EpochMetrics> Epochs { get; init; }
+
+    /// <summary>The parameters at the recorded epochs (at least one), in increasing epoch order.</summary>
+    public required IReadOnlyList<RunSnapshot> Snapshots { get; init; }
+
+    /// <summary>The data points, for networks with exactly two inputs; null otherwise.</summary>
+    public DataPoints? Points { get; init; }
+
+    /// <summary>The metrics after the last epoch.</summary>
+    public required FinalMetrics Final { get; init; }
+}
+
+/// <summary>Whether a run trains a classifier or a regression.</summary>
+public enum RunTask
+{
+    /// <summary>Targets are class labels 0 … classes − 1; accuracy is recorded.</summary>
+    Classification,
+
+    /// <summary>Targets are real values; accuracy is null.</summary>
+    Regression,
+}
+
+/// <summary>The settings of a run, shown in the report's settings table.</summary>
+public sealed record RunSettings
+{
+    /// <summary>A human description of the data, e.g. "moons (200 samples, noise 0.1)".</summary>
+    public required string Data { get; init; }
+
+    /// <summary>The input names; as many as <c>Layers[0]</c>.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+
+    /// <summary>The output names; as many as <c>Layers[^1]</c>.</summary>
+    public required IReadOnlyList<string> Outputs { get; init; }
+
+    /// <summary>Neurons per layer, inputs first and outputs last, e.g. [2, 16, 16, 1]; at least two layers.</summary>
+    public required IReadOnlyList<int> Layers { get; init; }
+
+    /// <summary>The hidden layers' activation, e.g. "relu".</summary>
+    public required string Activation { get; init; }
+
+    /// <summary>The loss, e.g. "bce" or "mse".</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>The optimizer, e.g. "adam".</summary>
+    public required string Optimizer { get; init; }
+
+    /// <summary>The optimizer's learning rate.</summary>
+    public required double LearningRate { get; init; }
+
+    /// <summary>The number of epochs asked for (the run may have recorded fewer).</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Samples per mini-batch.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>The random seed.</summary>
+    public required long Seed { get; init; }
+
+    /// <summary>The fraction of the samples held out for validation, 0 for none.</summary>
+    public required double Validation { get; init; }
+}
+
+/// <summary>The metrics of one epoch. Validation values are null without a validation set; accuracies are null for a regression.</summary>
+public sealed record EpochMetrics
+{
+    /// <summary>The epoch, counted from 1.</summary>
+    public required int Epoch { get; init; }
+
+    /// <summary>The mean training loss over the epoch.</summary>
+    public required double Loss { get; init; }
+
+    /// <summary>The loss on the validation set after the epoch, or null.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>The fraction of training samples classified correctly, or null.</summary>
+    public double? Accuracy { get; init; }
+
+    /// <summary>The fraction of validation samples classified correctly, or null.</summary>
+    public double? ValidationAccuracy { get; init; }
+}
+
+/// <summary>The metrics after the last epoch, shown in the report's results table.</summary>
+public sealed record FinalMetrics
+{
+    /// <summary>The final training loss.</summary>
+    public required double Loss { get; init; }
+
+    /// <summary>The final validation loss, or null without a validation set.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>The final training accuracy, or null for a regression.</summary>
+    public double? Accuracy { get; init; }
+
+    /// <summary>The final validation accuracy, or null.</summary>
+    public double? ValidationAccuracy { get; init; }
+}

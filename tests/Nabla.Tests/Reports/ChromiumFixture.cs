@@ -1,0 +1,91 @@
+using Microsoft.Playwright;
+
+namespace Nabla.Tests.Reports;
+
+/// <summary>
+/// One headless Debian Chromium (<c>/usr/bin/chromium</c>, never a downloaded browser) driven by Playwright, shared by a
+/// test class. When that Chromium is absent, <see cref="Browser"/> is null and <see cref="MissingReason"/> says why.
+/// </summary>
+public sealed class ChromiumFixture : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+
+    public IBrowser? Browser { get; private set; }
+
+    public string? MissingReason { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            MissingReason = $"browser tests did not run: {ExecutablePath} is not installed (apt-get install -y chromium)";
+            return;
+        }
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        playwright?.Dispose();
+    }
+}
+
+/// <summary>A report opened from a file:// URL at 1280 × 800, with every console error, page error and non-file request recorded.</summary>
+internal sealed class OpenReport : IAsyncDisposable
+{
+    private readonly IBrowserContext context;
+
+    private OpenReport(IBrowserContext context, IPage page, string path)
+    {
+        this.context = context;
+        Page = page;
+        Path = path;
+    }
+
+    public IPage Page { get; }
+
+    public string Path { get; }
+
+    public List<string> Problems { get; } = [];
+
+    public static async Task<OpenReport> OpenAsync(IBrowser browser, string html)
+    {
+        string path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("nabla-report-").FullName, "report.html");
+        await File.WriteAllTextAsync(path, html);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var report = new OpenReport(context, page, path);
+        page.Console += (_, message) => { if (message.Type == "error") report.Problems.Add($"console error: {message.Text}"); };
+        page.PageError += (_, error) => report.Problems.Add($"page error: {error}");
+        await page.RouteAsync("**/*", async route =>
+        {
+            if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal)) await route.ContinueAsync();
+            else
+            {
+                report.Problems.Add($"network request: {route.Request.Url}");
+                await route.AbortAsync();
+            }
+        });
+        await page.GotoAsync(new Uri(path).AbsoluteUri);
+        await page.WaitForSelectorAsync("html[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        return report;
+    }
+
+    /// <summary>Evaluates <paramref name="script"/> in the page and returns its JSON-able result.</summary>
+    public Task<T> EvalAsync<T>(string script) => Page.EvaluateAsync<T>(script);
+
+    public async ValueTask DisposeAsync()
+    {
+        await context.CloseAsync();
+        try { Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true); } catch (IOException) { }
+    }
+}
