@@ -56,7 +56,32 @@ internal static class GemmWorkload
         }
         finally { Gemm.MaxThreads = saved; }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT name=gemm_nabla seconds={total:F3} {string.Join(' ', summary)}"));
+        if (args.Contains("--mlp")) MlpShapes(output, dtypes, rng);
         return 0;
+    }
+
+    /// <summary>
+    /// The products of one W3/W4 training step (batch 256, layer 784→512): forward Y = X·W, dW = Xᵀ·dY and
+    /// dX = dY·Wᵀ, all cores. Names: gemm_nabla_&lt;dtype&gt;_mlp_&lt;product&gt;_&lt;m&gt;x&lt;n&gt;x&lt;k&gt;.
+    /// </summary>
+    static void MlpShapes(TextWriter output, string[] dtypes, Random rng)
+    {
+        (string Name, bool TA, bool TB, int M, int N, int K)[] shapes =
+            [("fwd", false, false, 256, 512, 784), ("dW", true, false, 784, 512, 256), ("dX", false, true, 256, 784, 512)];
+        foreach (string dt in dtypes)
+        foreach (var (name, ta, tb, m, n, k) in shapes)
+        {
+            double s = dt == "float32" ? TimeShape<float>(ta, tb, m, n, k, rng) : TimeShape<double>(ta, tb, m, n, k, rng);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT name=gemm_nabla_{dt}_mlp_{name}_{m}x{n}x{k} seconds={s:F6} gflops={2.0 * m * n * k / s / 1e9:F2}"));
+        }
+    }
+
+    static double TimeShape<T>(bool ta, bool tb, int m, int n, int k, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Normal<T>(rng, m * k), b = Normal<T>(rng, k * n), c = new T[m * n];
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        return Timing.BestOf(() => Gemm.Multiply<T>(ta, tb, m, n, k, a, lda, b, ldb, c, n));
     }
 
     static double Time<T>(int n, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
