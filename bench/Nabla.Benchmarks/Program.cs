@@ -12,7 +12,7 @@ public static class Program
 {
     static readonly (string Name, string Help, Func<string[], TextWriter, int> Run)[] Commands =
     [
-        ("gemm", "W5: square matmul, best of 5 [--sizes 256,512,1024,2048] [--threads all|1|both] [--dtypes float32,float64] [--mlp]", GemmWorkload.Run),
+        ("gemm", "W5: square matmul, best of 5 [--sizes 256,512,1024,2048] [--threads all|1|both] [--dtypes float32,float64] [--mlp] [--reps 5]", GemmWorkload.Run),
         ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
             (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),
     ];

@@ -13,11 +13,15 @@ namespace Nabla.Benchmarks.Workloads;
 /// </summary>
 internal static class GemmWorkload
 {
+    /// <summary>Timed calls per case (--reps; 5 as in the peer, more to see through a busy machine while tuning).</summary>
+    static int reps = 5;
+
     public static int Run(string[] args, TextWriter output)
     {
         int[] sizes = Options.Ints(args, "--sizes", "256,512,1024,2048");
         string threads = Options.Get(args, "--threads", "all");
         string[] dtypes = Options.Get(args, "--dtypes", "float32,float64").Split(',');
+        reps = int.Parse(Options.Get(args, "--reps", "5"), CultureInfo.InvariantCulture);
         int[] threadCounts = threads switch
         {
             "all" => [Environment.ProcessorCount],
@@ -81,13 +85,13 @@ internal static class GemmWorkload
     {
         T[] a = Normal<T>(rng, m * k), b = Normal<T>(rng, k * n), c = new T[m * n];
         int lda = ta ? m : k, ldb = tb ? k : n;
-        return Timing.BestOf(() => Gemm.Multiply<T>(ta, tb, m, n, k, a, lda, b, ldb, c, n));
+        return Timing.BestOf(() => Gemm.Multiply<T>(ta, tb, m, n, k, a, lda, b, ldb, c, n), reps);
     }
 
     static double Time<T>(int n, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] a = Normal<T>(rng, n * n), b = Normal<T>(rng, n * n), c = new T[n * n];
-        return Timing.BestOf(() => Gemm.Multiply<T>(false, false, n, n, n, a, n, b, n, c, n));
+        return Timing.BestOf(() => Gemm.Multiply<T>(false, false, n, n, n, a, n, b, n, c, n), reps);
     }
 
     /// <summary>About 0.5 s of 512×512 products in both precisions: JIT tiers, thread pool, page faults, clocks.</summary>
