@@ -19,7 +19,7 @@ internal static unsafe class GemmPacked
     /// the larger of m and n is cut into near-equal ranges (multiples of MR rows or NR columns) and each
     /// worker computes its own C block independently, packing its own buffers: one operand is packed by
     /// every worker, which costs about threads/min(m, n) of the arithmetic, in exchange for no
-    /// synchronisation but the final join.
+    /// synchronisation but the final join (<see cref="GemmWorkers"/>).
     /// </summary>
     public static void Multiply<T, TK>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate,
@@ -45,7 +45,7 @@ internal static unsafe class GemmPacked
                 return;
             }
             nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+            GemmWorkers.Run(parts, threads, t =>
             {
                 int lo = t * chunk, len = Math.Min(chunk, extent - lo);
                 T* sa = (T*)ia, sb = (T*)ib, sc = (T*)ic;
