@@ -26,7 +26,7 @@ public static class Gemm
     internal const long SmallProblemThreshold = 24L * 24 * 24;
 
     /// <summary>From this m·n·k on the packed kernel splits the work across workers.</summary>
-    internal const long ParallelThreshold = 96L * 96 * 96;
+    internal const long ParallelThreshold = 64L * 64 * 64;
 
     /// <summary>
     /// The most workers one product may use (default <see cref="Environment.ProcessorCount"/>). Set it to 1

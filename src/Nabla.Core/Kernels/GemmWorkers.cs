@@ -21,13 +21,31 @@ internal static class GemmWorkers
         public int Sleeping; // 1 while blocked (or about to block) on Wake
     }
 
+    /// <summary>One call's work. Workers take indices from <see cref="Next"/>; the caller waits for <see cref="Done"/>.</summary>
+    sealed class Job(Action<int> body, int count, int helpers)
+    {
+        public readonly Action<int> Body = body;
+        public readonly int Count = count;
+        public int Next, Done;
+        public int Seats = helpers; // workers that may still join (the caller's thread limit)
+        public Exception? Failure;
+
+        /// <summary>Runs indices until none is left; a worker that arrives late finds none and returns.</summary>
+        public void Drain()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref Next) - 1) < Count)
+            {
+                try { Body(i); }
+                catch (Exception e) { Interlocked.CompareExchange(ref Failure, e, null); }
+                finally { Interlocked.Increment(ref Done); }
+            }
+        }
+    }
+
     static readonly Worker[] workers = Start(Environment.ProcessorCount - 1);
     static readonly Lock gate = new();
-
-    static Action<int>? body;
-    static int parts, next, running, helpers;
-    static long generation;
-    static Exception? failure;
+    static Job? current;
 
     /// <summary>The number of threads a job can use: the workers plus the caller.</summary>
     public static int Threads => workers.Length + 1;
@@ -35,8 +53,9 @@ internal static class GemmWorkers
     /// <summary>
     /// Runs <paramref name="work"/>(0 … <paramref name="count"/> − 1), each index exactly once, on the
     /// calling thread and up to <paramref name="threads"/> − 1 workers, and returns when all have finished.
-    /// Indices are handed out one at a time, so a core slowed by other load simply takes fewer. The first
-    /// exception thrown by <paramref name="work"/> on a worker is rethrown here after the join.
+    /// Indices are handed out one at a time, so a core slowed by other load (or a worker slow to wake)
+    /// simply takes fewer, and the caller never waits for a worker that has not started. The first
+    /// exception thrown by <paramref name="work"/> is rethrown here, wrapped, after all indices have run.
     /// </summary>
     public static void Run(int count, int threads, Action<int> work)
     {
@@ -46,35 +65,18 @@ internal static class GemmWorkers
             for (int i = 0; i < count; i++) work(i);
             return;
         }
-        Exception? failed;
+        var job = new Job(work, count, enlist);
         try
         {
-            body = work;
-            parts = count;
-            next = 0;
-            helpers = enlist;
-            running = enlist;
-            failure = null;
-            Interlocked.Increment(ref generation); // full fence: publishes the fields above
+            Interlocked.Exchange(ref current, job); // full fence: pairs with the workers' Sleeping exchange
             for (int w = 0; w < enlist; w++)
                 if (Interlocked.Exchange(ref workers[w].Sleeping, 0) == 1) workers[w].Wake.Release();
-            try { Drain(work); }
-            finally
-            {
-                var spin = new SpinWait();
-                while (Volatile.Read(ref running) != 0) spin.SpinOnce(sleep1Threshold: -1);
-                body = null;
-                failed = failure;
-            }
+            job.Drain();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref job.Done) < count) spin.SpinOnce(sleep1Threshold: -1);
         }
         finally { gate.Exit(); }
-        if (failed is not null) throw new AggregateException("A matrix-product worker failed.", failed);
-    }
-
-    static void Drain(Action<int> work)
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next) - 1) < parts) work(i);
+        if (job.Failure is not null) throw new AggregateException("A matrix-product part failed.", job.Failure);
     }
 
     static Worker[] Start(int count)
@@ -83,33 +85,28 @@ internal static class GemmWorkers
         for (int w = 0; w < all.Length; w++)
         {
             var worker = all[w] = new Worker();
-            int index = w;
-            new Thread(() => Loop(worker, index)) { IsBackground = true, Name = $"Nabla GEMM worker {w + 1}" }.Start();
+            new Thread(() => Loop(worker)) { IsBackground = true, Name = $"Nabla GEMM worker {w + 1}" }.Start();
         }
         return all;
     }
 
-    static void Loop(Worker me, int index)
+    static void Loop(Worker me)
     {
-        long seen = 0, spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        Job? seen = null;
+        long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (true)
         {
             long start = Stopwatch.GetTimestamp();
-            while (Volatile.Read(ref generation) == seen)
+            while (Volatile.Read(ref current) == seen)
             {
                 if (Stopwatch.GetTimestamp() - start < spinTicks) { Thread.SpinWait(20); continue; }
-                Interlocked.Exchange(ref me.Sleeping, 1); // full fence, pairs with Run's increment-then-exchange
-                if (Volatile.Read(ref generation) != seen && Interlocked.Exchange(ref me.Sleeping, 0) == 1) break;
+                Interlocked.Exchange(ref me.Sleeping, 1); // full fence, pairs with Run's publish-then-exchange
+                if (Volatile.Read(ref current) != seen && Interlocked.Exchange(ref me.Sleeping, 0) == 1) break;
                 me.Wake.Wait(); // released by Run, or already released if Run cleared our flag first
                 start = Stopwatch.GetTimestamp();
             }
-            seen = Volatile.Read(ref generation);
-            // Workers not enlisted for this job (index ≥ helpers) go back to waiting without touching it.
-            Action<int>? work = body;
-            if (work is null || index >= Volatile.Read(ref helpers)) continue;
-            try { Drain(work); }
-            catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }
-            finally { Interlocked.Decrement(ref running); }
+            seen = Volatile.Read(ref current);
+            if (seen is not null && Interlocked.Decrement(ref seen.Seats) >= 0) seen.Drain();
         }
     }
 }
