@@ -1,5 +1,6 @@
 using System.Numerics;
-using Nabla.Kernels.Reference;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nabla.Kernels;
 
@@ -8,13 +9,62 @@ namespace Nabla.Kernels;
 /// <c>accumulate</c>), where op(X) is X or Xᵀ. <c>lda</c>, <c>ldb</c>, <c>ldc</c> are the row strides
 /// of A, B and C as stored. This is the one entry point the tensor engine calls.
 /// </summary>
+/// <remarks>
+/// Routing: problems with m·n·k below <see cref="SmallProblemThreshold"/>, or with m = 1 or n = 1,
+/// take the unpacked loops of <see cref="GemmDirect"/>; float and double on AVX2 + FMA hardware take the
+/// packed, cache-blocked 6×16 (float) / 6×8 (double) register-tiled kernel of <see cref="GemmPacked"/>,
+/// split across up to <see cref="MaxThreads"/> workers when the problem is large; anything else (other
+/// element types, hardware without FMA) takes <see cref="GemmDirect"/>. Each element of C is a sum of
+/// k products; the order of that sum, and whether a product is fused into it, differ between paths,
+/// so results agree with <see cref="Reference.GemmReference"/> to about k·eps·Σ|a||b|, not bit for bit.
+/// With <c>accumulate</c> false, C is overwritten (its previous contents, even NaN, are never read);
+/// with k = 0 that writes zeros.
+/// </remarks>
 public static class Gemm
 {
+    /// <summary>Below this m·n·k the unpacked loops are cheaper than packing.</summary>
+    internal const long SmallProblemThreshold = 24L * 24 * 24;
+
+    /// <summary>From this m·n·k on the packed kernel splits the work across workers.</summary>
+    internal const long ParallelThreshold = 64L * 64 * 64;
+
+    /// <summary>
+    /// The most workers one product may use (default <see cref="Environment.ProcessorCount"/>). Set it to 1
+    /// to force single-threaded products, e.g. for single-core benchmarks. Must be at least 1.
+    /// </summary>
+    public static int MaxThreads
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxThreads must be at least 1.");
+    } = Environment.ProcessorCount;
+
+    /// <summary>True when the packed, vectorised kernels run on this machine (AVX2 and FMA).</summary>
+    public static bool IsAccelerated => Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <c>accumulate</c> is true (see the class remarks).</summary>
+    /// <exception cref="ArgumentException">A size is negative, a stride is smaller than its row, or a span is too short.</exception>
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // For now the reference loop; the packed, register-tiled kernel replaces this body.
-        GemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        long work = (long)m * n * k;
+        if (work < SmallProblemThreshold || m == 1 || n == 1 || !IsAccelerated)
+        {
+            GemmDirect.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, vectorize: true);
+            return;
+        }
+        int threads = work >= ParallelThreshold ? Math.Min(MaxThreads, Environment.ProcessorCount) : 1;
+        if (typeof(T) == typeof(float))
+            GemmPacked.Multiply<float, Float6x16>(transA, transB, m, n, k,
+                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                MemoryMarshal.Cast<T, float>(c), ldc, accumulate, GemmBlocking.Float, threads);
+        else if (typeof(T) == typeof(double))
+            GemmPacked.Multiply<double, Double6x8>(transA, transB, m, n, k,
+                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
+                MemoryMarshal.Cast<T, double>(c), ldc, accumulate, GemmBlocking.Double, threads);
+        else
+            GemmDirect.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, vectorize: true);
     }
 }

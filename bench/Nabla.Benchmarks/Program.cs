@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Running;
+using Nabla.Benchmarks.Workloads;
+
+namespace Nabla.Benchmarks;
+
+/// <summary>
+/// Dispatches to one whole-program workload (the W-ids of /work/shared/bench/README.md), each printing the
+/// peer's RESULT lines, or to BenchmarkDotNet for the micro-benchmarks. Add a workload: one file under
+/// Workloads/ with a static Run(string[] args, TextWriter output) and one row in <see cref="Commands"/>.
+/// </summary>
+public static class Program
+{
+    static readonly (string Name, string Help, Func<string[], TextWriter, int> Run)[] Commands =
+    [
+        ("gemm", "W5: square matmul, best of 5 [--sizes 256,512,1024,2048] [--threads all|1|both] [--dtypes float32,float64] [--mlp] [--reps 5]", GemmWorkload.Run),
+        ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
+            (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),
+    ];
+
+    public static int Main(string[] args)
+    {
+        var command = args.Length > 0 ? Commands.FirstOrDefault(c => c.Name == args[0]) : default;
+        if (command.Run is null)
+        {
+            Console.Error.WriteLine("usage: Nabla.Benchmarks <command> [options]");
+            foreach (var c in Commands) Console.Error.WriteLine($"  {c.Name,-6} {c.Help}");
+            return 2;
+        }
+        return command.Run(args[1..], Console.Out);
+    }
+}
