@@ -94,6 +94,6 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private static string Format(IReadOnlyList<int> shape) => "(" + string.Join(", ", shape) + (shape.Count == 1 ? ",)" : ")");
 
-    /// <summary>The module's type and parameter count, e.g. <c>Linear(in=3, out=4)</c> for leaves.</summary>
+    /// <summary>The module type's name without generic arity (modules with settings override this, e.g. <c>Linear(in_features=3, out_features=4, bias=True)</c>).</summary>
     public override string ToString() => GetType().Name.Split('`')[0];
 }

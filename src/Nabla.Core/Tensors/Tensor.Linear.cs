@@ -51,7 +51,7 @@ public sealed partial class Tensor<T>
             {
                 // dX[m, in] = dY[m, out] · W[out, in]
                 bool fresh = x.Grad is null;
-                var dx = fresh ? new T[m * inF] : null;
+                var dx = fresh ? GC.AllocateUninitializedArray<T>(m * inF) : null;
                 var target = fresh ? dx.AsSpan() : sink.Buffer(0);
                 if (outF == 0) target.Clear();
                 else Gemm.Multiply<T>(false, transW, m, inF, outF, dys, outF, gw.Storage.AsSpan(gw.Offset), ldw, target, inF, accumulate: !fresh);
