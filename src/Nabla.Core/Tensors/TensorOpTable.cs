@@ -116,6 +116,20 @@ public static class TensorOpTable
             S([[3], [3]], [[2, 3], [3]], [[3], [3, 4]], [[2, 3], [3, 4]], [[2, 2, 3], [3, 4]], [[2, 1, 2, 3], [3, 3, 2]], [[4, 2], [3, 2, 5]]));
         Binary("matmul(transposed views)", "MatMul", (a, b) => a.Transpose().MatMul(b.Transpose()), Any, Any, S([[3, 2], [4, 3]]));
         Binary("outer", "Outer", (a, b) => T.Outer(a, b), Any, Any, S([[3], [4]]));
+
+        // Fused layer and losses (Nabla.Nn, Nabla.Losses).
+        rows.Add(new("linear", "Linear", x => T.Linear(x[0], x[1], x[2]), S([[4, 3], [2, 3], [2]], [[3], [2, 3], [2]], [[2, 2, 3], [4, 3], [4]]), [Any, Any, Any]));
+        Binary("linear(no bias)", "Linear", (x, w) => T.Linear(x, w), Any, Any, S([[4, 3], [2, 3]], [[1, 5], [1, 5]]));
+        Binary("squared_error", "SquaredError", (a, b) => T.SquaredError(a, b), Any, Any, S([[2, 3], [2, 3]], [[4], [4]], [[], []]));
+        Binary("squared_error(sum)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.Sum), Any, Any, S([[2, 3], [2, 3]]));
+        Binary("squared_error(none)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.None).Sin(), Any, Any, S([[2, 3], [2, 3]]));
+        Binary("bce_with_logits", "BinaryCrossEntropyWithLogits", (z, y) => T.BinaryCrossEntropyWithLogits(z, y), Any, new Domain(0, 1), S([[2, 3], [2, 3]], [[5], [5]]));
+        Binary("bce_with_logits(none)", "BinaryCrossEntropyWithLogits", (z, y) => T.BinaryCrossEntropyWithLogits(z, y, Losses.Reduction.None).Sin(), Any, new Domain(0, 1), S([[2, 3], [2, 3]]));
+        Unary("hinge", "Hinge", s => T.Hinge(s, Signs(s.Shape.ToArray())), new Domain(1.1, 3), S([[2, 3]], [[5]]));
+        Binary("hinge(margin violated)", "Hinge", (s, y) => T.Hinge(s, y, Losses.Reduction.Sum), new Domain(-0.5, 0.5), new Domain(-0.5, 0.5), S([[2, 3], [2, 3]]));
+        Unary("cross_entropy", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray())), Any, S([[4, 3]], [[5]], [[2, 6]]));
+        Unary("cross_entropy(sum)", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray()), Losses.Reduction.Sum), Any, S([[3, 4]]));
+        Unary("cross_entropy(none)", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray()), Losses.Reduction.None).Sin(), Any, S([[3, 4]]));
         return rows;
     }
 
@@ -126,6 +140,18 @@ public static class TensorOpTable
         for (int i = 0; i < data.Length; i++) data[i] = i % 2 == 0 ? 1 : 0;
         return new T(data, shape);
     }
+
+    /// <summary>Labels ±1 alternating over the flat positions (+1 first).</summary>
+    private static T Signs(int[] shape)
+    {
+        var data = new double[Shapes.ElementCount(shape)];
+        for (int i = 0; i < data.Length; i++) data[i] = i % 2 == 0 ? 1 : -1;
+        return new T(data, shape);
+    }
+
+    /// <summary>One class index per row of logits [N, C] (or [C]): (2r + 1) mod C.</summary>
+    private static int[] ClassLabels(int[] shape) =>
+        Enumerable.Range(0, shape.Length == 2 ? shape[0] : 1).Select(r => (2 * r + 1) % shape[^1]).ToArray();
 
     private static T Invoke(MethodInfo method, object? target, object[] args)
     {

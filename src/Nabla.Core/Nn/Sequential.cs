@@ -1,0 +1,46 @@
+using System.Collections;
+using System.Numerics;
+using Nabla.Tensors;
+
+namespace Nabla.Nn;
+
+/// <summary>
+/// Modules applied in order, each one's output the next one's input. Children are named "0", "1", … by position,
+/// so parameters are named as in PyTorch's <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …).
+/// </summary>
+public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module<T>, IReadOnlyList<Module<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly List<Module<T>> layers = [.. layers];
+
+    /// <summary>Appends <paramref name="layer"/> (named by its position) and returns this, for chaining.</summary>
+    public Sequential<T> Add(Module<T> layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        layers.Add(layer);
+        return this;
+    }
+
+    /// <summary>The layer at <paramref name="index"/>.</summary>
+    public Module<T> this[int index] => layers[index];
+
+    /// <summary>The number of layers.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>x passed through every layer in order (the input itself when empty).</summary>
+    public override Tensor<T> Forward(Tensor<T> input)
+    {
+        var x = input;
+        foreach (var layer in layers) x = layer.Forward(x);
+        return x;
+    }
+
+    public override IEnumerable<(string Name, Module<T> Module)> Children() =>
+        layers.Select((m, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), m));
+
+    public IEnumerator<Module<T>> GetEnumerator() => layers.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() =>
+        "Sequential(\n" + string.Concat(layers.Select((m, i) => $"  ({i}): {m}\n")) + ")";
+}

@@ -1,0 +1,71 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Nabla.Serialization;
+using Nabla.Tensors;
+
+namespace Nabla.Nn;
+
+/// <summary>
+/// Converts state dicts (name → tensor) to and from safetensors, so a model saved here loads in PyTorch
+/// (<c>safetensors.torch.load_file</c> + <c>load_state_dict</c>) and back.
+/// </summary>
+public static class StateDicts
+{
+    /// <summary>
+    /// One <see cref="SafeTensor"/> per entry, in order, named by its key. <paramref name="dtype"/> null means the
+    /// tensor's own type (F32 for float, F64 for double, bits unchanged); F32 from double rounds to nearest even.
+    /// </summary>
+    public static List<SafeTensor> ToSafeTensors<T>(IEnumerable<KeyValuePair<string, Tensor<T>>> state, SafeTensorDType? dtype = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var target = dtype ?? (typeof(T) == typeof(float) ? SafeTensorDType.F32 : SafeTensorDType.F64);
+        if (target is not (SafeTensorDType.F32 or SafeTensorDType.F64))
+            throw new NablaException($"state dicts are saved as F32 or F64, not {target}");
+        var result = new List<SafeTensor>();
+        foreach (var (name, t) in state)
+        {
+            var data = t.ToArray();
+            int[] shape = [.. t.Shape];
+            if (typeof(T) == typeof(float) && target == SafeTensorDType.F32)
+                result.Add(SafeTensor.FromFloats(name, shape, MemoryMarshal.Cast<T, float>(data.AsSpan())));
+            else if (typeof(T) == typeof(double))
+                result.Add(SafeTensor.FromDoubles(name, shape, MemoryMarshal.Cast<T, double>(data.AsSpan()), target));
+            else
+                result.Add(SafeTensor.FromDoubles(name, shape, data.Select(double.CreateTruncating).ToArray(), target));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A state dict from safetensors, in order: F32/F16/BF16 and F64 entries convert to <typeparamref name="T"/>
+    /// (exactly when widening; F64 to float rounds to nearest even). Integer tensors are rejected.
+    /// </summary>
+    public static OrderedDictionary<string, Tensor<T>> FromSafeTensors<T>(IEnumerable<SafeTensor> tensors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var state = new OrderedDictionary<string, Tensor<T>>();
+        foreach (var st in tensors)
+        {
+            if (st.DType is not (SafeTensorDType.F64 or SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16))
+                throw new NablaException($"tensor \"{st.Name}\" holds {st.DType}; a state dict needs floating-point tensors");
+            T[] data;
+            if (typeof(T) == typeof(float)) data = MemoryMarshal.Cast<float, T>(st.ToFloatArray().AsSpan()).ToArray();
+            else if (typeof(T) == typeof(double)) data = MemoryMarshal.Cast<double, T>(st.ToDoubleArray().AsSpan()).ToArray();
+            else data = st.ToDoubleArray().Select(T.CreateTruncating).ToArray();
+            state.Add(st.Name, new Tensor<T>(data, [.. st.Shape]));
+        }
+        return state;
+    }
+
+    /// <summary>Writes <paramref name="module"/>'s state dict to a safetensors file at <paramref name="path"/>.</summary>
+    public static void Save<T>(Module<T> module, string path, SafeTensorDType? dtype = null, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SafetensorsFile.Save(path, ToSafeTensors(module.StateDict(), dtype), metadata);
+
+    /// <summary>Loads a safetensors file at <paramref name="path"/> into <paramref name="module"/> (see <see cref="Module{T}.LoadStateDict"/>).</summary>
+    public static void Load<T>(Module<T> module, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var file = SafetensorsFile.Load(path);
+        module.LoadStateDict(FromSafeTensors<T>(file.Names.Select(n => file.Tensors[n])));
+    }
+}
