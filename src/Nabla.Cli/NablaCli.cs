@@ -31,5 +31,6 @@ public static class NablaCli
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
     {
         yield return GradCommand.Create(stdout, stderr);
+        yield return ExampleCommand.Create(stdout, stderr);
     }
 }
