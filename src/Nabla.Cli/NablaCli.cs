@@ -34,5 +34,6 @@ public static class NablaCli
         yield return ExplainCommand.Create(stdout, stderr);
         yield return GraphCommand.Create(stdout, stderr);
         yield return ReportCommand.Create(stdout, stderr);
+        yield return ExampleCommand.Create(stdout, stderr);
     }
 }
