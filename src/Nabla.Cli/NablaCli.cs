@@ -35,5 +35,7 @@ public static class NablaCli
         yield return GraphCommand.Create(stdout, stderr);
         yield return ReportCommand.Create(stdout, stderr);
         yield return ExampleCommand.Create(stdout, stderr);
+        yield return TrainCommand.Create(stdout, stderr);
+        yield return PredictCommand.Create(stdout, stderr);
     }
 }

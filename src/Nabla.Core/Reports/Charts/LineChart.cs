@@ -59,7 +59,7 @@ public sealed class LineChart
         Add(name, Enumerable.Range(1, y.Count).Select(i => (double)i).ToArray(), y);
 
     /// <summary>Writes <see cref="ToSvg"/> to a file.</summary>
-    public void Save(string path) => File.WriteAllText(path, ToSvg());
+    public void Save(string path) => Nabla.IO.AtomicFile.WriteAllText(path, ToSvg());
 
     /// <summary>The chart as an SVG document (UTF-8 text, no external resources).</summary>
     public string ToSvg()

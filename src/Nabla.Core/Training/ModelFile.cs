@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Nabla.Data;
+using Nabla.Nn;
+using Nabla.Serialization;
+
+namespace Nabla.Training;
+
+/// <summary>
+/// A trained model on disk: a safetensors file whose tensors are the network's state dictionary with
+/// PyTorch's names (<c>0.weight</c> [out, in], <c>0.bias</c>, <c>2.weight</c> …, so it loads into an
+/// <c>nn.Sequential</c> of Linear and activation layers) and whose metadata says everything
+/// <c>predict</c> needs: layer sizes, activation, loss, task, class labels, feature and target names,
+/// and the standardisation fitted on the training rows.
+/// </summary>
+public sealed class ModelFile
+{
+    private ModelFile(string path, int[] layers, string activation, string loss, string dtype, IReadOnlyList<string> features,
+        string target, IReadOnlyList<string> classes, IPredictor predictor)
+    {
+        Path = path; LayerSizes = layers; Activation = activation; Loss = loss; DType = dtype;
+        Features = features; Target = target; Classes = classes; Predictor = predictor;
+    }
+
+    public string Path { get; }
+    public int[] LayerSizes { get; }
+    public string Activation { get; }
+    public string Loss { get; }
+    public string DType { get; }
+    public IReadOnlyList<string> Features { get; }
+    public string Target { get; }
+
+    /// <summary>Label text per class index; empty for a regression model.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    public bool IsClassifier => Loss != "mse";
+    public IPredictor Predictor { get; }
+
+    /// <summary>Writes the trainer's model to <paramref name="path"/>, atomically.</summary>
+    public static void Save<T>(string path, Trainer<T> trainer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["nabla.kind"] = "model",
+            ["nabla.version"] = "1",
+            ["nabla.layers"] = string.Join(",", trainer.LayerSizes),
+            ["nabla.activation"] = trainer.Settings.Activation,
+            ["nabla.loss"] = trainer.LossName,
+            ["nabla.dtype"] = trainer.Settings.DType,
+            ["nabla.features"] = JsonSerializer.Serialize(trainer.Data.Features.ColumnNames),
+            ["nabla.target"] = trainer.Data.TargetName,
+            ["nabla.classes"] = JsonSerializer.Serialize(trainer.Data.Classes),
+            ["nabla.target_mean"] = trainer.TargetMean.ToString("R", CultureInfo.InvariantCulture),
+            ["nabla.target_std"] = trainer.TargetStd.ToString("R", CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in trainer.Standardizer.ToDictionary()) metadata[key] = value;
+        SafetensorsFile.Save(path, StateDicts.ToSafeTensors(trainer.Model.StateDict()), metadata);
+    }
+
+    /// <summary>Reads and validates a model file; every problem is an error naming the file.</summary>
+    public static ModelFile Load(string path)
+    {
+        var file = SafetensorsFile.Load(path);
+        string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
+            : throw new NablaException($"{path}: not a Nabla model (its metadata has no \"{key}\")");
+        if (Meta("nabla.kind") != "model") throw new NablaException($"{path}: a {Meta("nabla.kind")} file, not a model (use the file --save wrote)");
+        if (Meta("nabla.version") != "1") throw new NablaException($"{path}: model format version {Meta("nabla.version")} is not supported (this Nabla reads version 1)");
+        int[] layers;
+        try { layers = Meta("nabla.layers").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
+        catch (FormatException) { throw new NablaException($"{path}: bad layer list \"{Meta("nabla.layers")}\""); }
+        string activation = Meta("nabla.activation"), loss = Meta("nabla.loss"), dtype = Meta("nabla.dtype");
+        if (!TrainSettings.Activations.Contains(activation)) throw new NablaException($"{path}: unknown activation \"{activation}\"");
+        if (!TrainSettings.Losses.Contains(loss)) throw new NablaException($"{path}: unknown loss \"{loss}\"");
+        if (!TrainSettings.DTypes.Contains(dtype)) throw new NablaException($"{path}: unknown dtype \"{dtype}\"");
+        var features = Strings(path, Meta("nabla.features"), "feature names");
+        var classes = Strings(path, Meta("nabla.classes"), "class labels");
+        if (layers.Length < 2 || layers.Any(l => l <= 0)) throw new NablaException($"{path}: bad layer sizes {Meta("nabla.layers")}");
+        if (features.Count != layers[0]) throw new NablaException($"{path}: {features.Count} feature names for {layers[0]} inputs");
+        int outputs = loss == "ce" ? classes.Count : 1;
+        if (layers[^1] != outputs) throw new NablaException($"{path}: the last layer has {layers[^1]} outputs, but loss {loss} with {classes.Count} classes needs {outputs}");
+        double mean = Number(path, Meta("nabla.target_mean")), std = Number(path, Meta("nabla.target_std"));
+        var standardizer = Standardizer.FromDictionary(file.Metadata, source: path);
+        if (standardizer.Features != layers[0]) throw new NablaException($"{path}: the standardisation covers {standardizer.Features} features, the model takes {layers[0]}");
+        var tensors = file.Names.Select(n => file.Tensors[n]).ToList();
+        IPredictor predictor = dtype == "float32"
+            ? Build<float>(path, layers, activation, loss, classes.Count, standardizer, mean, std, tensors)
+            : Build<double>(path, layers, activation, loss, classes.Count, standardizer, mean, std, tensors);
+        return new ModelFile(path, layers, activation, loss, dtype, features, Meta("nabla.target"), classes, predictor);
+    }
+
+    private static Predictor<T> Build<T>(string path, int[] layers, string activation, string loss, int classes, Standardizer standardizer,
+        double mean, double std, List<SafeTensor> tensors) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Mlp.Create<T>(layers, activation, init: InitScheme.Zeros);
+        try { model.LoadStateDict(StateDicts.FromSafeTensors<T>(tensors)); }
+        catch (NablaException e) { throw new NablaException($"{path}: {e.Message}", e); }
+        model.Eval();
+        return new Predictor<T>(model, standardizer, loss, classes, mean, std);
+    }
+
+    private static List<string> Strings(string path, string json, string what)
+    {
+        try { return JsonSerializer.Deserialize<List<string>>(json) ?? throw new JsonException("null"); }
+        catch (JsonException) { throw new NablaException($"{path}: the {what} are not a JSON list of strings: {json}"); }
+    }
+
+    private static double Number(string path, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
+            : throw new NablaException($"{path}: \"{text}\" is not a finite number");
+}

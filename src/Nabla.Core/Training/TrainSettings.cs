@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Nabla.Training;
+
+/// <summary>
+/// Everything that decides a training run. Two runs with equal settings on equal data produce
+/// bit-identical weights, which is what lets a checkpoint resume a run exactly.
+/// </summary>
+public sealed record TrainSettings
+{
+    public static readonly string[] Activations = ["relu", "tanh", "sigmoid", "sin"];
+    public static readonly string[] Losses = ["mse", "bce", "ce", "hinge"];
+    public static readonly string[] Optimizers = ["sgd", "adam", "adamw"];
+    public static readonly string[] Schedules = ["constant", "step", "linear", "cosine"];
+    public static readonly string[] DTypes = ["float32", "float64"];
+
+    /// <summary>Hidden layer sizes, input side first (the input and output sizes come from the data).</summary>
+    public int[] Hidden { get; init => field = value.Length > 0 && value.All(h => h > 0) ? value : throw Bad("--hidden", "a list of positive layer sizes such as 16,16", string.Join(",", value)); } = [16, 16];
+
+    public string Activation { get; init => field = OneOf("--activation", value, Activations); } = "relu";
+
+    /// <summary>The loss; null picks one from the task (ce or bce for classes, mse for values).</summary>
+    public string? Loss { get; init => field = value is null ? null : OneOf("--loss", value, Losses); }
+
+    public string Optimizer { get; init => field = OneOf("--optimizer", value, Optimizers); } = "adam";
+
+    public double LearningRate { get; init => field = value > 0 && double.IsFinite(value) ? value : throw Bad("--lr", "a positive number", value); } = 0.01;
+
+    /// <summary>SGD's momentum (0 for plain SGD).</summary>
+    public double Momentum { get; init => field = value >= 0 && value < 1 ? value : throw Bad("--momentum", "a number in [0, 1)", value); } = 0.9;
+
+    public double WeightDecay { get; init => field = value >= 0 && double.IsFinite(value) ? value : throw Bad("--weight-decay", "a number ≥ 0", value); }
+
+    public string Schedule { get; init => field = OneOf("--schedule", value, Schedules); } = "constant";
+
+    public int Epochs { get; init => field = value > 0 ? value : throw Bad("--epochs", "a positive whole number", value); } = 100;
+
+    public int BatchSize { get; init => field = value > 0 ? value : throw Bad("--batch-size", "a positive whole number", value); } = 32;
+
+    public uint Seed { get; init; }
+
+    /// <summary>The fraction of rows held out for validation, in [0, 1).</summary>
+    public double Validation { get; init => field = value >= 0 && value < 1 ? value : throw Bad("--validation", "a fraction in [0, 1)", value); } = 0.2;
+
+    public string DType { get; init => field = OneOf("--dtype", value, DTypes); } = "float64";
+
+    private static string OneOf(string option, string value, string[] allowed) =>
+        allowed.Contains(value) ? value : throw new NablaException($"{option}: '{value}' is not one of {string.Join(", ", allowed)}");
+
+    private static NablaException Bad(string option, string expected, object value) =>
+        new($"{option}: expected {expected}, not {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+
+    /// <summary>The loss this run uses on <paramref name="data"/>, checked against its task.</summary>
+    public string LossFor(TrainingData data)
+    {
+        string loss = Loss ?? (data.Task == TaskKind.Regression ? "mse" : data.Classes.Count == 2 ? "bce" : "ce");
+        if (data.Task == TaskKind.Regression && loss != "mse")
+            throw new NablaException($"--loss {loss} needs class labels, but the target '{data.TargetName}' is a value to regress (use --loss mse)");
+        if (data.Task == TaskKind.Classification && loss == "mse")
+            throw new NablaException($"--loss mse needs a numeric target, but '{data.TargetName}' holds class labels (use ce, bce or hinge)");
+        if (loss is "bce" or "hinge" && data.Classes.Count != 2)
+            throw new NablaException($"--loss {loss} needs exactly 2 classes, but '{data.TargetName}' has {data.Classes.Count}: {string.Join(", ", data.Classes.Take(10))} (use --loss ce)");
+        if (data.Task == TaskKind.Classification && data.Classes.Count < 2)
+            throw new NablaException($"the target '{data.TargetName}' has only one class; a classifier needs at least 2");
+        return loss;
+    }
+
+    /// <summary>Layer sizes from input to output for <paramref name="data"/>.</summary>
+    public int[] LayerSizes(TrainingData data) =>
+        [data.Features.Columns, .. Hidden, LossFor(data) == "ce" ? data.Classes.Count : 1];
+
+    /// <summary>A canonical text of the settings, stored in checkpoints so a resume can refuse different ones.</summary>
+    public string Fingerprint(TrainingData data) => JsonSerializer.Serialize(new
+    {
+        hidden = Hidden, activation = Activation, loss = LossFor(data), optimizer = Optimizer, lr = LearningRate,
+        momentum = Momentum, weightDecay = WeightDecay, schedule = Schedule, epochs = Epochs, batchSize = BatchSize,
+        seed = Seed, validation = Validation, dtype = DType, data = data.Description, rows = data.Rows,
+    });
+}

@@ -1,0 +1,163 @@
+using Nabla.Training;
+
+namespace Nabla.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nabla-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static TrainingData Moons() => TrainingData.FromDataset("moons", 200, 0.1, 0);
+
+    private static Trainer<double> Train(TrainSettings settings, TrainingData? data = null)
+    {
+        var trainer = new Trainer<double>(data ?? Moons(), settings);
+        while (!trainer.IsFinished) trainer.RunEpoch();
+        return trainer;
+    }
+
+    [Fact]
+    public void Moons_are_learned_to_high_validation_accuracy()
+    {
+        var trainer = Train(new TrainSettings { Epochs = 60 });
+        var last = trainer.History[^1];
+        Assert.True(last.ValidationAccuracy >= 0.95, $"validation accuracy {last.ValidationAccuracy}");
+        Assert.True(last.Loss < trainer.History[0].Loss / 5, $"loss went from {trainer.History[0].Loss} to {last.Loss}");
+        Assert.Equal(160, trainer.Split.Train.Length);
+        Assert.Equal(40, trainer.Split.Validation.Length);
+        Assert.Empty(trainer.Split.Train.Intersect(trainer.Split.Validation));
+    }
+
+    [Theory]
+    [InlineData("sgd", "ce", "float64")]
+    [InlineData("adamw", "hinge", "float64")]
+    [InlineData("adam", "bce", "float32")]
+    public void Every_optimizer_and_classification_loss_learns_moons(string optimizer, string loss, string dtype)
+    {
+        var settings = new TrainSettings { Optimizer = optimizer, Loss = loss, Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = dtype };
+        double accuracy = dtype == "float32"
+            ? Finish(new Trainer<float>(Moons(), settings))
+            : Finish(new Trainer<double>(Moons(), settings));
+        Assert.True(accuracy >= 0.9, $"{optimizer}/{loss}/{dtype}: validation accuracy {accuracy}");
+
+        static double Finish<T>(Trainer<T> t) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            while (!t.IsFinished) t.RunEpoch();
+            return t.History[^1].ValidationAccuracy!.Value;
+        }
+    }
+
+    [Fact]
+    public void Regression_on_sine_brings_the_error_well_below_the_targets_variance()
+    {
+        var data = TrainingData.FromDataset("sine", 300, 0.0, 1);
+        var trainer = Train(new TrainSettings { Epochs = 150, Activation = "tanh", Hidden = [32, 32] }, data);
+        Assert.Equal("mse", trainer.LossName);
+        double mean = data.Targets.Average(), variance = data.Targets.Average(t => (t - mean) * (t - mean));
+        var rows = trainer.Split.Validation;
+        var predictions = trainer.Predictor.Predict(rows.SelectMany(r => new[] { data.Features[r, 0] }).ToArray(), rows.Length);
+        double mse = rows.Select((r, i) => Math.Pow(predictions.Values[i] - data.Targets[r], 2)).Average();
+        Assert.True(mse < 0.05 * variance, $"validation MSE {mse} against target variance {variance}");
+    }
+
+    [Fact]
+    public void Equal_settings_give_bit_identical_models_and_another_seed_does_not()
+    {
+        var settings = new TrainSettings { Epochs = 5 };
+        ModelFile.Save(Path.Combine(_dir, "a.safetensors"), Train(settings));
+        ModelFile.Save(Path.Combine(_dir, "b.safetensors"), Train(settings));
+        ModelFile.Save(Path.Combine(_dir, "c.safetensors"), Train(settings with { Seed = 1 }, TrainingData.FromDataset("moons", 200, 0.1, 0)));
+        var a = File.ReadAllBytes(Path.Combine(_dir, "a.safetensors"));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dir, "b.safetensors")));
+        Assert.NotEqual(a, File.ReadAllBytes(Path.Combine(_dir, "c.safetensors")));
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
+    {
+        var settings = new TrainSettings { Epochs = 12, Optimizer = "sgd", Schedule = "cosine" };
+        var whole = Train(settings);
+
+        var first = new Trainer<double>(Moons(), settings);
+        for (int i = 0; i < 5; i++) first.RunEpoch();
+        string checkpoint = Path.Combine(_dir, "run.ckpt");
+        first.SaveCheckpoint(checkpoint);
+
+        var resumed = new Trainer<double>(Moons(), settings);
+        resumed.LoadCheckpoint(checkpoint);
+        Assert.Equal(5, resumed.CompletedEpochs);
+        while (!resumed.IsFinished) resumed.RunEpoch();
+
+        foreach (var (name, tensor) in whole.Model.StateDict())
+            Assert.Equal(tensor.ToArray(), resumed.Model.StateDict()[name].ToArray());
+        Assert.Equal(whole.History.Select(m => m.Loss), resumed.History.Select(m => m.Loss));
+    }
+
+    [Fact]
+    public void A_checkpoint_from_other_settings_is_refused()
+    {
+        var trainer = new Trainer<double>(Moons(), new TrainSettings { Epochs = 3 });
+        trainer.RunEpoch();
+        string checkpoint = Path.Combine(_dir, "run.ckpt");
+        trainer.SaveCheckpoint(checkpoint);
+        var other = new Trainer<double>(Moons(), new TrainSettings { Epochs = 3, LearningRate = 0.5 });
+        var e = Assert.Throws<NablaException>(() => other.LoadCheckpoint(checkpoint));
+        Assert.Contains("other settings", e.Message);
+        Assert.Contains(checkpoint, e.Message);
+    }
+
+    [Fact]
+    public void A_saved_model_predicts_exactly_what_the_trainer_predicts()
+    {
+        var trainer = Train(new TrainSettings { Epochs = 10 });
+        string path = Path.Combine(_dir, "m.safetensors");
+        ModelFile.Save(path, trainer);
+        var model = ModelFile.Load(path);
+        var x = Moons().Features.Values;
+        var expected = trainer.Predictor.Predict(x, 200);
+        var actual = model.Predictor.Predict(x, 200);
+        Assert.Equal(expected.Values, actual.Values);
+        Assert.Equal(expected.Probabilities, actual.Probabilities);
+        Assert.Equal(["x1", "x2"], model.Features);
+        Assert.Equal([2, 16, 16, 1], model.LayerSizes);
+    }
+
+    [Theory]
+    [InlineData("moons", "mse", "needs a numeric target")]
+    [InlineData("sine", "bce", "needs class labels")]
+    [InlineData("sine", "ce", "needs class labels")]
+    public void A_loss_that_does_not_fit_the_task_is_refused(string dataset, string loss, string message)
+    {
+        var data = TrainingData.FromDataset(dataset, 50, 0, 0);
+        var e = Assert.Throws<NablaException>(() => new Trainer<double>(data, new TrainSettings { Loss = loss }));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Binary_losses_refuse_more_than_two_classes()
+    {
+        var spirals = TrainingData.FromDataset("spirals", 90, 0, 0);
+        var e = Assert.Throws<NablaException>(() => new Trainer<double>(spirals, new TrainSettings { Loss = "bce" }));
+        Assert.Contains("exactly 2 classes", e.Message);
+        Assert.Equal("ce", new TrainSettings().LossFor(spirals));
+    }
+
+    [Fact]
+    public void Recorded_runs_are_valid_report_records_with_snapshots_from_epoch_0_to_the_last()
+    {
+        var trainer = new Trainer<double>(Moons(), new TrainSettings { Epochs = 50 });
+        var recorder = new RunRecorder<double>(trainer, maxSnapshots: 6);
+        if (recorder.WantsSnapshot(0)) recorder.Snapshot();
+        while (!trainer.IsFinished) { trainer.RunEpoch(); if (recorder.WantsSnapshot(trainer.CompletedEpochs)) recorder.Snapshot(); }
+        string path = Path.Combine(_dir, "run.json");
+        recorder.ToRecord().Save(path);
+        var run = Nabla.Reports.RunRecord.Load(path);
+        Assert.Equal(50, run.Epochs.Count);
+        Assert.Equal(0, run.Snapshots[0].Epoch);
+        Assert.Equal(50, run.Snapshots[^1].Epoch);
+        Assert.InRange(run.Snapshots.Count, 6, 7);
+        Assert.Equal(40 * 40, run.Snapshots[^1].Grid!.Values.Count);
+        Assert.Equal(trainer.Model[0] is Nabla.Nn.Linear<double> l ? l.Weight.ToArray()[0] : double.NaN, run.Snapshots[^1].Layers[0].Weight[0][0]);
+    }
+}
