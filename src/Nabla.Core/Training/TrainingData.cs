@@ -60,7 +60,9 @@ public sealed class TrainingData
         var classes = set.IsClassification
             ? Enumerable.Range(0, set.Classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray()
             : [];
-        string description = $"{name} ({set.Rows} samples, noise {noise.ToString(CultureInfo.InvariantCulture)}, seed {seed})";
+        // The spiral recipe has its own fixed noise; the others take --noise.
+        string noiseText = name == "spirals" ? "" : $", noise {noise.ToString(CultureInfo.InvariantCulture)}";
+        string description = $"{name} ({set.Rows} samples{noiseText}, seed {seed})";
         return new TrainingData(new DataTable(set.FeatureNames, set.Features), set.Targets,
             set.IsClassification ? TaskKind.Classification : TaskKind.Regression, classes, set.TargetName, description);
     }
