@@ -13,6 +13,7 @@ public static class Program
     static readonly (string Name, string Help, Func<string[], TextWriter, int> Run)[] Commands =
     [
         ("gemm", "W5: square matmul, best of 5 [--sizes 256,512,1024,2048] [--threads all|1|both] [--dtypes float32,float64] [--mlp] [--reps 5]", GemmWorkload.Run),
+        ("mlp", "W3/W4: MLP 784-512-256-10, one epoch of SGD on mlp_common.py's data [float32|float64]", MlpWorkload.Run),
         ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
             (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),
     ];
