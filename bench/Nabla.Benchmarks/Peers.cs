@@ -3,7 +3,8 @@ namespace Nabla.Benchmarks;
 /// <summary>
 /// Finds the peer directory, shared/bench beside the repository (a fresh clone has shared/ next to it; CI too):
 /// the --peers option if given, else $NABLA_PEERS, else ../shared/bench from the repository root (the first
-/// directory above the program holding Nabla.slnx).
+/// directory above the program holding Nabla.slnx), or from a directory further up (a git worktree such as
+/// /work/wt/perf finds /work/shared/bench).
 /// </summary>
 internal static class Peers
 {
@@ -13,7 +14,12 @@ internal static class Peers
         if (given.Length > 0) return Path.GetFullPath(given);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "Nabla.slnx")))
+            {
+                for (var up = dir.Parent; up is not null; up = up.Parent)
+                    if (System.IO.Directory.Exists(Path.Combine(up.FullName, "shared", "bench")))
+                        return Path.Combine(up.FullName, "shared", "bench");
                 return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "bench"));
+            }
         return Path.GetFullPath(Path.Combine("..", "shared", "bench"));
     }
 
