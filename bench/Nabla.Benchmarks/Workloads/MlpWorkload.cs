@@ -50,17 +50,30 @@ internal static class MlpWorkload
         double initLoss = FullLoss(model, x, labels).Loss;
 
         var losses = new List<double>(N / Batch + 1);
+        var phases = new long[4];
+        var pause0 = GC.GetTotalPauseDuration();
+        long alloc0 = GC.GetTotalAllocatedBytes(), gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < N; i += Batch)
         {
             int end = Math.Min(i + Batch, N);
+            long a = Stopwatch.GetTimestamp();
             var loss = Loss.CrossEntropy(model.Forward(x.Slice(0, i, end)), labels.AsSpan(i, end - i));
+            long b = Stopwatch.GetTimestamp();
             sgd.ZeroGrad();
+            long c = Stopwatch.GetTimestamp();
             loss.Backward();
+            long d = Stopwatch.GetTimestamp();
             sgd.Step();
+            long e = Stopwatch.GetTimestamp();
+            phases[0] += b - a; phases[1] += c - b; phases[2] += d - c; phases[3] += e - d;
             losses.Add(double.CreateChecked(loss.ToScalar()));
         }
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch phases (s): forward+loss {phases[0] / (double)Stopwatch.Frequency:F3} zero_grad {phases[1] / (double)Stopwatch.Frequency:F3} backward {phases[2] / (double)Stopwatch.Frequency:F3} step {phases[3] / (double)Stopwatch.Frequency:F3}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch: allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F0} MB, GCs gen0 {GC.CollectionCount(0) - gen0} gen2 {GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms"));
 
         var (fullLoss, fullAcc) = FullLoss(model, x, labels);
         var inv = CultureInfo.InvariantCulture;
@@ -90,18 +103,17 @@ internal static class MlpWorkload
     }
 
     /// <summary>
-    /// mlp_common.make_data_and_init, drawn in chunks so the float64 X never exists whole: X is drawn (and cast) chunk
-    /// by chunk, then M; labels = argmax(X·M) in float64 need X again, so a second generator replays X's stream.
+    /// mlp_common.make_data_and_init, drawn a row at a time so the float64 X never exists whole: X is drawn (and cast) row
+    /// by row, then M; labels = argmax(X·M) in float64 need X again, so a second generator replays X's stream.
     /// </summary>
     static (Tensor<T> X, int[] Labels, (double[] W, double[] B)[] Init) MakeDataAndInit<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rs = new RandomState(0);
         var x = new T[N * DIn];
-        for (int i = 0; i < N; i += Chunk)
+        for (int i = 0; i < N; i++)   // a row at a time: small arrays the GC reclaims at once, never a 376 MB float64 X
         {
-            int rows = Math.Min(Chunk, N - i);
-            var part = rs.StandardNormal(rows, DIn);
-            for (int j = 0; j < part.Length; j++) x[i * DIn + j] = T.CreateTruncating(part[j]);
+            var row = rs.StandardNormal(DIn);
+            for (int j = 0; j < DIn; j++) x[i * DIn + j] = T.CreateTruncating(row[j]);
         }
         var m = rs.StandardNormal(DIn, 10);
         var init = new (double[] W, double[] B)[Sizes.Length - 1];
@@ -118,7 +130,9 @@ internal static class MlpWorkload
             for (int i = 0; i < N; i += Chunk)
             {
                 int rows = Math.Min(Chunk, N - i);
-                var scores = new Tensor<double>(replay.StandardNormal(rows, DIn), rows, DIn).MatMul(mt).ArgMax(1).ToArray();
+                var chunk = new double[rows * DIn];
+                for (int r = 0; r < rows; r++) replay.StandardNormal(DIn).CopyTo(chunk, r * DIn);
+                var scores = new Tensor<double>(chunk, rows, DIn).MatMul(mt).ArgMax(1).ToArray();
                 for (int r = 0; r < rows; r++) labels[i + r] = (int)scores[r];
             }
         return (new Tensor<T>(x, N, DIn), labels, init);
