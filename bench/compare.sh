@@ -49,7 +49,7 @@ elif [ ! -x "$py" ]; then
 else
   if "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W4, W5): $setup_hint"; fi
   if "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6): $setup_hint"; fi
-  if [ $have_numpy = 1 ] && ! ldconfig -p 2>/dev/null | grep -q 'libopenblas.*pthread\|openblas-pthread'; then
+  if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
     echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
   fi
 fi
