@@ -13,6 +13,10 @@ public static class Program
     static readonly (string Name, string Help, Func<string[], TextWriter, int> Run)[] Commands =
     [
         ("gemm", "W5: square matmul, best of 5 [--sizes 256,512,1024,2048] [--threads all|1|both] [--dtypes float32,float64] [--mlp] [--reps 5]", GemmWorkload.Run),
+        ("sigmoid", "W1: notebook 003's 3-4-1 sigmoid loop on the tensor API, 60 000 iterations [--check peer.json] [--warmup 1]", SigmoidWorkload.Run),
+        ("moons", "W2: micrograd's moons demo on the scalar engine from shared/bench/moons_micrograd_init.json [--peers DIR] [--warmup 1]", MoonsWorkload.Run),
+        ("toy", "W6: notebook 004's toy model forward+backward on the scalar engine [iterations=100000]", ToyWorkload.Run),
+        ("mlp", "W3/W4: MLP 784-512-256-10, one epoch of SGD on mlp_common.py's data [float32|float64]", MlpWorkload.Run),
         ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
             (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),
     ];
@@ -23,7 +27,7 @@ public static class Program
         if (command.Run is null)
         {
             Console.Error.WriteLine("usage: Nabla.Benchmarks <command> [options]");
-            foreach (var c in Commands) Console.Error.WriteLine($"  {c.Name,-6} {c.Help}");
+            foreach (var c in Commands) Console.Error.WriteLine($"  {c.Name,-8} {c.Help}");
             return 2;
         }
         return command.Run(args[1..], Console.Out);

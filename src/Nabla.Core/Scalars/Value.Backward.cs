@@ -1,3 +1,5 @@
+using Nabla.Ops;
+
 namespace Nabla.Scalars;
 
 // Graph walks. All of them are iterative (an explicit stack), so a chain of a million nodes
@@ -51,6 +53,16 @@ public sealed partial class Value
     }
 
     [ThreadStatic] private static List<Value>? t_order;
+    [ThreadStatic] private static Frame[]? t_frames;
+
+    // One entry of the backward walk's explicit stack: a plain array of these is cheaper than Stack<(Value, bool)>
+    // (no version checks, no tuple copies through the enumerator-safe API), which matters when a graph is rebuilt
+    // and back-propagated a million times (W6, W2 in bench/).
+    private struct Frame
+    {
+        public Value Node;
+        public bool Expanded;
+    }
 
     /// <summary>
     /// Back-propagates from this node: adds ∂this/∂node into <see cref="Grad"/> of every node it
@@ -61,9 +73,12 @@ public sealed partial class Value
     public void Backward()
     {
         var order = t_order ??= new List<Value>();
-        TopologicalOrder(order);
+        if (IsConstant) TopologicalOrder(order); // nothing below can receive a gradient; keep the plain walk
+        else OrderForBackward(order);
         Pending = 1;
         var nodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order);
+        var add = BinaryOpInfo<Add>.Instance;
+        var mul = BinaryOpInfo<Mul>.Instance;
         for (int i = nodes.Length - 1; i >= 0; i--)
         {
             var node = nodes[i];
@@ -78,10 +93,66 @@ public sealed partial class Value
             }
             var op = node.Binary!;
             var b = node.B!;
-            if (!a.IsConstant) a.Pending += op.DerivativeA(a.Data, b.Data, node.Data) * g;
-            if (!b.IsConstant) b.Pending += op.DerivativeB(a.Data, b.Data, node.Data) * g;
+            // + and · are most nodes of an MLP; their derivatives (1, and the other input) are inlined here with the
+            // exact arithmetic of Add/Mul.DerivativeA/B · g, so results are bit-identical to the table's.
+            if (ReferenceEquals(op, add))
+            {
+                if (!a.IsConstant) a.Pending += g;
+                if (!b.IsConstant) b.Pending += g;
+            }
+            else if (ReferenceEquals(op, mul))
+            {
+                if (!a.IsConstant) a.Pending += b.Data * g;
+                if (!b.IsConstant) b.Pending += a.Data * g;
+            }
+            else
+            {
+                if (!a.IsConstant) a.Pending += op.DerivativeA(a.Data, b.Data, node.Data) * g;
+                if (!b.IsConstant) b.Pending += op.DerivativeB(a.Data, b.Data, node.Data) * g;
+            }
         }
         order.Clear(); // do not keep the graph alive through the thread-static buffer
+    }
+
+    /// <summary>
+    /// <see cref="TopologicalOrder(List{Value})"/> without the constant nodes (Backward gives them nothing, and no
+    /// non-constant node lies below a constant), on an array stack. Same order for the nodes it keeps.
+    /// </summary>
+    private void OrderForBackward(List<Value> order)
+    {
+        order.Clear();
+        int walk = Interlocked.Increment(ref s_walk);
+        var frames = t_frames ??= new Frame[64];
+        int top = 0, high = 1;
+        frames[top++] = new Frame { Node = this };
+        while (top > 0)
+        {
+            var frame = frames[--top];
+            var node = frame.Node;
+            if (frame.Expanded)
+            {
+                order.Add(node);
+                continue;
+            }
+            if (node.VisitMark == walk) continue;
+            node.VisitMark = walk;
+            node.Pending = 0;
+            if (node.A is null)
+            {
+                order.Add(node);
+                continue;
+            }
+            if (top + 3 > frames.Length)
+            {
+                Array.Resize(ref frames, frames.Length * 2);
+                t_frames = frames;
+            }
+            frames[top++] = new Frame { Node = node, Expanded = true };
+            if (node.B is { IsConstant: false } b && b.VisitMark != walk) frames[top++] = new Frame { Node = b };
+            if (node.A is { IsConstant: false } a && a.VisitMark != walk) frames[top++] = new Frame { Node = a };
+            if (top > high) high = top;
+        }
+        Array.Clear(frames, 0, high); // do not keep the graph alive through the thread-static stack
     }
 
     /// <summary>Sets <see cref="Grad"/> to 0 on this node and every node it depends on, leaves and intermediates alike.</summary>

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Nabla against the Python peers, side by side: builds bench/Nabla.Benchmarks in Release, then runs each Nabla
+# workload and its peer alternately (peer, Nabla, peer, Nabla, ...), PAIRS times, and prints a Markdown table of
+# medians, ratios and targets, the peak RSS of both sides, and one machine-readable line per comparison:
+#   RATIO workload=W3-float32 peer=numpy peer_median=... nabla_median=... ratio=... target=... met=yes|no
+# The peers are found in shared/bench beside the repository (../shared/bench from the repository root, or further
+# up for a git worktree; override with NABLA_PEERS=DIR). Nothing is installed; a missing peer is reported with the
+# command that installs it, and its workloads are skipped.
+#
+# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6] [--no-build]
+#   PAIRS (default 3): peer/Nabla pairs per workload.  OUTDIR (default /tmp/nabla-compare): every run's output.
+set -euo pipefail
+
+pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6"; build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -p) pairs=$2; shift 2 ;;
+    -o) out=$2; shift 2 ;;
+    -w) only=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+peers=${NABLA_PEERS:-}
+if [ -z "$peers" ]; then
+  dir=$(dirname "$root")
+  while [ "$dir" != "/" ]; do
+    if [ -d "$dir/shared/bench" ]; then peers="$dir/shared/bench"; break; fi
+    dir=$(dirname "$dir")
+  done
+  peers=${peers:-$(dirname "$root")/shared/bench}
+fi
+py=/usr/bin/python3
+dll="$root/bench/Nabla.Benchmarks/bin/Release/net10.0/Nabla.Benchmarks.dll"
+mkdir -p "$out"
+want() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+# ---- what is available ---------------------------------------------------------------------------------------
+setup_hint="apt-get update && apt-get install -y python3-numpy python3-torch libopenblas0-pthread"
+have_numpy=0; have_torch=0
+if [ ! -d "$peers" ]; then
+  echo "MISSING peers: no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
+elif [ ! -x "$py" ]; then
+  echo "MISSING peer runtime: $py not found; install Debian's Python with: $setup_hint"
+else
+  if "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W4, W5): $setup_hint"; fi
+  if "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6): $setup_hint"; fi
+  if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
+    echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
+  fi
+fi
+if [ -x /usr/bin/time ]; then timer=gnu; else
+  timer=proc; echo "NOTE: /usr/bin/time not found (apt-get install -y time); peak RSS is read from /proc/<pid>/status VmHWM instead"
+fi
+
+if [ $build = 1 ]; then
+  echo "building bench/Nabla.Benchmarks (Release)..."
+  dotnet build -c Release "$root/bench/Nabla.Benchmarks" -v quiet -nologo > "$out/build.txt" 2>&1 || { cat "$out/build.txt"; exit 1; }
+fi
+[ -f "$dll" ] || { echo "no $dll: build with dotnet build -c Release bench/Nabla.Benchmarks" >&2; exit 1; }
+
+# ---- running ---------------------------------------------------------------------------------------------------
+# run KEY I CMD...: stdout+stderr to $out/KEY.I.txt, peak RSS (kB) to $out/KEY.I.rss, 1-minute load to $out/KEY.I.load
+run() {
+  local key=$1 i=$2; shift 2
+  cut -d' ' -f1 /proc/loadavg > "$out/$key.$i.load"
+  if [ $timer = gnu ]; then
+    /usr/bin/time -f %M -o "$out/$key.$i.rss" "$@" > "$out/$key.$i.txt" 2>&1 || echo "  ($key run $i exited with $?; see $out/$key.$i.txt)"
+  else
+    "$@" > "$out/$key.$i.txt" 2>&1 & local pid=$! hwm=0 v
+    while kill -0 $pid 2>/dev/null; do
+      v=$(awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null || true); [ -n "$v" ] && [ "$v" -gt "$hwm" ] && hwm=$v
+      sleep 0.05
+    done
+    wait $pid || echo "  ($key run $i exited with $?; see $out/$key.$i.txt)"
+    echo $hwm > "$out/$key.$i.rss"
+  fi
+}
+# field KEY I NAME FIELD: FIELD=value from the RESULT name=NAME line of run I
+field() { sed -nE "s/^RESULT name=$3 (.* )?$4=([^ ]*).*/\2/p" "$out/$1.$2.txt" 2>/dev/null | head -1; }
+median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+# collect KEY NAME FIELD: the median of FIELD over the pairs
+collect() { for i in $(seq 1 "$pairs"); do field "$1" "$i" "$2" "$3"; done | grep -v '^$' | median; }
+rss() { for i in $(seq 1 "$pairs"); do cat "$out/$1.$i.rss" 2>/dev/null; done | median; }
+loads() { for i in $(seq 1 "$pairs"); do cat "$out/$1.$i.load" 2>/dev/null; done | tr '\n' ' ' | sed 's/ $//'; }
+
+rows=(); ratios=()
+# row WORKLOAD PEER PEER_MEDIAN NABLA_MEDIAN UNIT HIGHER_IS_BETTER TARGET PEER_RSS NABLA_RSS NOTE
+row() {
+  local w=$1 p=$2 pm=$3 nm=$4 unit=$5 hib=$6 target=$7 prss=$8 nrss=$9 note=${10}
+  local ratio met
+  if [ "$pm" = NA ] || [ "$nm" = NA ]; then ratio=NA; met=no
+  else
+    ratio=$(awk -v p="$pm" -v n="$nm" -v h="$hib" 'BEGIN {printf "%.2f", h ? n/p : p/n}')
+    if [ "$target" = "-" ]; then met=-; else met=$(awk -v r="$ratio" -v t="$target" 'BEGIN {print (r >= t) ? "yes" : "no"}'); fi
+  fi
+  rows+=("| $w | $p | $pm $unit | $nm $unit | ${ratio}× | $( [ "$target" = - ] && echo "—" || echo "≥ ${target}×" ) | $met | $prss | $nrss | $note |")
+  ratios+=("RATIO workload=$w peer=${p// /_} peer_median=$pm nabla_median=$nm ratio=$ratio target=$target met=$met")
+}
+mb() { [ "$1" = NA ] && echo NA || awk -v k="$1" 'BEGIN {printf "%.0f MB", k/1024}'; }
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; pairs=$pairs; output in $out; loads before each run are recorded"
+
+if want W1 && [ $have_numpy = 1 ]; then
+  echo "W1 sigmoid..."
+  for i in $(seq 1 "$pairs"); do
+    run w1-peer "$i" "$py" "$peers/seed_sigmoid_numpy.py" --json "$out/w1-peer.json"
+    run w1-nabla "$i" dotnet "$dll" sigmoid --check "$out/w1-peer.json"
+  done
+  match=$(sed -n 's/.*weights_match=\([a-z]*\).*/\1/p' "$out/w1-nabla.1.txt")
+  row W1-sigmoid numpy "$(collect w1-peer seed_sigmoid_numpy us_per_iter)" "$(collect w1-nabla nabla_sigmoid us_per_iter)" "µs/iter" 0 20 \
+    "$(mb "$(rss w1-peer)")" "$(mb "$(rss w1-nabla)")" "final weights equal to 1e-12: $match; loads peer $(loads w1-peer) / Nabla $(loads w1-nabla)"
+fi
+
+if want W2; then
+  echo "W2 moons (micrograd is not installed: its recorded 112.7 s is the peer)..."
+  for i in $(seq 1 "$pairs"); do run w2-nabla "$i" dotnet "$dll" moons --peers "$peers"; done
+  match=$(sed -n 's/.*loss_curve_match=\([a-z]*\).*/\1/p' "$out/w2-nabla.1.txt")
+  row W2-moons "micrograd (recorded)" 112.7 "$(collect w2-nabla nabla_moons seconds)" s 0 200 "—" "$(mb "$(rss w2-nabla)")" \
+    "peer not run: figure recorded on a 2-core Zen 3; loss curve equal to 1e-9: ${match:-no}; loads $(loads w2-nabla)"
+fi
+
+if want W3 && { [ $have_numpy = 1 ] || [ $have_torch = 1 ]; }; then
+  for dt in float32 float64; do
+    echo "W3/W4 mlp $dt..."
+    for i in $(seq 1 "$pairs"); do
+      [ $have_torch = 1 ] && run "w3-torch-$dt" "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_mlp.py" "$dt" 2
+      [ $have_numpy = 1 ] && run "w3-numpy-$dt" "$i" "$py" "$peers/numpy_mlp.py" "$dt"
+      run "w3-nabla-$dt" "$i" dotnet "$dll" mlp "$dt"
+    done
+    nm=$(collect "w3-nabla-$dt" "nabla_mlp_$dt" samples_per_s); nrss=$(rss "w3-nabla-$dt")
+    loss=$(field "w3-nabla-$dt" 1 "nabla_mlp_$dt" full_loss)
+    for p in torch numpy; do
+      { [ $p = torch ] && [ $have_torch = 0 ]; } && continue
+      { [ $p = numpy ] && [ $have_numpy = 0 ]; } && continue
+      row "W3-$dt" "$p" "$(collect "w3-$p-$dt" "${p}_mlp_$dt" samples_per_s)" "$nm" "samples/s" 1 1.1 \
+        "$(mb "$(rss "w3-$p-$dt")")" "$(mb "$nrss")" "full loss after epoch: peer $(field "w3-$p-$dt" 1 "${p}_mlp_$dt" full_loss), Nabla $loss; loads peer $(loads "w3-$p-$dt") / Nabla $(loads "w3-nabla-$dt")"
+    done
+    if [ $have_numpy = 1 ]; then
+      row "W3-$dt-memory" numpy "$(rss "w3-numpy-$dt")" "$nrss" "kB peak RSS" 0 1 "$(mb "$(rss "w3-numpy-$dt")")" "$(mb "$nrss")" "ratio = numpy's peak RSS / Nabla's"
+    fi
+  done
+fi
+
+if want W5 && [ $have_numpy = 1 ]; then
+  echo "W5 gemm..."
+  for i in $(seq 1 "$pairs"); do
+    run w5-peer "$i" "$py" "$peers/gemm.py" --libs numpy
+    run w5-peer1t "$i" env OPENBLAS_NUM_THREADS=1 "$py" "$peers/gemm.py" --libs numpy
+    run w5-nabla "$i" dotnet "$dll" gemm --threads both
+  done
+  for dt in float32 float64; do
+    for n in 256 512 1024 2048; do
+      target=0.8; [ "$n" -lt 512 ] && target=-
+      row "W5-$dt-n$n" "OpenBLAS 2 threads" "$(collect w5-peer "gemm_numpy_${dt}_n$n" gflops)" "$(collect w5-nabla "gemm_nabla_${dt}_n$n" gflops)" GFLOP/s 1 "$target" \
+        "$(mb "$(rss w5-peer)")" "$(mb "$(rss w5-nabla)")" "both cores; loads $(loads w5-nabla)"
+      row "W5-$dt-n$n-1core" "OpenBLAS 1 thread" "$(collect w5-peer1t "gemm_numpy_${dt}_n$n" gflops)" "$(collect w5-nabla "gemm_nabla1t_${dt}_n$n" gflops)" GFLOP/s 1 - \
+        "$(mb "$(rss w5-peer1t)")" "—" "single core (Gemm.MaxThreads = 1, OPENBLAS_NUM_THREADS=1)"
+    done
+  done
+fi
+
+if want W6 && [ $have_torch = 1 ]; then
+  echo "W6 toy..."
+  for i in $(seq 1 "$pairs"); do
+    run w6-peer "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_scalar_graph.py" float64 100000
+    run w6-nabla "$i" dotnet "$dll" toy 100000
+  done
+  row W6-toy "PyTorch 0-d tensors" "$(collect w6-peer torch_scalar_graph_float64 us_per_fwd_bwd)" "$(collect w6-nabla nabla_toy us_per_fwd_bwd)" "µs" 0 100 \
+    "$(mb "$(rss w6-peer)")" "$(mb "$(rss w6-nabla)")" "forward + backward; loads peer $(loads w6-peer) / Nabla $(loads w6-nabla)"
+fi
+
+echo
+echo "| workload | peer | peer median | Nabla median | ratio (Nabla faster by) | target | met | peer peak RSS | Nabla peak RSS | notes |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for r in "${rows[@]}"; do echo "$r"; done
+echo
+for r in "${ratios[@]}"; do echo "$r"; done
+echo "load average at the end: $(cat /proc/loadavg)"
