@@ -10,9 +10,9 @@ namespace Nabla.Scalars;
 /// </summary>
 public sealed partial class Value
 {
-    // The op that made this node: at most one of the two is set; neither for a leaf.
-    internal readonly UnaryOpInfo? Unary;
-    internal readonly BinaryOpInfo? Binary;
+    // The op that made this node (a UnaryOpInfo when B is null, a BinaryOpInfo otherwise; null for a leaf).
+    // One field for both keeps the node small: W2 builds ten million of them.
+    private readonly object? _op;
     internal readonly Value? A;
     internal readonly Value? B;
 
@@ -25,7 +25,7 @@ public sealed partial class Value
     public Value(double data, string? label = null)
     {
         Data = data;
-        Label = label;
+        if (label is not null) Label = label;
     }
 
     private Value(double data, bool isConstant)
@@ -37,7 +37,7 @@ public sealed partial class Value
     internal Value(double data, UnaryOpInfo op, Value a)
     {
         Data = data;
-        Unary = op;
+        _op = op;
         A = a;
         IsConstant = a.IsConstant;
     }
@@ -45,7 +45,7 @@ public sealed partial class Value
     internal Value(double data, BinaryOpInfo op, Value a, Value b)
     {
         Data = data;
-        Binary = op;
+        _op = op;
         A = a;
         B = b;
         IsConstant = a.IsConstant && b.IsConstant;
@@ -60,8 +60,23 @@ public sealed partial class Value
     /// <summary>∂out/∂this, summed over every <see cref="Backward"/> since the last <see cref="ZeroGrad"/>.</summary>
     public double Grad { get; set; }
 
+    // Names are few (parameters, statements) and read only by explanations and drawings, so they live
+    // beside the nodes rather than in every one of them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Value, string> s_labels = new();
+
     /// <summary>An optional name, shown in explanations and drawings.</summary>
-    public string? Label { get; set; }
+    public string? Label
+    {
+        get => s_labels.TryGetValue(this, out var label) ? label : null;
+        set
+        {
+            if (value is null) s_labels.Remove(this);
+            else s_labels.AddOrUpdate(this, value);
+        }
+    }
+
+    internal UnaryOpInfo? Unary => B is null ? System.Runtime.CompilerServices.Unsafe.As<UnaryOpInfo>(_op) : null;
+    internal BinaryOpInfo? Binary => B is null ? null : System.Runtime.CompilerServices.Unsafe.As<BinaryOpInfo>(_op);
 
     /// <summary>True for constants and for nodes computed from constants only.</summary>
     public bool IsConstant { get; }
