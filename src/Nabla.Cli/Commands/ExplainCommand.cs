@@ -21,13 +21,9 @@ public static class ExplainCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var formula = new Argument<string?>("formula")
-        {
-            Description = "Statements 'name = expr' separated by ';' or new lines; the last one is the output. Default: notebook 004's toy model.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var at = new Option<string>("--at") { Description = "Variable values, e.g. \"x=2.3,y=2\" (for the toy model: values to change)." };
-        var wrt = new Option<string>("--wrt") { Description = "Only these variables, e.g. \"a,b\" (default: all)." };
+        var formula = FormulaOptions.FormulaOrToyModel();
+        var at = FormulaOptions.At(toyModelDefault: true);
+        var wrt = FormulaOptions.Wrt();
         var format = new Option<string>("--format") { Description = "text, markdown, latex or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "markdown", "latex", "json");
         var check = new Option<string>("--check")

@@ -16,9 +16,9 @@ public static class GradCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var formula = new Argument<string>("formula") { Description = "Statements 'name = expr' separated by ';' or new lines; the last one is the output." };
-        var at = new Option<string>("--at") { Description = "Variable values, e.g. \"x=2.3,y=2\"." };
-        var wrt = new Option<string>("--wrt") { Description = "Only these variables, e.g. \"a,b\" (default: all)." };
+        var formula = FormulaOptions.Formula();
+        var at = FormulaOptions.At();
+        var wrt = FormulaOptions.Wrt();
         var json = new Option<bool>("--json") { Description = "Print one JSON object: {\"value\": v, \"gradient\": {...}}." };
         var command = new Command("grad", "Evaluate a formula and its gradient with respect to its variables.") { formula, at, wrt, json };
         command.SetAction(parse => CliAction.Guard(stderr, () =>

@@ -17,12 +17,8 @@ public static class GraphCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var formula = new Argument<string?>("formula")
-        {
-            Description = "Statements 'name = expr' separated by ';' or new lines; the last one is the output. Default: notebook 004's toy model.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var at = new Option<string>("--at") { Description = "Variable values, e.g. \"x=2.3,y=2\" (for the toy model: values to change)." };
+        var formula = FormulaOptions.FormulaOrToyModel();
+        var at = FormulaOptions.At(toyModelDefault: true);
         var format = new Option<string>("--format") { Description = "dot (Graphviz source), svg or html.", DefaultValueFactory = _ => "dot" };
         format.AcceptOnlyFromAmong("dot", "svg", "html");
         var output = new Option<string>("--out") { Description = "Write to this file (atomically) instead of stdout." };
