@@ -12,6 +12,18 @@ public abstract class UnaryOpInfo
     public abstract Domain Domain { get; }
     /// <summary>The struct that defines the op, for engines that specialise per op.</summary>
     public abstract Type OpType { get; }
+
+    /// <summary>y = f(x) in single precision.</summary>
+    public abstract float Apply(float x);
+
+    /// <summary>The op's span kernel (vectorised where it has one), in double and single precision.</summary>
+    public abstract void Apply(ReadOnlySpan<double> x, Span<double> y);
+    public abstract void Apply(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>The op's span backward: dx[i] += f′(x[i], y[i])·dy[i].</summary>
+    public abstract void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx);
+    public abstract void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx);
+
     public override string ToString() => Name;
 }
 
@@ -26,6 +38,11 @@ public sealed class UnaryOpInfo<TOp> : UnaryOpInfo where TOp : struct, IUnaryOp<
     public override string DerivativeText(string x, string y) => TOp.DerivativeText(x, y);
     public override Domain Domain => TOp.Domain;
     public override Type OpType => typeof(TOp);
+    public override float Apply(float x) => TOp.Apply(x);
+    public override void Apply(ReadOnlySpan<double> x, Span<double> y) => TOp.Apply<double>(x, y);
+    public override void Apply(ReadOnlySpan<float> x, Span<float> y) => TOp.Apply<float>(x, y);
+    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) => TOp.Backward<double>(x, y, dy, dx);
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => TOp.Backward<float>(x, y, dy, dx);
 }
 
 /// <summary>An op of two inputs as a table row.</summary>
@@ -40,6 +57,14 @@ public abstract class BinaryOpInfo
     public abstract Domain DomainA { get; }
     public abstract Domain DomainB { get; }
     public abstract Type OpType { get; }
+
+    /// <summary>y = f(a, b) in single precision.</summary>
+    public abstract float Apply(float a, float b);
+
+    /// <summary>The op's span kernel over equal-length arrays, in double and single precision.</summary>
+    public abstract void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y);
+    public abstract void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y);
+
     public override string ToString() => Name;
 }
 
@@ -57,6 +82,9 @@ public sealed class BinaryOpInfo<TOp> : BinaryOpInfo where TOp : struct, IBinary
     public override Domain DomainA => TOp.DomainA;
     public override Domain DomainB => TOp.DomainB;
     public override Type OpType => typeof(TOp);
+    public override float Apply(float a, float b) => TOp.Apply(a, b);
+    public override void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y) => TOp.Apply<double>(a, b, y);
+    public override void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TOp.Apply<float>(a, b, y);
 }
 
 /// <summary>

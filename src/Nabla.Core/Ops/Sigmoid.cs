@@ -11,5 +11,9 @@ public readonly struct Sigmoid : IUnaryOp<Sigmoid>
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => y * (T.One - y);
     public static string DerivativeText(string x, string y) => $"sigmoid({x})·(1 - sigmoid({x}))";
     public static Domain Domain => Domain.Everywhere;
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+    // TensorPrimitives.Sigmoid refuses empty spans, unlike its other kernels; an empty tensor has nothing to do.
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    {
+        if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y);
+    }
 }
