@@ -14,7 +14,7 @@ public static class NablaCli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("Nabla: reverse-mode automatic differentiation, explained and checked.");
+        var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
         foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
 
         var parse = root.Parse(args);
@@ -30,12 +30,12 @@ public static class NablaCli
 
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
     {
-        yield return GradCommand.Create(stdout, stderr);
-        yield return ExplainCommand.Create(stdout, stderr);
-        yield return GraphCommand.Create(stdout, stderr);
-        yield return ReportCommand.Create(stdout, stderr);
-        yield return ExampleCommand.Create(stdout, stderr);
         yield return TrainCommand.Create(stdout, stderr);
         yield return PredictCommand.Create(stdout, stderr);
+        yield return ReportCommand.Create(stdout, stderr);
+        yield return ExplainCommand.Create(stdout, stderr);
+        yield return GradCommand.Create(stdout, stderr);
+        yield return GraphCommand.Create(stdout, stderr);
+        yield return ExampleCommand.Create(stdout, stderr);
     }
 }
