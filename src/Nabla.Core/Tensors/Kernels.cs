@@ -27,14 +27,36 @@ internal static partial class Kernels
         return y;
     }
 
+    /// <summary>Up to this many elements a broadcast single-element operand is expanded on the stack.</summary>
+    private const int ScalarRowLimit = 64;
+
     /// <summary>y = f(a, b) with a and b broadcast to <paramref name="shape"/>, into a new contiguous array.</summary>
     public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
         var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
-        if (a.IsContiguous && b.IsContiguous && a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        // Contiguous operands with as many elements as the output broadcast nothing: one span call.
+        if (a.IsContiguous && b.IsContiguous && a.ElementCount == y.Length && b.ElementCount == y.Length)
         {
             TOp.Apply<T>(a.Storage.AsSpan(a.Offset, y.Length), b.Storage.AsSpan(b.Offset, y.Length), y);
+            return y;
+        }
+        // One single-element operand against a contiguous one: the broadcast row Rows would build, without Rows.
+        if (y.Length <= ScalarRowLimit && a.IsContiguous && b.IsContiguous
+            && ((a.ElementCount == 1 && b.ElementCount == y.Length) || (b.ElementCount == 1 && a.ElementCount == y.Length)))
+        {
+            Span<T> row = stackalloc T[ScalarRowLimit];
+            row = row[..y.Length];
+            if (a.ElementCount == 1)
+            {
+                row.Fill(a.Storage[a.Offset]);
+                TOp.Apply<T>(row, b.Storage.AsSpan(b.Offset, y.Length), y);
+            }
+            else
+            {
+                row.Fill(b.Storage[b.Offset]);
+                TOp.Apply<T>(a.Storage.AsSpan(a.Offset, y.Length), row, y);
+            }
             return y;
         }
         var rows = new Rows(shape,

@@ -12,11 +12,13 @@ public sealed partial class Tensor<T>
     /// </summary>
     public Tensor<T> Apply<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
-        var y = new Tensor<T>(Kernels.Map<T, TOp>(this), ShapeArray);
-        if (!Recording(this)) return y;
-        var x = this;
-        return Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
+        var y = Dense(Kernels.Map<T, TOp>(this), ShapeArray, this);
+        return Recording(this) ? RecordUnary<TOp>(this, y) : y;
     }
+
+    // Kept apart from Apply so the closure's captured variables are allocated only when recording.
+    private static Tensor<T> RecordUnary<TOp>(Tensor<T> x, Tensor<T> y) where TOp : struct, IUnaryOp<TOp> =>
+        Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
 
     /// <summary>
     /// y = f(a, b) for the op struct <typeparamref name="TOp"/>, with a and b broadcast by NumPy's rules; backward
@@ -28,8 +30,15 @@ public sealed partial class Tensor<T>
         where TOp : struct, IBinaryOp<TOp>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
-        var y = new Tensor<T>(Kernels.Map<T, TOp>(a, b, shape), shape);
-        if (!Recording(a, b)) return y;
+        var y = Dense(Kernels.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
+        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule) : y;
+    }
+
+    // Kept apart from Binary so the closure's captured variables are allocated only when recording.
+    private static Tensor<T> RecordBinary<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, string name,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule) where TOp : struct, IBinaryOp<TOp>
+    {
+        var shape = y.ShapeArray;
         return Record(y, name, [a, b], rule?.Invoke(a, b, y) ?? ((dy, sink) =>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
@@ -69,7 +78,7 @@ public sealed partial class Tensor<T>
     private static Tensor<T> MulNoGrad(Tensor<T> a, Tensor<T> b)
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, "mul");
-        return new Tensor<T>(Kernels.Map<T, Mul>(a, b, shape), shape);
+        return Dense(Kernels.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
     }
 
     public static Tensor<T> operator +(Tensor<T> a, T b) => a + Scalar(b);
