@@ -51,11 +51,13 @@ internal static class SigmoidWorkload
         double alpha = 10;
         var errors = new List<(int, double)>();
         long t0 = Stopwatch.GetTimestamp();
-        // The forward activations are written into two tensors made once (MatMul into + SigmoidInPlace) and the weights
+        // The activations and weight gradients are written into tensors made once (MatMul into + SigmoidInPlace) and the weights
         // are updated in place (SubtractScaledInPlace, w - alpha * g): what a performance-minded PyTorch user writes with
         // out= and sigmoid_(). The rest is the notebook's code. Nothing here requires grad, so in-place is allowed.
         var layer1 = Tensor<double>.Zeros(1, 4);
         var layer2 = Tensor<double>.Zeros(1, 1);
+        var gradW0 = Tensor<double>.Zeros(3, 4);
+        var gradW1 = Tensor<double>.Zeros(4, 1);
         for (int j = 0; j < Iterations; j++)
         {
             Tensor<double>.MatMul(x, w0, layer1).SigmoidInPlace();
@@ -64,8 +66,8 @@ internal static class SigmoidWorkload
             if (j % ReportEvery == 0) errors.Add((j, (y - layer2).Abs().Mean().ToScalar()));
             var delta2 = dEdOut * layer2 * (1.0 - layer2);
             var delta1 = delta2.MatMul(w1.Transpose()) * layer1 * (1.0 - layer1);
-            w1.SubtractScaledInPlace(alpha, layer1.Transpose().MatMul(delta2));
-            w0.SubtractScaledInPlace(alpha, x.Transpose().MatMul(delta1));
+            w1.SubtractScaledInPlace(alpha, Tensor<double>.MatMul(layer1.Transpose(), delta2, gradW1));
+            w0.SubtractScaledInPlace(alpha, Tensor<double>.MatMul(x.Transpose(), delta1, gradW0));
         }
         return (w0, w1, Stopwatch.GetElapsedTime(t0).TotalSeconds, errors);
     }

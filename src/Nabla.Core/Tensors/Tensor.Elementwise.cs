@@ -81,14 +81,25 @@ public sealed partial class Tensor<T>
         return Dense(Kernels.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
     }
 
-    public static Tensor<T> operator +(Tensor<T> a, T b) => a + Scalar(b);
-    public static Tensor<T> operator +(T a, Tensor<T> b) => Scalar(a) + b;
-    public static Tensor<T> operator -(Tensor<T> a, T b) => a - Scalar(b);
-    public static Tensor<T> operator -(T a, Tensor<T> b) => Scalar(a) - b;
-    public static Tensor<T> operator *(Tensor<T> a, T b) => a * Scalar(b);
-    public static Tensor<T> operator *(T a, Tensor<T> b) => Scalar(a) * b;
-    public static Tensor<T> operator /(Tensor<T> a, T b) => a / Scalar(b);
-    public static Tensor<T> operator /(T a, Tensor<T> b) => Scalar(a) / b;
+    public static Tensor<T> operator +(Tensor<T> a, T b) => WithScalar<Add>(b, a, scalarFirst: false) ?? a + Scalar(b);
+    public static Tensor<T> operator +(T a, Tensor<T> b) => WithScalar<Add>(a, b, scalarFirst: true) ?? Scalar(a) + b;
+    public static Tensor<T> operator -(Tensor<T> a, T b) => WithScalar<Sub>(b, a, scalarFirst: false) ?? a - Scalar(b);
+    public static Tensor<T> operator -(T a, Tensor<T> b) => WithScalar<Sub>(a, b, scalarFirst: true) ?? Scalar(a) - b;
+    public static Tensor<T> operator *(Tensor<T> a, T b) => WithScalar<Mul>(b, a, scalarFirst: false) ?? a * Scalar(b);
+    public static Tensor<T> operator *(T a, Tensor<T> b) => WithScalar<Mul>(a, b, scalarFirst: true) ?? Scalar(a) * b;
+    public static Tensor<T> operator /(Tensor<T> a, T b) => WithScalar<Div>(b, a, scalarFirst: false) ?? a / Scalar(b);
+    public static Tensor<T> operator /(T a, Tensor<T> b) => WithScalar<Div>(a, b, scalarFirst: true) ?? Scalar(a) / b;
+
+    /// <summary>
+    /// f(s, x) or f(x, s) for a small contiguous x that records nothing, without making a tensor for s; null when the
+    /// operator must take the general path (recording, strided or long x). The values are the general path's.
+    /// </summary>
+    private static Tensor<T>? WithScalar<TOp>(T s, Tensor<T> x, bool scalarFirst) where TOp : struct, IBinaryOp<TOp>
+    {
+        if (x.ElementCount > Kernels.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
+        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        return Kernels.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
+    }
 
     /// <summary>−x element-wise.</summary>
     public static Tensor<T> operator -(Tensor<T> x) => x.Neg();

@@ -30,6 +30,34 @@ public class SmallTensorFastPathTests
             }
     }
 
+    [Theory]
+    [InlineData(2)] [InlineData(31)] [InlineData(32)] [InlineData(33)] [InlineData(40)]
+    public void Operators_with_a_plain_number_give_the_strided_path_values_bit_for_bit(int n)
+    {
+        var strided = Values(2 * n, 0.5).Reshape(n, 2).Transpose();
+        var dense = strided.Contiguous();
+        const double s = 1.75;
+        Assert.Equal((strided + s).ToArray(), (dense + s).ToArray());
+        Assert.Equal((s + strided).ToArray(), (s + dense).ToArray());
+        Assert.Equal((strided - s).ToArray(), (dense - s).ToArray());
+        Assert.Equal((s - strided).ToArray(), (s - dense).ToArray());
+        Assert.Equal((strided * s).ToArray(), (dense * s).ToArray());
+        Assert.Equal((s * strided).ToArray(), (s * dense).ToArray());
+        Assert.Equal((strided / s).ToArray(), (dense / s).ToArray());
+        Assert.Equal((s / strided).ToArray(), (s / dense).ToArray());
+        Assert.Equal([2, n], (s / dense).Shape);
+    }
+
+    [Fact]
+    public void Operators_with_a_plain_number_still_record_when_an_input_requires_grad()
+    {
+        var x = Values(3, 0).RequireGrad();
+        var y = 2.0 - x * 3.0;
+        Assert.Equal("sub", y.OpName);
+        y.Sum().Backward();
+        Assert.Equal([-3.0, -3.0, -3.0], x.Grad!.ToArray());
+    }
+
     [Fact]
     public void Results_that_share_a_shape_array_keep_their_own_shapes_and_strides()
     {
