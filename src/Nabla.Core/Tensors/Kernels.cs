@@ -27,16 +27,25 @@ internal static partial class Kernels
         return y;
     }
 
+    /// <summary>Up to this many elements a broadcast single-element operand is expanded on the stack.</summary>
+    internal const int ScalarRowLimit = 64;
+
     /// <summary>y = f(a, b) with a and b broadcast to <paramref name="shape"/>, into a new contiguous array.</summary>
     public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
         var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
-        if (a.IsContiguous && b.IsContiguous && a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        // Contiguous operands with as many elements as the output broadcast nothing: one span call.
+        if (a.IsContiguous && b.IsContiguous && a.ElementCount == y.Length && b.ElementCount == y.Length)
         {
             TOp.Apply<T>(a.Storage.AsSpan(a.Offset, y.Length), b.Storage.AsSpan(b.Offset, y.Length), y);
             return y;
         }
+        // One single-element operand against a contiguous one: the broadcast row Rows would build, without Rows.
+        if (a.IsContiguous && b.IsContiguous && a.ElementCount == 1 && b.ElementCount == y.Length
+            && MapScalar<T, TOp>(a.Storage[a.Offset], b, scalarFirst: true, y)) return y;
+        if (a.IsContiguous && b.IsContiguous && b.ElementCount == 1 && a.ElementCount == y.Length
+            && MapScalar<T, TOp>(b.Storage[b.Offset], a, scalarFirst: false, y)) return y;
         var rows = new Rows(shape,
             [Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape),
              Shapes.RowMajorStrides(shape)],
@@ -51,6 +60,24 @@ internal static partial class Kernels
         Return(bufferA);
         Return(bufferB);
         return y;
+    }
+
+    /// <summary>
+    /// y = f(s, x) (or f(x, s) when not <paramref name="scalarFirst"/>) for a contiguous x of at most
+    /// <see cref="ScalarRowLimit"/> elements, with s broadcast into a stack row exactly as <see cref="Row{T}"/> would
+    /// broadcast it; returns false, writing nothing, when x is too long or not contiguous.
+    /// </summary>
+    public static bool MapScalar<T, TOp>(T s, Tensor<T> x, bool scalarFirst, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
+    {
+        int n = x.ElementCount;
+        if (n > ScalarRowLimit || !x.IsContiguous) return false;
+        Span<T> row = stackalloc T[ScalarRowLimit];
+        row = row[..n];
+        row.Fill(s);
+        if (scalarFirst) TOp.Apply<T>(row, x.Storage.AsSpan(x.Offset, n), y);
+        else TOp.Apply<T>(x.Storage.AsSpan(x.Offset, n), row, y);
+        return true;
     }
 
     /// <summary>

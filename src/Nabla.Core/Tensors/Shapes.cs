@@ -51,6 +51,19 @@ public static class Shapes
         return result;
     }
 
+    /// <summary>
+    /// <see cref="Broadcast(ReadOnlySpan{int}, ReadOnlySpan{int}, string)"/> for the engine's own shape arrays: returns
+    /// <paramref name="a"/> or <paramref name="b"/> itself (not a copy) when the broadcast equals it, which is safe because
+    /// the engine never writes a shape array after a tensor is built.
+    /// </summary>
+    internal static int[] Broadcast(int[] a, int[] b, string op)
+    {
+        if (ReferenceEquals(a, b) || b.Length == 0) return a;
+        if (a.Length == 0) return b;
+        if (a.AsSpan().SequenceEqual(b)) return a;
+        return Broadcast((ReadOnlySpan<int>)a, (ReadOnlySpan<int>)b, op);
+    }
+
     /// <summary>True when <paramref name="from"/> broadcasts to exactly <paramref name="to"/>.</summary>
     public static bool BroadcastsTo(ReadOnlySpan<int> from, ReadOnlySpan<int> to)
     {

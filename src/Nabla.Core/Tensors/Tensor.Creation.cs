@@ -5,7 +5,7 @@ namespace Nabla.Tensors;
 public sealed partial class Tensor<T>
 {
     /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
-    public static Tensor<T> Scalar(T value) => new([value]);
+    public static Tensor<T> Scalar(T value) => new([value], Array.Empty<int>(), Array.Empty<int>());
 
     /// <summary>A contiguous tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/> (row-major).</summary>
     public static Tensor<T> FromArray(T[] data, params int[] shape) => new((T[])data.Clone(), shape);

@@ -12,11 +12,13 @@ public sealed partial class Tensor<T>
     /// </summary>
     public Tensor<T> Apply<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
-        var y = new Tensor<T>(Kernels.Map<T, TOp>(this), ShapeArray);
-        if (!Recording(this)) return y;
-        var x = this;
-        return Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
+        var y = Dense(Kernels.Map<T, TOp>(this), ShapeArray, this);
+        return Recording(this) ? RecordUnary<TOp>(this, y) : y;
     }
+
+    // Kept apart from Apply so the closure's captured variables are allocated only when recording.
+    private static Tensor<T> RecordUnary<TOp>(Tensor<T> x, Tensor<T> y) where TOp : struct, IUnaryOp<TOp> =>
+        Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
 
     /// <summary>
     /// y = f(a, b) for the op struct <typeparamref name="TOp"/>, with a and b broadcast by NumPy's rules; backward
@@ -28,8 +30,15 @@ public sealed partial class Tensor<T>
         where TOp : struct, IBinaryOp<TOp>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
-        var y = new Tensor<T>(Kernels.Map<T, TOp>(a, b, shape), shape);
-        if (!Recording(a, b)) return y;
+        var y = Dense(Kernels.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
+        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule) : y;
+    }
+
+    // Kept apart from Binary so the closure's captured variables are allocated only when recording.
+    private static Tensor<T> RecordBinary<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, string name,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule) where TOp : struct, IBinaryOp<TOp>
+    {
+        var shape = y.ShapeArray;
         return Record(y, name, [a, b], rule?.Invoke(a, b, y) ?? ((dy, sink) =>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
@@ -69,17 +78,28 @@ public sealed partial class Tensor<T>
     private static Tensor<T> MulNoGrad(Tensor<T> a, Tensor<T> b)
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, "mul");
-        return new Tensor<T>(Kernels.Map<T, Mul>(a, b, shape), shape);
+        return Dense(Kernels.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
     }
 
-    public static Tensor<T> operator +(Tensor<T> a, T b) => a + Scalar(b);
-    public static Tensor<T> operator +(T a, Tensor<T> b) => Scalar(a) + b;
-    public static Tensor<T> operator -(Tensor<T> a, T b) => a - Scalar(b);
-    public static Tensor<T> operator -(T a, Tensor<T> b) => Scalar(a) - b;
-    public static Tensor<T> operator *(Tensor<T> a, T b) => a * Scalar(b);
-    public static Tensor<T> operator *(T a, Tensor<T> b) => Scalar(a) * b;
-    public static Tensor<T> operator /(Tensor<T> a, T b) => a / Scalar(b);
-    public static Tensor<T> operator /(T a, Tensor<T> b) => Scalar(a) / b;
+    public static Tensor<T> operator +(Tensor<T> a, T b) => WithScalar<Add>(b, a, scalarFirst: false) ?? a + Scalar(b);
+    public static Tensor<T> operator +(T a, Tensor<T> b) => WithScalar<Add>(a, b, scalarFirst: true) ?? Scalar(a) + b;
+    public static Tensor<T> operator -(Tensor<T> a, T b) => WithScalar<Sub>(b, a, scalarFirst: false) ?? a - Scalar(b);
+    public static Tensor<T> operator -(T a, Tensor<T> b) => WithScalar<Sub>(a, b, scalarFirst: true) ?? Scalar(a) - b;
+    public static Tensor<T> operator *(Tensor<T> a, T b) => WithScalar<Mul>(b, a, scalarFirst: false) ?? a * Scalar(b);
+    public static Tensor<T> operator *(T a, Tensor<T> b) => WithScalar<Mul>(a, b, scalarFirst: true) ?? Scalar(a) * b;
+    public static Tensor<T> operator /(Tensor<T> a, T b) => WithScalar<Div>(b, a, scalarFirst: false) ?? a / Scalar(b);
+    public static Tensor<T> operator /(T a, Tensor<T> b) => WithScalar<Div>(a, b, scalarFirst: true) ?? Scalar(a) / b;
+
+    /// <summary>
+    /// f(s, x) or f(x, s) for a small contiguous x that records nothing, without making a tensor for s; null when the
+    /// operator must take the general path (recording, strided or long x). The values are the general path's.
+    /// </summary>
+    private static Tensor<T>? WithScalar<TOp>(T s, Tensor<T> x, bool scalarFirst) where TOp : struct, IBinaryOp<TOp>
+    {
+        if (x.ElementCount > Kernels.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
+        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        return Kernels.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
+    }
 
     /// <summary>−x element-wise.</summary>
     public static Tensor<T> operator -(Tensor<T> x) => x.Neg();

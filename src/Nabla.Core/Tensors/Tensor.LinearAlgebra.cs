@@ -24,17 +24,20 @@ public sealed partial class Tensor<T>
         // whose formatting cost more than a small product (W1 in bench/ runs 240 000 tiny matmuls).
         int[] batch = a.Rank == 2 && b.Rank == 2 ? [] : Shapes.Broadcast(a.ShapeArray[..^2], b.ShapeArray[..^2],
             "matmul batch dimensions of shapes " + $"{Shapes.Format(ShapeArray)} and {Shapes.Format(other.ShapeArray)}");
-        var y = new Tensor<T>(MatMulKernel(a, b, batch), [.. batch, a.ShapeArray[^2], b.ShapeArray[^1]]);
-        y = Record(y, "matmul", [a, b], (dy, sink) =>
-        {
-            if (sink.Needs(0)) sink.Add(0, MatMulNoGrad(dy, b.SwapLastTwo()), owned: true);
-            if (sink.Needs(1)) sink.Add(1, MatMulNoGrad(a.SwapLastTwo(), dy), owned: true);
-        });
+        var y = Dense(MatMulKernel(a, b, batch), [.. batch, a.ShapeArray[^2], b.ShapeArray[^1]], null);
+        if (Recording(a, b)) y = RecordMatMul(a, b, y);
         if (Rank == 1 && other.Rank == 1) return y.Reshape();
         if (Rank == 1) return y.Reshape([.. y.ShapeArray[..^2], y.ShapeArray[^1]]);
         if (other.Rank == 1) return y.Reshape(y.ShapeArray[..^1]);
         return y;
     }
+
+    // Kept apart from MatMul so the closure's captured variables are allocated only when recording.
+    private static Tensor<T> RecordMatMul(Tensor<T> a, Tensor<T> b, Tensor<T> y) => Record(y, "matmul", [a, b], (dy, sink) =>
+    {
+        if (sink.Needs(0)) sink.Add(0, MatMulNoGrad(dy, b.SwapLastTwo()), owned: true);
+        if (sink.Needs(1)) sink.Add(1, MatMulNoGrad(a.SwapLastTwo(), dy), owned: true);
+    });
 
     /// <summary>The outer product of two 1-d tensors: y[i, j] = a[i]·b[j].</summary>
     public static Tensor<T> Outer(Tensor<T> a, Tensor<T> b)
@@ -54,7 +57,7 @@ public sealed partial class Tensor<T>
     private static Tensor<T> MatMulNoGrad(Tensor<T> a, Tensor<T> b)
     {
         int[] batch = a.Rank == 2 && b.Rank == 2 ? [] : Shapes.Broadcast(a.ShapeArray[..^2], b.ShapeArray[..^2], "matmul");
-        return new Tensor<T>(MatMulKernel(a, b, batch), [.. batch, a.ShapeArray[^2], b.ShapeArray[^1]]);
+        return Dense(MatMulKernel(a, b, batch), [.. batch, a.ShapeArray[^2], b.ShapeArray[^1]], null);
     }
 
     /// <summary>C[batch…, m, n] = A[batch…, m, k] · B[batch…, k, n], one Gemm call per matrix of the broadcast batch.</summary>

@@ -63,7 +63,13 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>All dimensions reversed (the matrix transpose for 2-d tensors, as NumPy's <c>.T</c>); a view.</summary>
-    public Tensor<T> Transpose() => Permute(Enumerable.Range(0, Rank).Reverse().ToArray());
+    public Tensor<T> Transpose()
+    {
+        if (Rank != 2) return Permute(Enumerable.Range(0, Rank).Reverse().ToArray());
+        // The matrix case without Permute's axis checks, which cost more than the view itself on small tensors.
+        var y = new Tensor<T>(Storage, Offset, [ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]]);
+        return Recording(this) ? View("permute", y, static g => g.PermuteView([1, 0])) : y;
+    }
 
     /// <summary>A view with dimensions <paramref name="axis0"/> and <paramref name="axis1"/> swapped.</summary>
     public Tensor<T> Transpose(int axis0, int axis1)

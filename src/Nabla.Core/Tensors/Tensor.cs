@@ -33,6 +33,43 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         IsContiguous = true;
     }
 
+    /// <summary>
+    /// Wraps a fresh op result: <paramref name="data"/> holds exactly the elements of <paramref name="shape"/> in row-major
+    /// order and <paramref name="strides"/> are its row-major strides. Neither array is copied, so both may be shared with
+    /// other tensors (shape and stride arrays are never written after construction).
+    /// </summary>
+    internal Tensor(T[] data, int[] shape, int[] strides)
+    {
+        Storage = data;
+        ShapeArray = shape;
+        StridesArray = strides;
+        ElementCount = data.Length;
+        IsContiguous = true;
+    }
+
+    /// <summary>
+    /// A contiguous tensor over the fresh op result <paramref name="data"/> of <paramref name="shape"/>, sharing the shape
+    /// array and, when <paramref name="like"/> has this very shape array and row-major strides, its stride array too.
+    /// </summary>
+    internal static Tensor<T> Dense(T[] data, int[] shape, Tensor<T>? like)
+    {
+        var strides = like is not null && ReferenceEquals(like.ShapeArray, shape) && like.HasRowMajorStrides()
+            ? like.StridesArray : Shapes.RowMajorStrides(shape);
+        return new Tensor<T>(data, shape, strides);
+    }
+
+    private bool HasRowMajorStrides()
+    {
+        if (!IsContiguous) return false;
+        int s = 1;
+        for (int i = ShapeArray.Length - 1; i >= 0; i--)
+        {
+            if (StridesArray[i] != s) return false;
+            s *= Math.Max(ShapeArray[i], 1);
+        }
+        return true;
+    }
+
     internal Tensor(T[] storage, int offset, int[] shape, int[] strides)
     {
         Storage = storage;

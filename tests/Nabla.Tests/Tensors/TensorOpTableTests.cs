@@ -62,6 +62,7 @@ public class TensorOpTableTests
         "Scalar", "FromArray", "Zeros", "Ones", "Full", "ZerosLike", "OnesLike", "Arange", "Linspace", "Eye", "OneHot", "op_Implicit",
         "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "EqualTo", "NotEqualTo", "ArgMax",
         "Detach", "RequireGrad", "RetainGrad",
+        "SigmoidInPlace", "ReluInPlace", "ApplyInPlace", "SubtractScaledInPlace",
     ];
 
     [Fact]
