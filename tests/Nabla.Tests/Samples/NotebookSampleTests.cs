@@ -4,6 +4,7 @@ using Nabla.Tests.Examples;
 namespace Nabla.Tests.Samples;
 
 /// <summary>Each notebook sample, run with <c>dotnet run</c>, prints the numbers its notebook prints.</summary>
+[Collection(SampleRunner.Collection)]
 public class NotebookSampleTests
 {
     [Fact]

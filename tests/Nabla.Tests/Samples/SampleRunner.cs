@@ -5,6 +5,12 @@ namespace Nabla.Tests.Samples;
 /// <summary>Runs a sample under samples/ with <c>dotnet run</c>, as a reader of README would.</summary>
 public static class SampleRunner
 {
+    /// <summary>
+    /// The samples' test classes share this collection so they run one at a time: each <c>dotnet run</c> builds the
+    /// referenced library project, and two builds of one project at once can trip over each other's files.
+    /// </summary>
+    public const string Collection = "samples run one at a time";
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,5 +1,6 @@
 namespace Nabla.Tests.Samples;
 
+[Collection(SampleRunner.Collection)]
 public class TrainMoonsSampleTests
 {
     [Fact]
