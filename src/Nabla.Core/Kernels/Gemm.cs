@@ -57,11 +57,11 @@ public static class Gemm
         }
         int threads = work >= ParallelThreshold ? Math.Min(MaxThreads, Environment.ProcessorCount) : 1;
         if (typeof(T) == typeof(float))
-            GemmPacked.Multiply<float, Float6x16>(transA, transB, m, n, k,
+            GemmPacked.Multiply<float, Vector6x2<float>>(transA, transB, m, n, k,
                 MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
                 MemoryMarshal.Cast<T, float>(c), ldc, accumulate, GemmBlocking.Float, threads);
         else if (typeof(T) == typeof(double))
-            GemmPacked.Multiply<double, Double6x8>(transA, transB, m, n, k,
+            GemmPacked.Multiply<double, Vector6x2<double>>(transA, transB, m, n, k,
                 MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
                 MemoryMarshal.Cast<T, double>(c), ldc, accumulate, GemmBlocking.Double, threads);
         else

@@ -11,7 +11,7 @@ public class GemmAllocationTests
     public void Repeated_single_threaded_products_allocate_no_packing_buffers(int n)
     {
         var a = new float[n * n]; var b = new float[n * n]; var c = new float[n * n];
-        void Run() => GemmPacked.Multiply<float, Float6x16>(false, true, n, n, n, a, n, b, n, c, n, false, GemmBlocking.Float, threads: 1);
+        void Run() => GemmPacked.Multiply<float, Vector6x2<float>>(false, true, n, n, n, a, n, b, n, c, n, false, GemmBlocking.Float, threads: 1);
         Run();
         long allocated = AllocationMeasure.Least(Run);
         // A buffer is ≥ 144·256·4 B = 144 KiB; anything below 1 KiB is bookkeeping, not a buffer.

@@ -42,7 +42,7 @@ public class GemmTests
     public void Packed_float_matches_reference_across_block_boundaries(int threads) =>
         AssertAll<float>(GemmCase.Grid(PackedSizes),
             (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
-                GemmPacked.Multiply<float, Float6x16>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, TinyFloat, threads),
+                GemmPacked.Multiply<float, Vector6x2<float>>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, TinyFloat, threads),
             $"GemmPacked(threads {threads}, {TinyFloat})");
 
     [Theory]
@@ -52,7 +52,7 @@ public class GemmTests
     public void Packed_double_matches_reference_across_block_boundaries(int threads) =>
         AssertAll<double>(GemmCase.Grid(PackedSizes),
             (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
-                GemmPacked.Multiply<double, Double6x8>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, TinyDouble, threads),
+                GemmPacked.Multiply<double, Vector6x2<double>>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, TinyDouble, threads),
             $"GemmPacked(threads {threads}, {TinyDouble})");
 
     /// <summary>Sizes that cross the production MC (144/72), KC (256) and NC (4080) and split across two workers.</summary>
@@ -65,11 +65,11 @@ public class GemmTests
     {
         AssertAll<float>(GemmCase.Grid(ProductionBlockSizes),
             (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
-                GemmPacked.Multiply<float, Float6x16>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, GemmBlocking.Float, threads),
+                GemmPacked.Multiply<float, Vector6x2<float>>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, GemmBlocking.Float, threads),
             $"GemmPacked(threads {threads}, float blocking)");
         AssertAll<double>(GemmCase.Grid(ProductionBlockSizes),
             (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
-                GemmPacked.Multiply<double, Double6x8>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, GemmBlocking.Double, threads),
+                GemmPacked.Multiply<double, Vector6x2<double>>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc, GemmBlocking.Double, threads),
             $"GemmPacked(threads {threads}, double blocking)");
     }
 
