@@ -19,6 +19,8 @@ public static class Assignments
             string number = part[(eq + 1)..].Trim();
             if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
                 throw new CliException($"--at: the value of {name}, \"{number}\", is not a number");
+            if (!double.IsFinite(value))
+                throw new CliException($"--at: the value of {name}, \"{number}\", is not a finite number");
             if (!values.TryAdd(name, value)) throw new CliException($"--at: {name} is given twice");
         }
         return values;

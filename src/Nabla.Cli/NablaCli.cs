@@ -12,6 +12,9 @@ public static class NablaCli
     /// <summary>Exit code for bad input: a formula, a file, an option value.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code for a failure that is Nabla's fault, not the input's (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
@@ -24,8 +27,16 @@ public static class NablaCli
             stderr.WriteLine("Run 'nabla --help' for usage.");
             return BadInput;
         }
-        // Our actions catch their own errors; this only keeps an unexpected one from printing a stack trace.
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // The commands report the errors users can fix; this one is ours. One line, no stack trace.
+            stderr.WriteLine($"error: an internal error stopped the command ({e.GetType().Name}: {e.Message}); please report it");
+            return InternalError;
+        }
     }
 
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)

@@ -53,6 +53,7 @@ public class GradCommandTests
     [InlineData(new[] { "grad", "x", "--at", "x=1", "--wrt", "q" }, "'q' is not a variable")]
     [InlineData(new[] { "grad", "x +", "--at", "x=1" }, "column 4")]
     [InlineData(new[] { "grad", "x", "--at", "x" }, "expected name=value")]
+    [InlineData(new[] { "grad", "x", "--at", "x=1e400" }, "is not a finite number")]
     [InlineData(new[] { "grad" }, "error:")]
     [InlineData(new[] { "grad", "x", "--nope" }, "error:")]
     public void Bad_input_exits_2_with_a_message_and_no_stack_trace(string[] args, string message)

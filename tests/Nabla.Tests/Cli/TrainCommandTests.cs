@@ -102,6 +102,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData(new[] { "train", "--dataset", "moons", "--activation", "gelu" }, "error:")]
     [InlineData(new[] { "train", "--data", "/nonexistent/d.csv", "--target", "y" }, "d.csv")]
     [InlineData(new[] { "predict", "--model", "/nonexistent/m.safetensors", "--data", "x.csv" }, "there is no file")]
+    [InlineData(new[] { "train", "--dataset", "moons", "--epochs", "500", "--save", "/nonexistent/dir/m.safetensors" }, "--save: the directory '/nonexistent/dir' does not exist")]
     public void Bad_input_exits_2_with_a_clear_message(string[] args, string message)
     {
         var (exit, _, stderr) = CliRunner.Run(args);
