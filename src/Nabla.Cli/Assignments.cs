@@ -26,6 +26,15 @@ public static class Assignments
         return values;
     }
 
+    /// <summary>Notes on stderr the --at names a formula does not use: they are ignored, but may be a typo.</summary>
+    public static void NoteUnused(Nabla.Formulas.Formula formula, IReadOnlyDictionary<string, double> values, TextWriter stderr)
+    {
+        var unused = formula.Unused(values);
+        if (unused.Count == 0) return;
+        string variables = formula.Variables.Count == 0 ? "none" : string.Join(", ", formula.Variables);
+        stderr.WriteLine($"note: --at gives a value for {string.Join(", ", unused)}, which the formula does not use (its variables: {variables}); ignored");
+    }
+
     public static List<string>? ParseNames(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
 }

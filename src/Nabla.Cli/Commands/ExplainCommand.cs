@@ -50,6 +50,7 @@ public static class ExplainCommand
         var formula = Formula.Parse(text ?? ToyModel.Formula);
         var values = Assignments.ParseAt(at);
         if (text is null) values = Merge(ToyModel.At, values);
+        Assignments.NoteUnused(formula, values, stderr);
         var graph = formula.Evaluate(values);
         var names = Assignments.ParseNames(wrt) ?? formula.Variables.ToList();
         foreach (var name in names)

@@ -29,7 +29,9 @@ public static class GradCommand
     public static int Run(string text, string? at, string? wrt, bool json, TextWriter stdout, TextWriter stderr)
     {
         var formula = Formula.Parse(text);
-        var graph = formula.Evaluate(Assignments.ParseAt(at));
+        var values = Assignments.ParseAt(at);
+        Assignments.NoteUnused(formula, values, stderr);
+        var graph = formula.Evaluate(values);
         var names = Assignments.ParseNames(wrt) ?? formula.Variables.ToList();
         foreach (var name in names)
             if (!graph.Variables.ContainsKey(name))

@@ -33,6 +33,7 @@ public static class GraphCommand
         var formula = Formula.Parse(text ?? ToyModel.Formula);
         var values = Assignments.ParseAt(at);
         if (text is null) values = ToyValues(values);
+        Assignments.NoteUnused(formula, values, stderr);
         var graph = formula.Evaluate(values);
         if (NonFiniteTrace.FirstInForward(graph) is { } forward)
         {

@@ -79,21 +79,25 @@ public sealed class Formula
     }
 
     /// <summary>
-    /// Builds the scalar graph at the given variable values. Every free variable needs a value;
-    /// a value for a name the formula does not use is an error too (it is most likely a typo).
+    /// The names in <paramref name="at"/> that are not free variables of the formula, described for a message
+    /// (a statement's name is marked as computed by the formula).
+    /// </summary>
+    public IReadOnlyList<string> Unused(IReadOnlyDictionary<string, double> at)
+    {
+        var assignedNames = Statements.Where(s => s.Name is not null).Select(s => s.Name!).ToHashSet();
+        return at.Keys.Where(k => !Variables.Contains(k))
+            .Select(u => assignedNames.Contains(u) ? $"'{u}' (computed by the formula)" : $"'{u}'").ToList();
+    }
+
+    /// <summary>
+    /// Builds the scalar graph at the given variable values. Every free variable needs a value; values for
+    /// other names are ignored (see <see cref="Unused"/> to report them), so one set of values can serve many formulas.
     /// </summary>
     public FormulaGraph Evaluate(IReadOnlyDictionary<string, double> at)
     {
         var missing = Variables.Where(v => !at.ContainsKey(v)).ToList();
         if (missing.Count > 0)
             throw new FormulaException($"no value given for {string.Join(", ", missing)} (give every variable a value, e.g. --at \"{string.Join(",", Variables.Select(v => v + "=1"))}\")");
-        var unused = at.Keys.Where(k => !Variables.Contains(k)).ToList();
-        if (unused.Count > 0)
-        {
-            var assignedNames = Statements.Where(s => s.Name is not null).Select(s => s.Name!).ToHashSet();
-            var detail = unused.Select(u => assignedNames.Contains(u) ? $"'{u}' (computed by the formula)" : $"'{u}'");
-            throw new FormulaException($"a value was given for {string.Join(", ", detail)}, which the formula does not take as a variable (its variables: {(Variables.Count == 0 ? "none" : string.Join(", ", Variables))})");
-        }
         return DeepStack.Run(Source.Text.Length, () => FormulaGraph.Build(this, at));
     }
 }

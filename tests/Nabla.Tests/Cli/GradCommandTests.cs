@@ -27,6 +27,16 @@ public class GradCommandTests
     }
 
     [Fact]
+    public void Values_for_names_the_formula_does_not_use_are_ignored_with_a_note()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("grad", "x*x", "--at", "x=3,y=5", "--json");
+        Assert.Equal(0, exit);
+        Assert.Contains("--at gives a value for 'y', which the formula does not use", stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(6.0, doc.RootElement.GetProperty("gradient").GetProperty("x").GetDouble());
+    }
+
+    [Fact]
     public void Wrt_limits_the_gradient_to_the_named_variables()
     {
         var (exit, stdout, _) = CliRunner.Run("grad", "a*b*c", "--at", "a=1,b=2,c=3", "--wrt", "c,a", "--json");

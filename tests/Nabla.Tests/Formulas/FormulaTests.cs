@@ -113,12 +113,13 @@ public class FormulaTests
     }
 
     [Fact]
-    public void Missing_and_unknown_variable_values_are_reported_by_name()
+    public void Missing_values_are_an_error_and_unused_ones_are_reported_but_ignored()
     {
-        var f = Formula.Parse("x * y");
+        var f = Formula.Parse("a = x * y; a + 1");
         var missing = Assert.Throws<FormulaException>(() => f.Evaluate(new Dictionary<string, double> { ["x"] = 1 }));
         Assert.Contains("no value given for y", missing.Message);
-        var extra = Assert.Throws<FormulaException>(() => f.Evaluate(new Dictionary<string, double> { ["x"] = 1, ["y"] = 2, ["z"] = 3 }));
-        Assert.Contains("'z'", extra.Message);
+        var values = new Dictionary<string, double> { ["x"] = 2, ["y"] = 3, ["z"] = 9, ["a"] = 5 };
+        Assert.Equal(["'z'", "'a' (computed by the formula)"], f.Unused(values));
+        Assert.Equal(7.0, f.Evaluate(values).Output.Data);
     }
 }
