@@ -73,13 +73,22 @@ public sealed class TrainingData
     /// </summary>
     public static TrainingData FromCsv(string path, string target, IReadOnlyList<string>? features, TaskKind task, bool dropMissing)
     {
-        var csv = CsvLoader.Load(path, new CsvOptions
+        CsvData csv;
+        try
         {
-            Target = target,
-            Features = features,
-            ClassTarget = task == TaskKind.Classification,
-            MissingValues = dropMissing ? MissingValues.Drop : MissingValues.Reject,
-        });
+            csv = CsvLoader.Load(path, new CsvOptions
+            {
+                Target = target,
+                Features = features,
+                ClassTarget = task == TaskKind.Classification,
+                MissingValues = dropMissing ? MissingValues.Drop : MissingValues.Reject,
+            });
+        }
+        catch (NablaException e) when (task == TaskKind.Regression && e.Message.Contains($"(\"{target}\"): ", StringComparison.Ordinal))
+        {
+            // Text in the target column of a regression usually means class labels and a forgotten --loss.
+            throw new NablaException($"{e.Message}; if '{target}' holds class labels, train a classifier with --loss ce (or bce for two classes)", e);
+        }
         string dropped = csv.DroppedRows > 0 ? $", {csv.DroppedRows} rows with missing values dropped" : "";
         return new TrainingData(csv.Features, csv.Targets!, task, csv.Classes ?? [], target,
             $"{Path.GetFileName(path)} ({csv.Rows} rows{dropped})");

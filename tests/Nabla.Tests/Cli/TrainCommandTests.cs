@@ -121,6 +121,16 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Text_labels_without_a_classification_loss_get_a_hint()
+    {
+        File.WriteAllText(P("pets.csv"), "size,animal\n5,dog\n1,cat\n");
+        var (exit, _, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal");
+        Assert.Equal(2, exit);
+        Assert.Contains("pets.csv:2: column 2 (\"animal\"): \"dog\" is not a number", stderr);
+        Assert.Contains("train a classifier with --loss ce", stderr);
+    }
+
+    [Fact]
     public void A_checkpoint_given_as_a_model_is_refused_by_predict()
     {
         Assert.Equal(0, CliRunner.Run("train", "--dataset", "moons", "--epochs", "2", "--save", P("m.safetensors")).Exit);
