@@ -76,5 +76,6 @@ public sealed record TrainSettings
         hidden = Hidden, activation = Activation, loss = LossFor(data), optimizer = Optimizer, lr = LearningRate,
         momentum = Momentum, weightDecay = WeightDecay, schedule = Schedule, epochs = Epochs, batchSize = BatchSize,
         seed = Seed, validation = Validation, dtype = DType, data = data.Description, rows = data.Rows,
+        contents = data.ContentHash().ToString("x16", CultureInfo.InvariantCulture),
     });
 }

@@ -39,6 +39,24 @@ public sealed class TrainingData
 
     public int Rows => Features.Rows;
 
+    /// <summary>
+    /// A 64-bit FNV-1a hash of the column names, every feature and target value (their bits) and the class labels,
+    /// so a checkpoint can tell that a file with the same name and size now holds other data.
+    /// </summary>
+    public ulong ContentHash()
+    {
+        ulong hash = 14695981039346656037;
+        void Add(ulong v)
+        {
+            for (int i = 0; i < 8; i++, v >>= 8) hash = (hash ^ (v & 0xff)) * 1099511628211;
+        }
+        foreach (var name in Features.ColumnNames.Append(TargetName).Concat(Classes))
+            foreach (char c in name + "\u0000") Add(c);
+        foreach (double v in Features.Values) Add((ulong)BitConverter.DoubleToInt64Bits(v));
+        foreach (double v in Targets) Add((ulong)BitConverter.DoubleToInt64Bits(v));
+        return hash;
+    }
+
     /// <summary>The built-in datasets <see cref="FromDataset"/> knows.</summary>
     public static readonly string[] DatasetNames = ["moons", "circles", "spirals", "xor", "sine"];
 

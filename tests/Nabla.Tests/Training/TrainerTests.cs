@@ -108,6 +108,21 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_is_refused_when_the_data_changed_under_the_same_name_and_size()
+    {
+        string csv = Path.Combine(_dir, "d.csv");
+        File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{2 * i}")) + "\n");
+        var settings = new TrainSettings { Epochs = 3, Validation = 0 };
+        var trainer = new Trainer<double>(TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false), settings);
+        trainer.RunEpoch();
+        string checkpoint = Path.Combine(_dir, "d.ckpt");
+        trainer.SaveCheckpoint(checkpoint);
+        File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{3 * i}")) + "\n");
+        var resumed = new Trainer<double>(TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false), settings);
+        Assert.Contains("other settings or data", Assert.Throws<NablaException>(() => resumed.LoadCheckpoint(checkpoint)).Message);
+    }
+
+    [Fact]
     public void A_saved_model_predicts_exactly_what_the_trainer_predicts()
     {
         var trainer = Train(new TrainSettings { Epochs = 10 });
