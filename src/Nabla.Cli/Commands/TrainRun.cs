@@ -59,9 +59,10 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         var written = new List<string>();
         if (outputs.Save is { } save) { ModelFile.Save(save, trainer); written.Add($"model      {save}"); }
-        if (outputs.Checkpoint is { } checkpoint && (outputs.Save is not null || outputs.Resume || trainer.CompletedEpochs % outputs.CheckpointEvery != 0))
+        if (outputs.Checkpoint is { } checkpoint)
         {
-            trainer.SaveCheckpoint(checkpoint);
+            // The final state, unless the last epoch already wrote it (a resumed run that had nothing left to do too).
+            if (trainer.CompletedEpochs % outputs.CheckpointEvery != 0 || !File.Exists(checkpoint)) trainer.SaveCheckpoint(checkpoint);
             written.Add($"checkpoint {checkpoint}");
         }
         if (outputs.Plot is { } plot) { LossChart(trainer).Save(plot); written.Add($"loss plot  {plot}"); }
