@@ -11,7 +11,7 @@ public static class Json
     public static void Number(Utf8JsonWriter w, double v)
     {
         if (!double.IsFinite(v)) { w.WriteStringValue(v.ToString(CultureInfo.InvariantCulture)); return; }
-        w.WriteRawValue(v.ToString("R", CultureInfo.InvariantCulture));
+        w.WriteNumberValue(v); // the shortest text that parses back to the same double
     }
 
     public static string Write(Action<Utf8JsonWriter> body)

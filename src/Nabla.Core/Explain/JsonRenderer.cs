@@ -107,7 +107,7 @@ public static class JsonRenderer
     private static void Number(Utf8JsonWriter w, string property, double v)
     {
         w.WritePropertyName(property);
-        if (double.IsFinite(v)) w.WriteRawValue(v.ToString("R", CultureInfo.InvariantCulture));
+        if (double.IsFinite(v)) w.WriteNumberValue(v); // the shortest text that parses back to the same double
         else w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 }
