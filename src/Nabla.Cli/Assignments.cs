@@ -26,6 +26,22 @@ public static class Assignments
         return values;
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="formula"/> at <paramref name="values"/> (noting unused names on stderr) and resolves
+    /// <c>--wrt</c>: the variables to differentiate by, all of them when it is absent.
+    /// </summary>
+    public static (Nabla.Formulas.FormulaGraph Graph, List<string> Names) Evaluate(Nabla.Formulas.Formula formula,
+        IReadOnlyDictionary<string, double> values, string? wrt, TextWriter stderr)
+    {
+        NoteUnused(formula, values, stderr);
+        var graph = formula.Evaluate(values);
+        var names = ParseNames(wrt) ?? formula.Variables.ToList();
+        foreach (var name in names)
+            if (!graph.Variables.ContainsKey(name))
+                throw new CliException($"--wrt: '{name}' is not a variable of the formula (its variables: {(formula.Variables.Count == 0 ? "none" : string.Join(", ", formula.Variables))})");
+        return (graph, names);
+    }
+
     /// <summary>Notes on stderr the --at names a formula does not use: they are ignored, but may be a typo.</summary>
     public static void NoteUnused(Nabla.Formulas.Formula formula, IReadOnlyDictionary<string, double> values, TextWriter stderr)
     {

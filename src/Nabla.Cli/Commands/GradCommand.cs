@@ -30,12 +30,7 @@ public static class GradCommand
     {
         var formula = Formula.Parse(text);
         var values = Assignments.ParseAt(at);
-        Assignments.NoteUnused(formula, values, stderr);
-        var graph = formula.Evaluate(values);
-        var names = Assignments.ParseNames(wrt) ?? formula.Variables.ToList();
-        foreach (var name in names)
-            if (!graph.Variables.ContainsKey(name))
-                throw new CliException($"--wrt: '{name}' is not a variable of the formula (its variables: {(formula.Variables.Count == 0 ? "none" : string.Join(", ", formula.Variables))})");
+        var (graph, names) = Assignments.Evaluate(formula, values, wrt, stderr);
 
         if (NonFiniteTrace.FirstInForward(graph) is { } forward)
         {
