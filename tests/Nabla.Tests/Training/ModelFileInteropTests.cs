@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Nabla.Training;
 using Xunit.Abstractions;
@@ -40,7 +39,7 @@ public sealed class ModelFileInteropTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void A_saved_model_computes_the_same_outputs_in_numpy_from_the_raw_file()
     {
-        if (!PythonHasNumpy())
+        if (!Python.Has("numpy"))
         {
             output.WriteLine("SKIPPED: /usr/bin/python3 with numpy is not installed (apt-get install python3-numpy), so the cross-check did not run.");
             return;
@@ -55,13 +54,7 @@ public sealed class ModelFileInteropTests(ITestOutputHelper output) : IDisposabl
 
         string script = Path.Combine(_dir, "read.py");
         File.WriteAllText(script, Reader);
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script); start.ArgumentList.Add(path); start.ArgumentList.Add(json);
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stderr);
-        var numpyLogits = System.Text.Json.JsonSerializer.Deserialize<double[]>(stdout)!;
+        var numpyLogits = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(script, path, json))!;
 
         var probabilities = trainer.Predictor.Predict(points, 3).Probabilities!;
         for (int r = 0; r < 3; r++)
@@ -73,12 +66,4 @@ public sealed class ModelFileInteropTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    private static bool PythonHasNumpy()
-    {
-        if (!File.Exists("/usr/bin/python3")) return false;
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", "import numpy"]) { RedirectStandardError = true };
-        using var p = Process.Start(start)!;
-        p.WaitForExit();
-        return p.ExitCode == 0;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nabla.Nn;
 using Nabla.Tensors;
 using Nabla.Training;
@@ -62,25 +61,11 @@ public sealed class TorchInteropTests(ITestOutputHelper output) : IDisposable
             print(json.dumps(net(x).ravel().tolist()))
         """;
 
-    private string? RunPython(params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stderr);
-        return stdout;
-    }
-
     private bool TorchAvailable()
     {
-        if (!File.Exists("/usr/bin/python3")) { output.WriteLine("SKIPPED: /usr/bin/python3 is missing"); return false; }
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch, numpy"]) { RedirectStandardError = true };
-        using var p = Process.Start(start)!;
-        p.WaitForExit();
-        if (p.ExitCode != 0) output.WriteLine("SKIPPED: PyTorch is not installed (apt-get install python3-torch), so the cross-check did not run.");
-        return p.ExitCode == 0;
+        if (Python.Has("torch", "numpy")) return true;
+        output.WriteLine("SKIPPED: /usr/bin/python3 with PyTorch is not installed (apt-get install python3-torch), so the cross-check did not run.");
+        return false;
     }
 
     private string WriteScript()
@@ -96,7 +81,7 @@ public sealed class TorchInteropTests(ITestOutputHelper output) : IDisposable
         if (!TorchAvailable()) return;
         string file = Path.Combine(_dir, "torch.safetensors");
         double[] x = [0.5, -1.0, 2.0, 0.1, 0.2, -0.3];
-        var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(RunPython(WriteScript(), "export", file, "[[0.5,-1.0,2.0],[0.1,0.2,-0.3]]")!)!;
+        var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(WriteScript(), "export", file, "[[0.5,-1.0,2.0],[0.1,0.2,-0.3]]")!)!;
 
         var net = Mlp.Create<double>([3, 5, 4, 2], "tanh");
         StateDicts.Load(net, file);
@@ -121,7 +106,7 @@ public sealed class TorchInteropTests(ITestOutputHelper output) : IDisposable
         var standardised = (double[])raw.Clone();
         trainer.Standardizer.TransformInPlace(standardised);
         string rows = $"[[{standardised[0]:R},{standardised[1]:R}],[{standardised[2]:R},{standardised[3]:R}]]";
-        var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(RunPython(WriteScript(), "import", file, rows, "[2, 6, 5, 2]")!)!;
+        var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(WriteScript(), "import", file, rows, "[2, 6, 5, 2]")!)!;
 
         double[] ours;
         using (NoGrad.Scope()) ours = trainer.Model.Forward(new Tensor<double>(standardised, 2, 2)).ToArray();
