@@ -3,11 +3,10 @@ using System.Xml.Linq;
 using Nabla.Explain;
 using Nabla.Formulas;
 using Nabla.Graphs;
-using Xunit.Abstractions;
 
 namespace Nabla.Tests.Graphs;
 
-public class GraphWriterTests(ITestOutputHelper output)
+public class GraphWriterTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
@@ -121,10 +120,7 @@ public class GraphWriterTests(ITestOutputHelper output)
     {
         const string dotPath = "/usr/bin/dot";
         if (!File.Exists(dotPath))
-        {
-            output.WriteLine($"NOT RUN: Graphviz is not installed at {dotPath}; this test passes without checking anything.");
-            return;
-        }
+            Assert.Skip($"Graphviz is not installed at {dotPath} (apt-get install graphviz), so the DOT was not checked.");
         foreach (var g in new[] { Toy(), Graph("y = pow(x, 2) / (1 - x) + maximum(x, 0.5)", ("x", 0.25)) })
         {
             var start = new ProcessStartInfo(dotPath, "-Tsvg") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };

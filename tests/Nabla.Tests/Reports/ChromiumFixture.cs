@@ -16,7 +16,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public string? MissingReason { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -32,7 +32,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         playwright?.Dispose();
