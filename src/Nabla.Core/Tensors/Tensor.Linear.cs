@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Nabla.Kernels;
+using Nabla.Ops;
 
 namespace Nabla.Tensors;
 
@@ -13,7 +15,26 @@ public sealed partial class Tensor<T>
     /// Backward, each one Gemm with transpose flags and no transposed copies: dX = dY·W, dW += dYᵀ·X,
     /// db += Σ over the rows of dY. Leading dimensions of x are flattened into the batch (x of rank 1 is one row).
     /// </summary>
-    public static Tensor<T> Linear(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias = null)
+    public static Tensor<T> Linear(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias = null) => LinearCore<Ops.Relu>(x, weight, bias, activated: false);
+
+    /// <summary>
+    /// activation(x·Wᵀ + b) as one op, the values of <c>Linear(x, weight, bias).Apply&lt;TOp&gt;()</c> bit for bit, for an
+    /// activation whose derivative follows from its output alone (ReLU, sigmoid, tanh; see <see cref="FusesWithLinear{TOp}"/>).
+    /// Forward applies the activation in place on the matrix product's output (no second tensor, nothing else saved);
+    /// backward turns dy into dz = f′·dy a row at a time and adds each row into the bias gradient in the same pass, then
+    /// runs the two matrix products. <see cref="Nn.Sequential{T}"/> uses it for a Linear followed by such an activation.
+    /// </summary>
+    internal static Tensor<T> LinearActivation<TOp>(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias) where TOp : struct, IUnaryOp<TOp>
+    {
+        if (!FusesWithLinear<TOp>()) throw new InvalidOperationException($"{TOp.Name} has no derivative from its output alone");
+        return LinearCore<TOp>(x, weight, bias, activated: true);
+    }
+
+    /// <summary>True for the activations whose derivative can be computed from the output y: relu (y &gt; 0 ⇔ x &gt; 0), sigmoid, tanh.</summary>
+    internal static bool FusesWithLinear<TOp>() where TOp : struct, IUnaryOp<TOp> =>
+        typeof(TOp) == typeof(Ops.Relu) || typeof(TOp) == typeof(Ops.Sigmoid) || typeof(TOp) == typeof(Ops.Tanh);
+
+    private static Tensor<T> LinearCore<TOp>(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias, bool activated) where TOp : struct, IUnaryOp<TOp>
     {
         if (weight.Rank != 2)
             throw new NablaException($"linear needs a weight of shape [out, in], got shape {Shapes.Format(weight.ShapeArray)}");
@@ -39,34 +60,80 @@ public sealed partial class Tensor<T>
         if (m > 0 && outF > 0)
             Gemm.Multiply<T>(transX, !transW, m, outF, inF, gx.Storage.AsSpan(gx.Offset), ldx, gw.Storage.AsSpan(gw.Offset), ldw,
                 y, outF, accumulate: true);
+        if (activated) TOp.Apply<T>(y, y);
         var result = new Tensor<T>(y, [.. x.ShapeArray[..^1], outF]);
         if (bias is null ? !Recording(x, weight) : !Recording(x, weight, bias)) return result;
 
         Tensor<T>[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Record(result, "linear", inputs, saved: [x, weight], (dy, sink) =>
+        ReadOnlySpan<Tensor<T>> saved = activated ? [x, weight, result] : [x, weight];
+        return Record(result, activated ? "linear_" + TOp.Name : "linear", inputs, saved, (dy, sink) =>
         {
-            var dys = dy.IsContiguous ? dy.Storage.AsSpan(dy.Offset, dy.ElementCount) : Kernels.Gather(dy);
             if (m == 0) return;
+            ReadOnlySpan<T> dys = dy.IsContiguous ? dy.Storage.AsSpan(dy.Offset, dy.ElementCount) : Kernels.Gather(dy);
+            bool needBias = bias is not null && sink.Needs(2);
+            T[]? dz = null;
+            if (activated)
+            {
+                // dz = f′(y)·dy, a row at a time, each row added into the bias gradient while it is in cache.
+                dz = ArrayPool<T>.Shared.Rent(m * outF);
+                var dzs = dz.AsSpan(0, m * outF);
+                dzs.Clear();
+                bool fresh = false;
+                var db = needBias ? BiasGradient(sink, 2, outF, out fresh) : default;
+                for (int r = 0; r < m; r++)
+                {
+                    var row = dzs.Slice(r * outF, outF);
+                    var yr = y.AsSpan(r * outF, outF);
+                    TOp.Backward<T>(yr, yr, dys.Slice(r * outF, outF), row);
+                    if (!needBias) continue;
+                    if (r == 0 && fresh) row.CopyTo(db);
+                    else TensorPrimitives.Add(db, row, db);
+                }
+                dys = dzs;
+            }
+            else if (needBias)
+            {
+                var db = BiasGradient(sink, 2, outF, out bool fresh);
+                for (int r = 0; r < m; r++)
+                {
+                    if (r == 0 && fresh) dys.Slice(0, outF).CopyTo(db);
+                    else TensorPrimitives.Add(db, dys.Slice(r * outF, outF), db);
+                }
+            }
             if (sink.Needs(0))
             {
-                // dX[m, in] = dY[m, out] · W[out, in]
-                bool fresh = x.Grad is null;
-                var dx = fresh ? GC.AllocateUninitializedArray<T>(m * inF) : null;
-                var target = fresh ? dx.AsSpan() : sink.Buffer(0);
+                // dX[m, in] = dY[m, out] · W[out, in], written into a fresh gradient or added into an existing one.
+                bool first = sink.IsFirst(0);
+                var dx = first ? GC.AllocateUninitializedArray<T>(m * inF) : null;
+                var target = first ? dx.AsSpan() : sink.Buffer(0);
                 if (outF == 0) target.Clear();
-                else Gemm.Multiply<T>(false, transW, m, inF, outF, dys, outF, gw.Storage.AsSpan(gw.Offset), ldw, target, inF, accumulate: !fresh);
-                if (fresh) sink.Add(0, new Tensor<T>(dx!, x.ShapeArray), owned: true);
+                else Gemm.Multiply<T>(false, transW, m, inF, outF, dys, outF, gw.Storage.AsSpan(gw.Offset), ldw, target, inF, accumulate: !first);
+                if (first) sink.Add(0, new Tensor<T>(dx!, x.ShapeArray), owned: true);
             }
-            if (sink.Needs(1) && inF > 0 && outF > 0)
+            if (sink.Needs(1))
             {
-                // dW[out, in] += dYᵀ[out, m] · X[m, in]
-                Gemm.Multiply<T>(true, transX, outF, inF, m, dys, outF, gx.Storage.AsSpan(gx.Offset), ldx, sink.Buffer(1), inF, accumulate: true);
+                // dW[out, in] = dYᵀ[out, m] · X[m, in], written or added the same way.
+                bool first = sink.IsFirst(1);
+                var dw = first ? GC.AllocateUninitializedArray<T>(outF * inF) : null;
+                var target = first ? dw.AsSpan() : sink.Buffer(1);
+                if (inF > 0 && outF > 0)
+                    Gemm.Multiply<T>(true, transX, outF, inF, m, dys, outF, gx.Storage.AsSpan(gx.Offset), ldx, target, inF, accumulate: !first);
+                if (first) sink.Add(1, new Tensor<T>(dw!, weight.ShapeArray), owned: true);
             }
-            if (bias is not null && sink.Needs(2))
-            {
-                var db = sink.Buffer(2);
-                for (int r = 0; r < m; r++) TensorPrimitives.Add(db, dys.Slice(r * outF, outF), db);
-            }
+            if (dz is not null) ArrayPool<T>.Shared.Return(dz);
         });
+    }
+
+    /// <summary>
+    /// The bias gradient to write rows into: a fresh (uninitialised, <paramref name="fresh"/> true: the first row is
+    /// copied, not added) buffer that becomes input <paramref name="i"/>'s gradient, or its existing one.
+    /// </summary>
+    private static Span<T> BiasGradient(GradSink<T> sink, int i, int length, out bool fresh)
+    {
+        fresh = sink.IsFirst(i);
+        if (!fresh) return sink.Buffer(i);
+        var g = GC.AllocateUninitializedArray<T>(length);
+        sink.Add(i, new Tensor<T>(g, length), owned: true);
+        return g;
     }
 }

@@ -120,6 +120,11 @@ public static class TensorOpTable
         // Fused layer and losses (Nabla.Nn, Nabla.Losses).
         rows.Add(new("linear", "Linear", x => T.Linear(x[0], x[1], x[2]), S([[4, 3], [2, 3], [2]], [[3], [2, 3], [2]], [[2, 2, 3], [4, 3], [4]]), [Any, Any, Any]));
         Binary("linear(no bias)", "Linear", (x, w) => T.Linear(x, w), Any, Any, S([[4, 3], [2, 3]], [[1, 5], [1, 5]]));
+        int[][][] fusedShapes = S([[4, 3], [2, 3], [2]], [[2, 2, 3], [4, 3], [4]]);
+        rows.Add(new("linear_relu (fused)", "Linear", x => T.LinearActivation<Relu>(x[0], x[1], x[2]), fusedShapes, [Any, Any, Any]));
+        rows.Add(new("linear_sigmoid (fused)", "Linear", x => T.LinearActivation<Sigmoid>(x[0], x[1], x[2]), fusedShapes, [Any, Any, Any]));
+        rows.Add(new("linear_tanh (fused)", "Linear", x => T.LinearActivation<Tanh>(x[0], x[1], x[2]), fusedShapes, [Any, Any, Any]));
+        Binary("linear_relu (fused, no bias)", "Linear", (x, w) => T.LinearActivation<Relu>(x, w, null), Any, Any, S([[4, 3], [2, 3]]));
         Binary("squared_error", "SquaredError", (a, b) => T.SquaredError(a, b), Any, Any, S([[2, 3], [2, 3]], [[4], [4]], [[], []]));
         Binary("squared_error(sum)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.Sum), Any, Any, S([[2, 3], [2, 3]]));
         Binary("squared_error(none)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.None).Sin(), Any, Any, S([[2, 3], [2, 3]]));
