@@ -1,0 +1,98 @@
+using Nabla.Tensors;
+
+namespace Nabla.Tests.Tensors;
+
+/// <summary>
+/// Random programs of ops, views and in-place writes followed by Backward. The property: a program either is refused
+/// (a NablaException naming a saved tensor) or gives exactly the gradients of the same program in which every use of
+/// a data tensor reads a private copy taken at that moment, so no write can reach what a rule saved. The reference
+/// never throws. Over the seeds both outcomes must occur, so the property cannot hold by refusing everything.
+/// </summary>
+public class InPlaceWriteProgramTests
+{
+    const int Seeds = 300, Steps = 8;
+
+    [Fact]
+    public void Every_program_is_refused_or_gives_the_gradient_of_its_values_at_use_time()
+    {
+        int refused = 0, ran = 0;
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var actual = Run(seed, copyOnUse: false);
+            var expected = Run(seed, copyOnUse: true);
+            Assert.True(expected.Error is null, $"seed {seed}: the reference program threw {expected.Error}");
+            if (actual.Error is not null)
+            {
+                Assert.Contains("saved for its gradient", actual.Error);
+                refused++;
+                continue;
+            }
+            ran++;
+            Assert.True(expected.Grads.Zip(actual.Grads).All(p => p.First.SequenceEqual(p.Second)),
+                $"seed {seed}: the gradient differs from the program's values at use time (a silent wrong gradient)");
+        }
+        Assert.True(refused > 10 && ran > 10, $"{refused} refused, {ran} ran: the programs should exercise both outcomes");
+    }
+
+    /// <summary>Builds and differentiates program <paramref name="seed"/>; returns the leaves' gradients or the error.</summary>
+    static (List<double[]> Grads, string? Error) Run(int seed, bool copyOnUse)
+    {
+        var rng = new Random(seed);
+        var w = new[] { Values(rng, 1).RequireGrad(), Values(rng, 2).RequireGrad() };
+        var data = new List<Tensor<double>> { Values(rng, 3), Values(rng, 4) };
+        var live = new List<Tensor<double>> { w[0], w[1] };
+        Tensor<double> Data(int i) => copyOnUse ? data[i].Clone() : data[i];
+        try
+        {
+            for (int step = 0; step < Steps; step++)
+            {
+                var a = live[rng.Next(live.Count)];
+                int d = rng.Next(data.Count);
+                Tensor<double> y = rng.Next(9) switch
+                {
+                    0 => a * Data(d),
+                    1 => a + Data(d),
+                    2 => a - Data(d),
+                    3 => (a * Data(d)).Sigmoid(),
+                    4 => a.Tanh() * Data(d),
+                    5 => a.Transpose().MatMul(Data(d)).Sum(0, keepDims: true).Expand(2, 3),
+                    6 => (a * Data(d).Reshape(3, 2).Transpose()).Exp(),
+                    7 => a.Relu() * Data(d).Slice(1, 0, 3),
+                    _ => a / (Data(d).Abs() + 1.0),
+                };
+                live.Add(y);
+                if (rng.Next(3) == 0) Write(rng, data[rng.Next(data.Count)]);
+                if (rng.Next(5) == 0)
+                {
+                    // A data tensor computed under NoGrad joins the pool; later writes to it must be caught too.
+                    using (NoGrad.Scope()) data.Add(data[rng.Next(data.Count)] * 0.5);
+                }
+            }
+            var loss = live[^1].Sum() + live[^2].Sum();
+            loss.Backward();
+            return (w.Select(t => t.Grad?.ToArray() ?? []).ToList(), null);
+        }
+        catch (NablaException e)
+        {
+            return ([], e.Message);
+        }
+    }
+
+    /// <summary>One in-place write through a public path: on the tensor itself, on a view of it, or on its Detach().</summary>
+    static void Write(Random rng, Tensor<double> x)
+    {
+        switch (rng.Next(7))
+        {
+            case 0: x.ReluInPlace(); break;
+            case 1: x.Fill(0.25); break;
+            case 2: x[1, 2] = -3; break;
+            case 3: x.AsSpan()[0] = 7; break;
+            case 4: x.Reshape(6).SigmoidInPlace(); break;
+            case 5: x.Detach().CopyFrom(Tensor<double>.Ones(3)); break;
+            default: x.Transpose().SubtractScaledInPlace(0.5, Tensor<double>.Ones(3, 2)); break;
+        }
+    }
+
+    static Tensor<double> Values(Random rng, int salt) =>
+        new(Enumerable.Range(0, 6).Select(i => Math.Round(rng.NextDouble() * 4 - 2, 3) + salt * 1e-3).ToArray(), 2, 3);
+}
