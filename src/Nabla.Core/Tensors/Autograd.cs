@@ -112,7 +112,12 @@ internal static class Autograd
             t.Node.Run(t, t.Grad);
             if (pending is not null) ConsumerRan(t.Node.Inputs, pending);
             if (!retainGraph) t.Node.Free();
-            if (!t.RetainsGrad) t.Grad = null;
+            if (!t.RetainsGrad)
+            {
+                var used = t.Grad;
+                t.Grad = null;
+                BufferPool<T>.Release(t, used);   // a non-retained gradient is dead once its rule ran
+            }
         }
         // A hooked leaf whose readers did not all run (the root itself, or a rule that had no gradient to pass) fires last.
         if (pending is not null)
@@ -174,8 +179,12 @@ internal static class Autograd
         {
             if (x.Grad is null)
             {
-                x.Grad = owned && g.IsContiguous && g.Node is null ? g
-                    : new Tensor<T>(g.IsContiguous ? g.ContiguousSpan().ToArray() : Kernels.Gather(g), x.ShapeArray);
+                if (owned && g.IsContiguous && g.Node is null)
+                {
+                    x.Grad = g;
+                    g.Store.Owner = x;   // a rented gradient goes back only through the tensor that adopted it
+                }
+                else x.Grad = new Tensor<T>(g.IsContiguous ? g.ContiguousSpan().ToArray() : Kernels.Gather(g), x.ShapeArray);
                 return;
             }
             var buf = Buffer(x);

@@ -103,12 +103,13 @@ public sealed partial class Tensor<T>
             if (sink.Needs(0))
             {
                 // dX[m, in] = dY[m, out] · W[out, in], written into a fresh gradient or added into an existing one.
+                // A fresh dX comes from the pool: for a hidden layer it is dead once the layer below ran its rule.
                 bool first = sink.IsFirst(0);
-                var dx = first ? GC.AllocateUninitializedArray<T>(m * inF) : null;
-                var target = first ? dx.AsSpan() : sink.Buffer(0);
+                var dx = first ? BufferPool<T>.RentTensor(x.ShapeArray) : null;
+                var target = first ? dx!.Storage.AsSpan() : sink.Buffer(0);
                 if (outF == 0) target.Clear();
                 else Gemm.Multiply<T>(false, transW, m, inF, outF, dys, outF, gw.Storage.AsSpan(gw.Offset), ldw, target, inF, accumulate: !first);
-                if (first) sink.Add(0, new Tensor<T>(dx!, x.ShapeArray), owned: true);
+                if (first) sink.Add(0, dx!, owned: true);
             }
             if (sink.Needs(1))
             {

@@ -14,4 +14,10 @@ internal sealed class TensorStorage<T>(T[] data)
 
     /// <summary>How many public writes this storage has seen.</summary>
     public int Version;
+
+    /// <summary>True when <see cref="Data"/> was rented from <see cref="BufferPool{T}"/> and may go back once dead.</summary>
+    public bool Pooled;
+
+    /// <summary>The tensor whose gradient this storage became (the only one that may release it), or null.</summary>
+    public object? Owner;
 }

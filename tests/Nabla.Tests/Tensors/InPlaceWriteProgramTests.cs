@@ -13,6 +13,37 @@ public class InPlaceWriteProgramTests
     const int Seeds = 300, Steps = 8;
 
     [Fact]
+    public void The_gradient_pool_changes_no_bit_and_no_refusal()
+    {
+        // Pool on (every size pooled, returned buffers poisoned with NaN) against pool off: identical outcomes.
+        int pooledRuns = 0;
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            (List<double[]> Grads, string? Error) on, off;
+            try
+            {
+                BufferPool<double>.MinLength = 1;
+                BufferPool<double>.Poison = true;
+                on = Run(seed, copyOnUse: false);
+                BufferPool<double>.Disabled = true;
+                off = Run(seed, copyOnUse: false);
+            }
+            finally
+            {
+                BufferPool<double>.Disabled = false;
+                BufferPool<double>.Poison = false;
+                BufferPool<double>.MinLength = 0;
+            }
+            Assert.Equal(off.Error, on.Error);
+            Assert.Equal(off.Grads.Count, on.Grads.Count);
+            for (int i = 0; i < on.Grads.Count; i++)
+                Assert.Equal(off.Grads[i].Select(BitConverter.DoubleToInt64Bits), on.Grads[i].Select(BitConverter.DoubleToInt64Bits));
+            if (on.Error is null) pooledRuns++;
+        }
+        Assert.True(pooledRuns > 10);
+    }
+
+    [Fact]
     public void Every_program_is_refused_or_gives_the_gradient_of_its_values_at_use_time()
     {
         int refused = 0, ran = 0;
@@ -48,7 +79,7 @@ public class InPlaceWriteProgramTests
             {
                 var a = live[rng.Next(live.Count)];
                 int d = rng.Next(data.Count);
-                Tensor<double> y = rng.Next(9) switch
+                Tensor<double> y = rng.Next(11) switch
                 {
                     0 => a * Data(d),
                     1 => a + Data(d),
@@ -58,6 +89,8 @@ public class InPlaceWriteProgramTests
                     5 => a.Transpose().MatMul(Data(d)).Sum(0, keepDims: true).Expand(2, 3),
                     6 => (a * Data(d).Reshape(3, 2).Transpose()).Exp(),
                     7 => a.Relu() * Data(d).Slice(1, 0, 3),
+                    8 => Tensor<double>.Linear(a, Data(d).Transpose().MatMul(Data(d)), Data(d).Select(0, 1)),
+                    9 => Tensor<double>.LinearActivation<Nabla.Ops.Tanh>(a, Data(d).Transpose().MatMul(Data(d)), null) * a,
                     _ => a / (Data(d).Abs() + 1.0),
                 };
                 live.Add(y);
