@@ -41,11 +41,21 @@ public static class ExplainCommand
             DefaultValueFactory = _ => "reverse",
         };
         mode.AcceptOnlyFromAmong("reverse", "forward");
+        var example = new Option<string>("--example")
+        {
+            Description = "Explain a notebook network in matrix form instead of a formula: " + string.Join(", ", Nabla.Explain.Networks.NetworkExamples.Names) + ".",
+        };
+        example.AcceptOnlyFromAmong([.. Nabla.Explain.Networks.NetworkExamples.Names]);
+        var model = new Option<string>("--model") { Description = "Explain a trained model (nabla train --save) in matrix form on one row of --data." };
+        var data = new Option<string>("--data") { Description = "With --model: the CSV file holding the row (its features and target columns)." };
+        var row = new Option<int?>("--row") { Description = "With --model: the data row to explain, 1 = the first row after the header (default 1)." };
         var command = new Command("explain", "Explain the chain rule for a formula, step by step, with real numbers, checked by finite differences.")
         {
-            formula, at, wrt, format, check, step, mode,
+            formula, at, wrt, format, check, step, mode, example, model, data, row,
         };
-        command.SetAction(parse => CliAction.Guard(stderr, () => Run(
+        command.SetAction(parse => CliAction.Guard(stderr, () => ExplainNetwork.Wanted(parse, example, model, data, row)
+            ? ExplainNetwork.Run(parse, formula, at, wrt, mode, example, model, data, row, parse.GetValue(format)!, stdout, stderr)
+            : Run(
             parse.GetValue(formula), parse.GetValue(at), parse.GetValue(wrt), parse.GetValue(format)!,
             parse.GetValue(check)!, parse.GetValue(step), stdout, stderr, parse.GetValue(mode) == "forward")));
         return command;

@@ -19,6 +19,8 @@ public sealed class LatexCompileTests : IDisposable
     [InlineData("β0 + ω1*tanh(x)^2", "β0=1,ω1=-0.5,x=0.3")]
     [InlineData("a = x*x + sin(x); b = a/x - sqrt(x)", "x=2", "--mode", "forward", "--wrt", "x")]
     [InlineData(null, null, "--mode", "forward", "--wrt", "omega1")]
+    [InlineData(null, null, "--example", "deep-relu")]
+    [InlineData(null, null, "--example", "sigmoid-sgd")]
     public void Explanations_typeset_with_pdflatex(string? formula, string? at, params string[] more)
     {
         string[] formulaAndValues = [.. formula is null ? [] : new[] { formula, "--at", at! }, .. more];
