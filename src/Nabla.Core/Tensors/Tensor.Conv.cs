@@ -66,7 +66,7 @@ public sealed partial class Tensor<T>
         if (!recording) return result;
 
         Tensor<T>[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Record(result, "conv2d", inputs, (dy, sink) =>
+        return Record(result, "conv2d", inputs, saved: [weight], (dy, sink) =>
         {
             if (nl == 0 || cout == 0) return;
             var (dys, dyo) = Elements(dy);

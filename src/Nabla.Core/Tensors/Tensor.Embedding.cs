@@ -28,7 +28,7 @@ public sealed partial class Tensor<T>
         var result = new Tensor<T>(y, [.. indexShape, d]);
         if (!Recording(weight)) return result;
         var picked = (int[])indices.Clone();
-        return Record(result, "embedding", [weight], (dy, sink) =>
+        return Record(result, "embedding", [weight], saved: [], (dy, sink) =>
         {
             var dys = dy.ContiguousSpan();
             var dw = sink.Buffer(0);
@@ -57,7 +57,7 @@ public sealed partial class Tensor<T>
         var result = new Tensor<T>(y, ShapeArray);
         if (!Recording(this)) return result;
         var shape = ShapeArray;
-        return Record(result, "dropout", [this], (dy, sink) =>
+        return Record(result, "dropout", [this], saved: [], (dy, sink) =>
         {
             var dx = new T[mask.Length];
             System.Numerics.Tensors.TensorPrimitives.Multiply(dy.ContiguousSpan(), mask, dx);

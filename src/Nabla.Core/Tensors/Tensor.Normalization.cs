@@ -71,7 +71,7 @@ public sealed partial class Tensor<T>
         var inputs = Present(x, weight, bias);
         if (!Recording(inputs)) return result;
         int biasIndex = weight is null ? 1 : 2;
-        return Record(result, "batch_norm", inputs, (dy, sink) =>
+        return Record(result, "batch_norm", inputs, saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
             var dx = sink.Needs(0) ? new T[x.ElementCount] : null;
@@ -148,7 +148,7 @@ public sealed partial class Tensor<T>
         var inputs = Present(x, weight, bias);
         if (!Recording(inputs)) return result;
         int biasIndex = weight is null ? 1 : 2;
-        return Record(result, "layer_norm", inputs, (dy, sink) =>
+        return Record(result, "layer_norm", inputs, saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
             var dx = sink.Needs(0) ? new T[x.ElementCount] : null;

@@ -52,7 +52,7 @@ public sealed partial class Tensor<T>
         var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
         if (!Recording(this)) return (result, indices);
         var x = this;
-        return (Record(result, "max_pool2d", [this], (dy, sink) =>
+        return (Record(result, "max_pool2d", [this], saved: [], (dy, sink) =>
         {
             var dys = dy.ContiguousSpan();
             var dx = new T[x.ElementCount];
@@ -88,7 +88,7 @@ public sealed partial class Tensor<T>
         var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
         if (!Recording(this)) return result;
         var shape = ShapeArray;
-        return Record(result, "avg_pool2d", [this], (dy, sink) =>
+        return Record(result, "avg_pool2d", [this], saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
             var dx = new T[planes * hw];
