@@ -41,7 +41,7 @@ internal static class SmallMlpWorkload
         var (x, y, init) = MakeDataAndInit<T>();
         long stepBytes = SteadyStateStepBytes(x, y, init);
 
-        var model = Model(init);
+        var model = Model<T>(init);
         var sgd = new Sgd<T>(model.Parameters(), LearningRate);
         double initLoss;
         using (NoGrad.Scope()) initLoss = double.CreateChecked(Loss.BinaryCrossEntropyWithLogits(model.Forward(x), y).ToScalar());
@@ -96,7 +96,7 @@ internal static class SmallMlpWorkload
     /// <summary>Bytes this thread allocates over 20 training steps after 5 warm-up steps, divided by 20.</summary>
     static long SteadyStateStepBytes<T>(Tensor<T> x, Tensor<T> y, (double[] W, double[] B)[] init) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var model = Model(init);
+        var model = Model<T>(init);
         var sgd = new Sgd<T>(model.Parameters(), LearningRate);
         long before = 0;
         for (int s = 0; s < 25; s++)
