@@ -20,8 +20,14 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     public virtual IEnumerable<(string Name, Module<T> Module)> Children() => [];
 
     /// <summary>
-    /// True in training mode (the default), false after <see cref="Eval"/>. None of the built-in modules behaves
-    /// differently; the flag is there for modules that do (dropout, batch norm).
+    /// This module's own buffers: state that is saved and loaded with the parameters but not trained (batch norm's
+    /// running statistics), in a fixed order, with their local names.
+    /// </summary>
+    protected virtual IEnumerable<(string Name, Tensor<T> Buffer)> OwnBuffers() => [];
+
+    /// <summary>
+    /// True in training mode (the default), false after <see cref="Eval"/>: <see cref="Dropout{T}"/> then passes its
+    /// input through and <see cref="BatchNorm1d{T}"/>/<see cref="BatchNorm2d{T}"/> use their running statistics.
     /// </summary>
     public bool IsTraining { get; private set; } = true;
 
@@ -57,26 +63,45 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
     }
 
+    /// <summary>Every buffer with its full dotted name, own buffers first, then each child's in order (the live tensors).</summary>
+    public IEnumerable<KeyValuePair<string, Tensor<T>>> NamedBuffers()
+    {
+        foreach (var (name, b) in OwnBuffers()) yield return new(name, b);
+        foreach (var (childName, child) in Children())
+            foreach (var (name, b) in child.NamedBuffers())
+                yield return new($"{childName}.{name}", b);
+    }
+
+    /// <summary>Parameters and buffers in PyTorch's state-dict order: own parameters, own buffers, then each child's.</summary>
+    private IEnumerable<KeyValuePair<string, Tensor<T>>> NamedState()
+    {
+        foreach (var (name, p) in OwnParameters()) yield return new(name, p);
+        foreach (var (name, b) in OwnBuffers()) yield return new(name, b);
+        foreach (var (childName, child) in Children())
+            foreach (var (name, t) in child.NamedState())
+                yield return new($"{childName}.{name}", t);
+    }
+
     /// <summary>
-    /// The parameters as an ordered name → tensor map of copies (detached, own storage), so a later training
-    /// step does not change a saved state.
+    /// The parameters and buffers as an ordered name → tensor map of copies (detached, own storage), so a later
+    /// training step does not change a saved state. Names and order are PyTorch's <c>state_dict()</c>'s.
     /// </summary>
     public OrderedDictionary<string, Tensor<T>> StateDict()
     {
         var state = new OrderedDictionary<string, Tensor<T>>();
-        foreach (var (name, p) in NamedParameters()) state.Add(name, new Tensor<T>(p.ToArray(), [.. p.Shape]));
+        foreach (var (name, p) in NamedState()) state.Add(name, new Tensor<T>(p.ToArray(), [.. p.Shape]));
         return state;
     }
 
     /// <summary>
-    /// Copies <paramref name="state"/> into the parameters in place. Every parameter name must be present with the
-    /// parameter's shape and no other names may appear; otherwise nothing is copied and a <see cref="NablaException"/>
+    /// Copies <paramref name="state"/> into the parameters and buffers in place. Every name of <see cref="StateDict"/>
+    /// must be present with its shape and no other names may appear; otherwise nothing is copied and a <see cref="NablaException"/>
     /// lists every missing key, unexpected key and shape mismatch.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor<T>> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var parameters = NamedParameters().ToList();
+        var parameters = NamedState().ToList();
         var problems = new List<string>();
         var missing = parameters.Where(kv => !state.ContainsKey(kv.Key)).Select(kv => kv.Key).ToList();
         if (missing.Count > 0) problems.Add("missing keys: " + string.Join(", ", missing.Select(k => $"\"{k}\"")));

@@ -14,6 +14,7 @@ public static class StateDicts
     /// <summary>
     /// One <see cref="SafeTensor"/> per entry, in order, named by its key. <paramref name="dtype"/> null means the
     /// tensor's own type (F32 for float, F64 for double, bits unchanged); F32 from double rounds to nearest even.
+    /// Batch norm's <c>num_batches_tracked</c> is written as I64, its type in PyTorch.
     /// </summary>
     public static List<SafeTensor> ToSafeTensors<T>(IEnumerable<KeyValuePair<string, Tensor<T>>> state, SafeTensorDType? dtype = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -26,7 +27,9 @@ public static class StateDicts
         {
             var data = t.ToArray();
             int[] shape = [.. t.Shape];
-            if (typeof(T) == typeof(float) && target == SafeTensorDType.F32)
+            if (IsCounter(name))
+                result.Add(SafeTensor.FromDoubles(name, shape, data.Select(double.CreateTruncating).ToArray(), SafeTensorDType.I64));
+            else if (typeof(T) == typeof(float) && target == SafeTensorDType.F32)
                 result.Add(SafeTensor.FromFloats(name, shape, MemoryMarshal.Cast<T, float>(data.AsSpan())));
             else if (typeof(T) == typeof(double))
                 result.Add(SafeTensor.FromDoubles(name, shape, MemoryMarshal.Cast<T, double>(data.AsSpan()), target));
@@ -38,7 +41,8 @@ public static class StateDicts
 
     /// <summary>
     /// A state dict from safetensors, in order: F32/F16/BF16 and F64 entries convert to <typeparamref name="T"/>
-    /// (exactly when widening; F64 to float rounds to nearest even). Integer tensors are rejected.
+    /// (exactly when widening; F64 to float rounds to nearest even). Integer tensors are rejected, except batch norm's
+    /// I64 <c>num_batches_tracked</c>.
     /// </summary>
     public static OrderedDictionary<string, Tensor<T>> FromSafeTensors<T>(IEnumerable<SafeTensor> tensors)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -46,7 +50,7 @@ public static class StateDicts
         var state = new OrderedDictionary<string, Tensor<T>>();
         foreach (var st in tensors)
         {
-            if (st.DType is not (SafeTensorDType.F64 or SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16))
+            if (!(IsCounter(st.Name) && st.DType == SafeTensorDType.I64) && st.DType is not (SafeTensorDType.F64 or SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16))
                 throw new NablaException($"tensor \"{st.Name}\" holds {st.DType}; a state dict needs floating-point tensors");
             T[] data;
             if (typeof(T) == typeof(float)) data = MemoryMarshal.Cast<float, T>(st.ToFloatArray().AsSpan()).ToArray();
@@ -56,6 +60,9 @@ public static class StateDicts
         }
         return state;
     }
+
+    /// <summary>Batch norm's batch counter, an integer (I64) in PyTorch's state dicts and so in the files written here.</summary>
+    private static bool IsCounter(string name) => name == "num_batches_tracked" || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
     /// <summary>Writes <paramref name="module"/>'s state dict to a safetensors file at <paramref name="path"/>.</summary>
     public static void Save<T>(Module<T> module, string path, SafeTensorDType? dtype = null, IReadOnlyDictionary<string, string>? metadata = null)

@@ -135,6 +135,18 @@ public static class TensorOpTable
         Unary("cross_entropy", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray())), Any, S([[4, 3]], [[5]], [[2, 6]]));
         Unary("cross_entropy(sum)", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray()), Losses.Reduction.Sum), Any, S([[3, 4]]));
         Unary("cross_entropy(none)", "CrossEntropy", z => T.CrossEntropy(z, ClassLabels(z.Shape.ToArray()), Losses.Reduction.None).Sin(), Any, S([[3, 4]]));
+
+        // Convolution, pooling, normalisation, embedding and dropout (Nabla.Nn's image and sequence layers).
+        rows.Add(new("conv2d", "Conv2d", x => T.Conv2d(x[0], x[1], x[2]), S([[2, 2, 4, 5], [3, 2, 3, 2], [3]], [[1, 1, 3, 3], [2, 1, 3, 3], [2]]), [Any, Any, Any]));
+        Binary("conv2d(stride, padding, dilation, groups)", "Conv2d", (x, w) => T.Conv2d(x, w, null, stride: 2, padding: 1, dilation: 2, groups: 2), Any, Any, S([[2, 4, 5, 6], [4, 2, 2, 3]]));
+        Unary("max_pool2d", "MaxPool2d", x => x.MaxPool2d(2) + x.MaxPool2d(3, 2, 1, 1).Sum(), Any, S([[2, 2, 4, 5]]));
+        Unary("avg_pool2d", "AvgPool2d", x => x.AvgPool2d(2) * x.AvgPool2d(3, 2, 1).Sum() + x.AvgPool2d(3, 2, 1, countIncludePad: false).Sum(), Any, S([[2, 2, 4, 5]]));
+        rows.Add(new("batch_norm", "BatchNorm", x => T.BatchNorm(x[0], x[1], x[2], null, null, training: true).Sin(), S([[3, 2, 2, 2], [2], [2]], [[4, 3], [3], [3]]), [Any, Any, Any]));
+        Binary("batch_norm(eval)", "BatchNorm", (x, w) => T.BatchNorm(x, w, null, T.Full(0.3, 2), T.Full(1.7, 2), training: false).Sin(), Any, Any, S([[2, 2, 3], [2]]));
+        rows.Add(new("layer_norm", "LayerNorm", x => T.LayerNorm(x[0], [2, 3], x[1], x[2]).Sin(), S([[2, 2, 3], [2, 3], [2, 3]]), [Any, Any, Any]));
+        Unary("layer_norm(no affine)", "LayerNorm", x => T.LayerNorm(x, [4]).Sin(), Any, S([[3, 4]]));
+        Unary("embedding", "Embedding", w => T.Embedding(w, [1, 0, 1, 3], [2, 2]).Sin(), Any, S([[4, 3]]));
+        Unary("dropout", "Dropout", x => x.Dropout(0.4, new Rng.RandomState(5)).Sin(), Any, S([[3, 4]]));
         return rows;
     }
 

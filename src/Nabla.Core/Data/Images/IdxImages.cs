@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Nabla.Data;
+
+/// <summary>Image classification data from a pair of IDX files (MNIST's layout), as a flat-row <see cref="Dataset"/>.</summary>
+public static class IdxImages
+{
+    /// <summary>
+    /// Images [N, H, W] (one channel) or [N, C, H, W] from <paramref name="imagesPath"/> and N class labels from
+    /// <paramref name="labelsPath"/>; each image becomes one row of C·H·W pixel columns (unsigned bytes scaled to [0, 1]
+    /// by 1/255, other types unchanged) and its label the class target (classes 0 … max label). Throws naming the file
+    /// and what does not fit: rank, counts that differ, labels that are not whole numbers ≥ 0.
+    /// </summary>
+    public static (Dataset Data, ImageShape Shape) Load(string imagesPath, string labelsPath)
+    {
+        var images = IdxFile.Load(imagesPath);
+        var labels = IdxFile.Load(labelsPath);
+        var d = images.Dimensions;
+        if (d.Count is not (3 or 4))
+            throw new NablaException($"{imagesPath}: images need 3 dimensions (count, rows, columns) or 4 (count, channels, rows, columns), the file has {d.Count} ({string.Join("x", d)})");
+        var shape = d.Count == 3 ? new ImageShape(1, d[1], d[2]) : new ImageShape(d[1], d[2], d[3]);
+        if (shape.Size == 0) throw new NablaException($"{imagesPath}: images of shape {string.Join("x", d.Skip(1))} hold no pixels");
+        if (labels.Dimensions.Count != 1)
+            throw new NablaException($"{labelsPath}: labels need 1 dimension, the file has {labels.Dimensions.Count} ({string.Join("x", labels.Dimensions)})");
+        if (labels.Dimensions[0] != d[0])
+            throw new NablaException($"{labelsPath} has {labels.Dimensions[0]} labels but {imagesPath} has {d[0]} images");
+        int classes = 0;
+        for (int i = 0; i < labels.Values.Length; i++)
+        {
+            double v = labels.Values[i];
+            if (v < 0 || v != Math.Floor(v) || v > 65535)
+                throw new NablaException($"{labelsPath}: label {i} is {v.ToString(CultureInfo.InvariantCulture)}, not a class number from 0 to 65535");
+            classes = Math.Max(classes, (int)v + 1);
+        }
+        var pixels = images.Values;
+        if (images.TypeCode == 0x08)
+            for (int i = 0; i < pixels.Length; i++) pixels[i] /= 255.0;
+        var names = Enumerable.Range(0, shape.Size).Select(i => "pixel" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return (new Dataset(pixels, d[0], shape.Size, names, labels.Values, "label", isClassification: true, classes), shape);
+    }
+}

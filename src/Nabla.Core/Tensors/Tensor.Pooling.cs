@@ -1,0 +1,132 @@
+using System.Numerics;
+using Nabla.Kernels;
+
+namespace Nabla.Tensors;
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>
+    /// 2-d max pooling of x [N, C, H, W] over <paramref name="kernelSize"/>² windows moved by <paramref name="stride"/>
+    /// (default: the kernel size), with implicit −∞ padding, as PyTorch's <c>max_pool2d</c>. Backward routes each output's
+    /// gradient to the input element that was the maximum (the first one on ties).
+    /// </summary>
+    public Tensor<T> MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1) =>
+        MaxPool2dWithIndices(kernelSize, stride, padding, dilation).Output;
+
+    /// <summary>
+    /// <see cref="MaxPool2d"/> that also returns, per output element, the flat index (h·W + w) of the chosen input
+    /// element within its plane, as PyTorch's <c>return_indices=True</c>.
+    /// </summary>
+    public (Tensor<T> Output, int[] Indices) MaxPool2dWithIndices(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
+    {
+        var g = PoolGeometry("max_pool2d", kernelSize, stride, padding, dilation);
+        var (xs, xo) = Elements(this);
+        int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
+        var y = GC.AllocateUninitializedArray<T>(planes * l);
+        var indices = new int[planes * l];
+        GemmWorkers.Run(planes, Gemm.MaxThreads, p =>
+        {
+            var plane = xs.AsSpan(xo + p * hw, hw);
+            for (int oy = 0; oy < g.OH; oy++)
+                for (int ox = 0; ox < g.OW; ox++)
+                {
+                    T best = T.NegativeInfinity;
+                    int arg = -1;
+                    for (int i = 0; i < g.KH; i++)
+                    {
+                        int ih = oy * g.SH - g.PH + i * g.DH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            int iw = ox * g.SW - g.PW + j * g.DW;
+                            if ((uint)iw >= (uint)g.W) continue;
+                            T v = plane[ih * g.W + iw];
+                            if (arg < 0 || v > best || T.IsNaN(v)) { best = v; arg = ih * g.W + iw; if (T.IsNaN(v)) goto done; }
+                        }
+                    }
+                done:
+                    y[p * l + oy * g.OW + ox] = best;
+                    indices[p * l + oy * g.OW + ox] = arg;
+                }
+        });
+        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        if (!Recording(this)) return (result, indices);
+        var x = this;
+        return (Record(result, "max_pool2d", [this], saved: [], (dy, sink) =>
+        {
+            var dys = dy.ContiguousSpan();
+            var dx = new T[x.ElementCount];
+            for (int p = 0, o = 0; p < planes; p++)
+                for (int q = 0; q < l; q++, o++) dx[p * hw + indices[o]] += dys[o];
+            sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
+        }), indices);
+    }
+
+    /// <summary>
+    /// 2-d average pooling of x [N, C, H, W] over <paramref name="kernelSize"/>² windows moved by <paramref name="stride"/>
+    /// (default: the kernel size) with zero padding, as PyTorch's <c>avg_pool2d</c>: the divisor is the window size, or,
+    /// with <paramref name="countIncludePad"/> false, the number of window elements inside the input. Backward spreads each
+    /// output's gradient evenly (by the same divisor) over its window.
+    /// </summary>
+    public Tensor<T> AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true)
+    {
+        var g = PoolGeometry("avg_pool2d", kernelSize, stride, padding, 1);
+        var (xs, xo) = Elements(this);
+        int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
+        // The divisor depends only on the output position, so one plane's worth serves every plane.
+        var scale = new T[l];
+        for (int oy = 0; oy < g.OH; oy++)
+            for (int ox = 0; ox < g.OW; ox++)
+            {
+                int h0 = oy * g.SH - g.PH, w0 = ox * g.SW - g.PW;
+                int count = countIncludePad ? g.KH * g.KW
+                    : (Math.Min(h0 + g.KH, g.H) - Math.Max(h0, 0)) * (Math.Min(w0 + g.KW, g.W) - Math.Max(w0, 0));
+                scale[oy * g.OW + ox] = T.One / T.CreateChecked(count);
+            }
+        var y = GC.AllocateUninitializedArray<T>(planes * l);
+        GemmWorkers.Run(planes, Gemm.MaxThreads, p => SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true));
+        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        if (!Recording(this)) return result;
+        var shape = ShapeArray;
+        return Record(result, "avg_pool2d", [this], saved: [], (dy, sink) =>
+        {
+            var (dys, dyo) = Elements(dy);
+            var dx = new T[planes * hw];
+            GemmWorkers.Run(planes, Gemm.MaxThreads, p => SweepAverage(g, dx.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false));
+            sink.Add(0, new Tensor<T>(dx, shape), owned: true);
+        });
+    }
+
+    /// <summary>Forward: out[q] = scale[q]·Σ window(q) of plane. Backward (its adjoint): plane[window(q)] += scale[q]·out[q].</summary>
+    private static void SweepAverage(ConvGeometry g, Span<T> plane, Span<T> output, T[] scale, bool forward)
+    {
+        for (int oy = 0; oy < g.OH; oy++)
+            for (int ox = 0; ox < g.OW; ox++)
+            {
+                int q = oy * g.OW + ox;
+                int h0 = Math.Max(oy * g.SH - g.PH, 0), h1 = Math.Min(oy * g.SH - g.PH + g.KH, g.H);
+                int w0 = Math.Max(ox * g.SW - g.PW, 0), w1 = Math.Min(ox * g.SW - g.PW + g.KW, g.W);
+                if (forward)
+                {
+                    T sum = T.Zero;
+                    for (int h = h0; h < h1; h++)
+                        for (int w = w0; w < w1; w++) sum += plane[h * g.W + w];
+                    output[q] = sum * scale[q];
+                }
+                else
+                {
+                    T share = output[q] * scale[q];
+                    for (int h = h0; h < h1; h++)
+                        for (int w = w0; w < w1; w++) plane[h * g.W + w] += share;
+                }
+            }
+    }
+
+    private ConvGeometry PoolGeometry(string op, int kernelSize, int? stride, int padding, int dilation)
+    {
+        var g = ConvGeometry.Create(op, ShapeArray, kernelSize, kernelSize, stride ?? kernelSize, padding, dilation);
+        if (2 * padding > kernelSize)
+            throw new NablaException($"{op}: padding {padding} must be at most half the kernel size {kernelSize}");
+        return g;
+    }
+}
