@@ -30,7 +30,7 @@ public sealed partial class Trainer<T>
             ["nabla.optimizer_step"] = optimizer.Step.ToString(CultureInfo.InvariantCulture),
             ["nabla.rng"] = _rng.GetState().ToString(),
             ["nabla.settings"] = Settings.Fingerprint(Data),
-            ["nabla.history"] = JsonSerializer.Serialize(_history, RunRecord.JsonOptions),
+            ["nabla.history"] = JsonSerializer.Serialize(_history, RunRecordJsonContext.Default.ListEpochMetrics),
         };
         SafetensorsFile.Save(path, tensors, metadata);
     }
@@ -54,7 +54,7 @@ public sealed partial class Trainer<T>
         if (!long.TryParse(Meta("nabla.optimizer_step"), CultureInfo.InvariantCulture, out long step))
             throw new NablaException($"{path}: bad optimizer step \"{Meta("nabla.optimizer_step")}\"");
         List<EpochMetrics> history;
-        try { history = JsonSerializer.Deserialize<List<EpochMetrics>>(Meta("nabla.history"), RunRecord.JsonOptions) ?? []; }
+        try { history = JsonSerializer.Deserialize(Meta("nabla.history"), RunRecordJsonContext.Default.ListEpochMetrics) ?? []; }
         catch (JsonException e) { throw new NablaException($"{path}: the metrics history is not valid JSON ({e.Message})"); }
         if (history.Count != epoch) throw new NablaException($"{path}: {history.Count} epochs of metrics for epoch {epoch}");
 

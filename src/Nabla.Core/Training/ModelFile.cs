@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Nabla.Data;
 using Nabla.Nn;
+using Nabla.Reports;
 using Nabla.Serialization;
 
 namespace Nabla.Training;
@@ -48,9 +49,9 @@ public sealed class ModelFile
             ["nabla.activation"] = trainer.Settings.Activation,
             ["nabla.loss"] = trainer.LossName,
             ["nabla.dtype"] = trainer.Settings.DType,
-            ["nabla.features"] = JsonSerializer.Serialize(trainer.Data.Features.ColumnNames),
+            ["nabla.features"] = JsonSerializer.Serialize(trainer.Data.Features.ColumnNames, RunRecordJsonContext.Default.IReadOnlyListString),
             ["nabla.target"] = trainer.Data.TargetName,
-            ["nabla.classes"] = JsonSerializer.Serialize(trainer.Data.Classes),
+            ["nabla.classes"] = JsonSerializer.Serialize(trainer.Data.Classes, RunRecordJsonContext.Default.IReadOnlyListString),
             ["nabla.target_mean"] = trainer.TargetMean.ToString("R", CultureInfo.InvariantCulture),
             ["nabla.target_std"] = trainer.TargetStd.ToString("R", CultureInfo.InvariantCulture),
         };
@@ -101,7 +102,7 @@ public sealed class ModelFile
 
     private static List<string> Strings(string path, string json, string what)
     {
-        try { return JsonSerializer.Deserialize<List<string>>(json) ?? throw new JsonException("null"); }
+        try { return JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.ListString) ?? throw new JsonException("null"); }
         catch (JsonException) { throw new NablaException($"{path}: the {what} are not a JSON list of strings: {json}"); }
     }
 
