@@ -94,11 +94,37 @@ public sealed record TrainSettings
         [data.Features.Columns, .. Hidden, LossFor(data) == "ce" ? data.Classes.Count : 1];
 
     /// <summary>A canonical text of the settings, stored in checkpoints so a resume can refuse different ones.</summary>
-    public string Fingerprint(TrainingData data) => JsonSerializer.Serialize(new
+    public string Fingerprint(TrainingData data)
     {
-        hidden = Hidden, activation = Activation, loss = LossFor(data), optimizer = Optimizer, lr = LearningRate,
-        momentum = Momentum, weightDecay = WeightDecay, schedule = Schedule, epochs = Epochs, batchSize = BatchSize,
-        seed = Seed, validation = Validation, dtype = DType, data = data.Description, rows = data.Rows,
-        contents = data.ContentHash().ToString("x16", CultureInfo.InvariantCulture), earlyStopping = EarlyStopping, task = Task?.ToString(),
-    });
+        // Written field by field (no reflection, so it works in a Native AOT binary); the text is what serializing
+        // an object with these properties in this order gives.
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("hidden");
+            foreach (int h in Hidden) json.WriteNumberValue(h);
+            json.WriteEndArray();
+            json.WriteString("activation", Activation);
+            json.WriteString("loss", LossFor(data));
+            json.WriteString("optimizer", Optimizer);
+            json.WriteNumber("lr", LearningRate);
+            json.WriteNumber("momentum", Momentum);
+            json.WriteNumber("weightDecay", WeightDecay);
+            json.WriteString("schedule", Schedule);
+            json.WriteNumber("epochs", Epochs);
+            json.WriteNumber("batchSize", BatchSize);
+            json.WriteNumber("seed", Seed);
+            json.WriteNumber("validation", Validation);
+            json.WriteString("dtype", DType);
+            json.WriteString("data", data.Description);
+            json.WriteNumber("rows", data.Rows);
+            json.WriteString("contents", data.ContentHash().ToString("x16", CultureInfo.InvariantCulture));
+            if (EarlyStopping is { } patience) json.WriteNumber("earlyStopping", patience);
+            else json.WriteNull("earlyStopping");
+            json.WriteString("task", Task?.ToString());   // null writes null
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }

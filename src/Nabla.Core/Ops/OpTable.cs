@@ -30,6 +30,9 @@ public abstract class UnaryOpInfo
     public abstract void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx);
     public abstract void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx);
 
+    /// <summary>The op on a tensor (<c>x.Apply&lt;TOp&gt;()</c>), without reflection so it also works in Native AOT.</summary>
+    public abstract Tensors.Tensor<double> ApplyTo(Tensors.Tensor<double> x);
+
     public override string ToString() => Name;
 }
 
@@ -51,6 +54,7 @@ public sealed class UnaryOpInfo<TOp> : UnaryOpInfo where TOp : struct, IUnaryOp<
     public override void Apply(ReadOnlySpan<float> x, Span<float> y) => TOp.Apply<float>(x, y);
     public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) => TOp.Backward<double>(x, y, dy, dx);
     public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => TOp.Backward<float>(x, y, dy, dx);
+    public override Tensors.Tensor<double> ApplyTo(Tensors.Tensor<double> x) => x.Apply<TOp>();
 }
 
 /// <summary>An op of two inputs as a table row.</summary>
@@ -82,6 +86,9 @@ public abstract class BinaryOpInfo
     public abstract void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y);
     public abstract void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y);
 
+    /// <summary>The op on two tensors (<c>Tensor.Apply&lt;TOp&gt;(a, b)</c>), without reflection.</summary>
+    public abstract Tensors.Tensor<double> ApplyTo(Tensors.Tensor<double> a, Tensors.Tensor<double> b);
+
     public override string ToString() => Name;
 }
 
@@ -105,6 +112,7 @@ public sealed class BinaryOpInfo<TOp> : BinaryOpInfo where TOp : struct, IBinary
     public override float Apply(float a, float b) => TOp.Apply(a, b);
     public override void Apply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y) => TOp.Apply<double>(a, b, y);
     public override void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TOp.Apply<float>(a, b, y);
+    public override Tensors.Tensor<double> ApplyTo(Tensors.Tensor<double> a, Tensors.Tensor<double> b) => Tensors.Tensor<double>.Apply<TOp>(a, b);
 }
 
 /// <summary>

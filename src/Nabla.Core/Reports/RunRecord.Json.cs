@@ -11,7 +11,7 @@ public sealed partial record RunRecord
     /// null for absent optional values, non-finite numbers as the strings "NaN", "Infinity", "-Infinity",
     /// and nullable annotations respected (a required property given as null is an error).
     /// </summary>
-    public static JsonSerializerOptions JsonOptions { get; } = CreateOptions();
+    public static JsonSerializerOptions JsonOptions => RunRecordJsonContext.Default.Options;
 
     /// <summary>Reads and validates the run file at <paramref name="path"/>.</summary>
     /// <exception cref="NablaException">
@@ -51,7 +51,7 @@ public sealed partial record RunRecord
         RunRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize<RunRecord>(json, JsonOptions);
+            record = JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.RunRecord);
         }
         catch (JsonException e)
         {
@@ -63,7 +63,7 @@ public sealed partial record RunRecord
     }
 
     /// <summary>This record as run-file JSON (compact, UTF-8 when written).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, RunRecordJsonContext.Default.RunRecord);
 
     /// <summary>Validates this record and replaces <paramref name="path"/> with it, atomically.</summary>
     /// <exception cref="NablaException">The record is inconsistent (as <see cref="Load"/> would report), or the directory does not exist.</exception>
@@ -123,19 +123,4 @@ public sealed partial record RunRecord
         JsonValueKind.Null => "null",
         _ => "a boolean",
     };
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Nabla.Ops;
 using T = Nabla.Tensors.Tensor<double>;
 
@@ -34,18 +33,10 @@ public static class TensorOpTable
     private static List<TensorOpInfo> Build()
     {
         var rows = new List<TensorOpInfo>();
-        var applyUnary = typeof(T).GetMethods().Single(m => m.Name == nameof(T.Apply) && !m.IsStatic);
-        var applyBinary = typeof(T).GetMethods().Single(m => m.Name == nameof(T.Apply) && m.IsStatic);
         foreach (var op in OpTable.Unary)
-        {
-            var method = applyUnary.MakeGenericMethod(op.OpType);
-            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => Invoke(method, x[0], []), UnaryShapes, [op.Domain]));
-        }
+            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => op.ApplyTo(x[0]), UnaryShapes, [op.Domain]));
         foreach (var op in OpTable.Binary)
-        {
-            var method = applyBinary.MakeGenericMethod(op.OpType);
-            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => Invoke(method, null, [x[0], x[1]]), BinaryShapes, [op.DomainA, op.DomainB]));
-        }
+            rows.Add(new($"apply<{op.Name}>", nameof(T.Apply), x => op.ApplyTo(x[0], x[1]), BinaryShapes, [op.DomainA, op.DomainB]));
 
         void Unary(string name, string member, Func<T, T> f, Domain d, int[][][]? shapes = null) =>
             rows.Add(new(name, member, x => f(x[0]), shapes ?? UnaryShapes, [d]));
@@ -169,14 +160,4 @@ public static class TensorOpTable
     /// <summary>One class index per row of logits [N, C] (or [C]): (2r + 1) mod C.</summary>
     private static int[] ClassLabels(int[] shape) =>
         Enumerable.Range(0, shape.Length == 2 ? shape[0] : 1).Select(r => (2 * r + 1) % shape[^1]).ToArray();
-
-    private static T Invoke(MethodInfo method, object? target, object[] args)
-    {
-        try { return (T)method.Invoke(target, args)!; }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
-    }
 }

@@ -33,7 +33,7 @@ public sealed partial class Trainer<T>
         ["batchSize"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["data"] = Data.Fingerprint,
         ["run"] = Options.RunIdentity ?? "",
-    });
+    }, RunRecordJsonContext.Default.DictionaryStringString);
 
     /// <summary>Writes everything needed to continue this run to <paramref name="path"/>, atomically.</summary>
     public void SaveCheckpoint(string path)
@@ -49,7 +49,7 @@ public sealed partial class Trainer<T>
             // Inside an epoch, the state before its shuffle: a resume shuffles again and skips the batches done.
             ["nabla.rng"] = (_epochStart ?? _rng.GetState()).ToString(),
             ["nabla.settings"] = Fingerprint(),
-            ["nabla.history"] = JsonSerializer.Serialize(_history, RunRecord.JsonOptions),
+            ["nabla.history"] = JsonSerializer.Serialize(_history, RunRecordJsonContext.Default.ListEpochMetrics),
             ["nabla.initial_loss"] = InitialLoss.ToString("R", CultureInfo.InvariantCulture),
         };
         if (IsMidEpoch)
@@ -87,7 +87,7 @@ public sealed partial class Trainer<T>
         if (!long.TryParse(Meta("nabla.optimizer_step"), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             throw new NablaException($"{path}: bad optimizer step \"{Meta("nabla.optimizer_step")}\"");
         List<EpochMetrics> history;
-        try { history = JsonSerializer.Deserialize<List<EpochMetrics>>(Meta("nabla.history"), RunRecord.JsonOptions) ?? []; }
+        try { history = JsonSerializer.Deserialize(Meta("nabla.history"), RunRecordJsonContext.Default.ListEpochMetrics) ?? []; }
         catch (JsonException e) { throw new NablaException($"{path}: the metrics history is not valid JSON ({e.Message})"); }
         if (history.Count != epoch) throw new NablaException($"{path}: {history.Count} epochs of metrics for epoch {epoch}");
         double initialLoss = file.Metadata.TryGetValue("nabla.initial_loss", out var il) ? Number(path, "initial loss", il) : double.NaN;

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Nabla.Data;
 using Nabla.Nn;
+using Nabla.Reports;
 using Nabla.Serialization;
 
 namespace Nabla.Training;
@@ -49,9 +50,9 @@ public sealed class ModelFile
             ["nabla.activation"] = model.Activation,
             ["nabla.loss"] = model.Loss.Name,
             ["nabla.dtype"] = TabularModel<T>.DType,
-            ["nabla.features"] = JsonSerializer.Serialize(model.Data.Features.ColumnNames),
+            ["nabla.features"] = JsonSerializer.Serialize(model.Data.Features.ColumnNames, RunRecordJsonContext.Default.IReadOnlyListString),
             ["nabla.target"] = model.Data.TargetName,
-            ["nabla.classes"] = JsonSerializer.Serialize(model.Data.Classes),
+            ["nabla.classes"] = JsonSerializer.Serialize(model.Data.Classes, RunRecordJsonContext.Default.IReadOnlyListString),
             ["nabla.target_mean"] = model.TargetScale.Mean.ToString("R", CultureInfo.InvariantCulture),
             ["nabla.target_std"] = model.TargetScale.Std.ToString("R", CultureInfo.InvariantCulture),
         };
@@ -104,7 +105,7 @@ public sealed class ModelFile
 
     private static List<string> Strings(string path, string json, string what)
     {
-        try { return JsonSerializer.Deserialize<List<string>>(json) ?? throw new JsonException("null"); }
+        try { return JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.ListString) ?? throw new JsonException("null"); }
         catch (JsonException) { throw new NablaException($"{path}: the {what} are not a JSON list of strings: {json}"); }
     }
 

@@ -42,7 +42,7 @@ public sealed class ParseErrorTests : IDisposable
     {
         string error = OneLineError("zzzzzz");
         foreach (var command in new[] { "train", "predict", "report", "explain", "grad", "graph", "example" }) Assert.Contains(command, error);
-        Assert.Equal("error: give a command: train, predict, report, explain, grad, graph, example (see 'nabla --help')", OneLineError());
+        Assert.Equal("error: give a command: train, predict, export, report, explain, grad, graph, example (see 'nabla --help')", OneLineError());
     }
 
     public static TheoryData<string, string, string[]> EnumOptions => new()
