@@ -37,7 +37,12 @@ internal readonly struct GradSink<T>(Tensor<T>[] inputs) where T : unmanaged, IF
 /// <summary>The reverse pass: topological order by an explicit stack, then every rule once, outputs before inputs.</summary>
 internal static class Autograd
 {
-    public static void Backward<T>(Tensor<T> root, Tensor<T> upstream) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Runs every rule from <paramref name="root"/>, seeded with ∂L/∂root = <paramref name="upstream"/>.</summary>
+    /// <param name="root">The output to differentiate.</param>
+    /// <param name="upstream">Its gradient, of its shape.</param>
+    /// <param name="leafReady">Called with each leaf that requires grad as soon as its gradient is final (every rule
+    /// that feeds it has run), while backward goes on: data-parallel training starts reducing those gradients then.</param>
+    public static void Backward<T>(Tensor<T> root, Tensor<T> upstream, Action<Tensor<T>>? leafReady = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!root.RequiresGrad)
             throw new NablaException("Backward was called on a tensor that does not require grad (no input had RequiresGrad set, or it was made under NoGrad)");
@@ -47,13 +52,29 @@ internal static class Autograd
         using var scope = NoGrad.Scope();
         // A computed root's gradient is read by its rule and dropped, never written, so it may alias the caller's upstream.
         Accumulate(root, upstream, owned: root.Node is not null && !root.RetainsGrad);
+        var pending = leafReady is null ? null : LeafConsumers(order);
+        if (leafReady is not null && root.Node is null) leafReady(root);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
-            if (t.Node is null || t.Grad is null) continue;
-            t.Node.Rule(t.Grad, new GradSink<T>(t.Node.Inputs));
+            if (t.Node is null) continue;
+            if (t.Grad is not null) t.Node.Rule(t.Grad, new GradSink<T>(t.Node.Inputs));
             if (!t.RetainsGrad) t.Grad = null;
+            if (pending is not null)
+                foreach (var x in t.Node.Inputs)
+                    if (x.Node is null && x.RequiresGrad && --pending[x] == 0) leafReady!(x);
         }
+    }
+
+    /// <summary>How many input slots of computed tensors in <paramref name="order"/> each leaf fills.</summary>
+    private static Dictionary<Tensor<T>, int> LeafConsumers<T>(List<Tensor<T>> order) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var count = new Dictionary<Tensor<T>, int>(ReferenceEqualityComparer.Instance);
+        foreach (var t in order)
+            if (t.Node is not null)
+                foreach (var x in t.Node.Inputs)
+                    if (x.Node is null && x.RequiresGrad) count[x] = count.GetValueOrDefault(x) + 1;
+        return count;
     }
 
     /// <summary>Every tensor the root depends on that requires grad, inputs before the outputs made from them.</summary>

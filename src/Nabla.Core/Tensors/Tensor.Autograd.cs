@@ -73,6 +73,9 @@ public sealed partial class Tensor<T>
     /// <summary>Reverse-mode differentiation seeded with ∂L/∂this = <paramref name="upstream"/> (same shape as this tensor).</summary>
     public void Backward(Tensor<T> upstream) => Autograd.Backward(this, upstream);
 
+    /// <summary>As <see cref="Backward(Tensor{T})"/>, calling <paramref name="leafReady"/> with each leaf as soon as its gradient is final.</summary>
+    internal void Backward(Tensor<T> upstream, Action<Tensor<T>> leafReady) => Autograd.Backward(this, upstream, leafReady);
+
     /// <summary>Attaches a rule to a freshly computed <paramref name="y"/> when recording and some input requires grad.</summary>
     internal static Tensor<T> Record(Tensor<T> y, string name, Tensor<T>[] inputs, BackwardRule<T> rule)
     {

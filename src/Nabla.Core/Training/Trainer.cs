@@ -95,6 +95,13 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         int correct = 0;
         foreach (var rows in Batches.Over(order, Settings.BatchSize))
         {
+            if (_parallel is not null)
+            {
+                var (shareLoss, shareCorrect) = TrainShare(rows, _parallel);
+                lossSum += shareLoss;
+                correct += shareCorrect;
+                continue;
+            }
             var (x, y, labels) = Gather(rows);
             Optimizer.ZeroGrad();
             var output = Model.Forward(x);
@@ -104,6 +111,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             lossSum += double.CreateChecked(loss.ToScalar()) * rows.Count;
             if (IsClassifier) correct += CountCorrect(output, labels);
         }
+        if (_parallel is not null) (lossSum, correct) = SumOverRanks(_parallel, lossSum, correct);
         CompletedEpochs++;
         var (validationLoss, validationAccuracy) = Evaluate(Split.Validation);
         var metrics = new EpochMetrics

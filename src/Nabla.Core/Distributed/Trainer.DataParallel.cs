@@ -1,0 +1,96 @@
+using System.Globalization;
+using Nabla.Distributed;
+using Nabla.Serialization;
+
+namespace Nabla.Training;
+
+// The trainer's data-parallel mode (it lives beside the other distributed code): rank 0 reads the checkpoint and
+// broadcasts it, the ranks check they agree, each then trains on its share of every batch.
+public sealed partial class Trainer<T>
+{
+    private DataParallel<T>? _parallel;
+
+    /// <summary>The data-parallel synchroniser after <see cref="StartDataParallel"/>, else null.</summary>
+    public DataParallel<T>? Parallel => _parallel;
+
+    /// <summary>
+    /// Continues from a checkpoint that only rank 0 needs to be able to read: rank 0 reads the file and broadcasts its
+    /// bytes, and every rank loads them, so all restore the same global state. A rank-0 read error stops every rank
+    /// with the same message.
+    /// </summary>
+    public void LoadCheckpoint(ICollectives comm, string path)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        byte[]? bytes = null;
+        string? error = null;
+        if (comm.Rank == 0)
+        {
+            try { bytes = File.ReadAllBytes(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { error = $"--resume: cannot read the checkpoint {path}: {e.Message}"; }
+        }
+        error = System.Text.Encoding.UTF8.GetString(comm.BroadcastArray(comm.Rank == 0 ? System.Text.Encoding.UTF8.GetBytes(error ?? "") : null, 0));
+        if (error.Length > 0) throw new NablaException(error);
+        bytes = comm.BroadcastArray(bytes, 0);
+        LoadCheckpoint(SafetensorsFile.Parse(bytes, path), path);
+    }
+
+    /// <summary>
+    /// Makes this trainer one rank of a data-parallel run over <paramref name="comm"/>: checks that every rank has the
+    /// same settings, data, epoch and generator state, copies rank 0's weights and optimizer state to every rank, and
+    /// from then on <see cref="RunEpoch"/> trains on this rank's share of every global batch of
+    /// <see cref="TrainSettings.BatchSize"/> rows.
+    /// </summary>
+    public void StartDataParallel(ICollectives comm, int bucketBytes = DataParallel<T>.DefaultBucketBytes)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        if (_parallel is not null) throw new NablaException("this trainer already runs data-parallel");
+        var parallel = new DataParallel<T>(comm, Model.Parameters(), bucketBytes);
+        try
+        {
+            parallel.CheckSame($"{Settings.Fingerprint(Data)} epoch {CompletedEpochs.ToString(CultureInfo.InvariantCulture)} rng {_rng.GetState()}");
+            parallel.BroadcastState(Model, Optimizer);
+        }
+        catch
+        {
+            parallel.Dispose();
+            throw;
+        }
+        _parallel = parallel;
+    }
+
+    /// <summary>Ends the data-parallel mode (stops its communication thread); the trainer goes on as one process.</summary>
+    public void StopDataParallel()
+    {
+        _parallel?.Dispose();
+        _parallel = null;
+    }
+
+    /// <summary>One optimizer step on this rank's share of <paramref name="batch"/>; returns the share's loss sum and correct count.</summary>
+    private (double LossSum, int Correct) TrainShare(ArraySegment<int> batch, DataParallel<T> parallel)
+    {
+        var rows = parallel.ShareOf(batch);
+        Optimizer.ZeroGrad();
+        double lossSum = 0;
+        int correct = 0;
+        if (rows.Count == 0) parallel.Backward(null, 0, batch.Count);
+        else
+        {
+            var (x, y, labels) = Gather(rows);
+            var output = Model.Forward(x);
+            var loss = Loss(output, y, labels);
+            parallel.Backward(loss, rows.Count, batch.Count);
+            lossSum = double.CreateChecked(loss.ToScalar()) * rows.Count;
+            if (IsClassifier) correct = CountCorrect(output, labels);
+        }
+        Optimizer.Step();
+        return (lossSum, correct);
+    }
+
+    /// <summary>The epoch's loss sum and correct count over all ranks.</summary>
+    private static (double LossSum, int Correct) SumOverRanks(DataParallel<T> parallel, double lossSum, int correct)
+    {
+        Span<double> both = [lossSum, correct];
+        parallel.Sum(both);
+        return (both[0], (int)both[1]);
+    }
+}
