@@ -10,9 +10,12 @@ namespace Nabla.Cli.Commands;
 /// <summary>One <c>nabla train</c> run in precision <typeparamref name="T"/>: the epoch loop with its progress display, then the outputs.</summary>
 internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout)
+    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, DistributedTrain? distributed = null)
     {
         var console = Terminal.For(stdout);
+        string? resumeFrom = outputs.Checkpoint;
+        // In a distributed run rank 0 alone writes files (the others train the same weights).
+        if (distributed is { Comm.Rank: > 0 }) outputs = outputs with { Save = null, Checkpoint = null, Plot = null, Record = null, Report = null };
         // Refuse an output nobody can write before spending the training time, not after.
         foreach (var (option, path) in new[] { ("--save", outputs.Save), ("--checkpoint", outputs.Checkpoint), ("--plot", outputs.Plot), ("--record", outputs.Record), ("--report", outputs.Report) })
         {
@@ -23,7 +26,18 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         var trainer = new Trainer<T>(data, settings);
         int resumedAt = 0;
-        if (outputs.Resume)
+        if (distributed is not null)
+        {
+            distributed.Agree();
+            DistributedTrain.Together(() =>
+            {
+                if (outputs.Resume) trainer.LoadCheckpoint(distributed.Comm, resumeFrom!);
+                trainer.StartDataParallel(distributed.Comm);
+            });
+            resumedAt = trainer.CompletedEpochs;
+            distributed.Checkpoint = resumeFrom;
+        }
+        else if (outputs.Resume)
         {
             if (!File.Exists(outputs.Checkpoint)) throw new CliException($"--resume: there is no checkpoint at {outputs.Checkpoint}");
             trainer.LoadCheckpoint(outputs.Checkpoint!);
@@ -32,6 +46,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         var recorder = outputs.Record is null && outputs.Report is null ? null : new RunRecorder<T>(trainer, outputs.Snapshots);
 
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(trainer))}");
+        if (distributed is not null) console.MarkupLine($"data-parallel over {distributed.Comm.Size} MPI ranks (about {settings.BatchSize / distributed.Comm.Size} rows each per batch)");
         console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Split.Train.Length} training rows, {trainer.Split.Validation.Length} validation rows");
         if (resumedAt > 0) console.MarkupLine($"resumed from {Markup.Escape(outputs.Checkpoint!)} after epoch {resumedAt}");
 
@@ -56,6 +71,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             });
         }
         clock.Stop();
+        trainer.StopDataParallel();
 
         var written = new List<string>();
         if (outputs.Save is { } save) { ModelFile.Save(save, trainer); written.Add($"model      {save}"); }
