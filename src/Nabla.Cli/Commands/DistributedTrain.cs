@@ -47,7 +47,7 @@ internal sealed class DistributedTrain
             comm.Dispose();
             return code;
         }
-        catch (Exception e) when (e is CliException or NablaException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TogetherException or CliException or NablaException or IOException or UnauthorizedAccessException)
         {
             return run.Fail(e is TogetherException t ? t.InnerException! : e, together: e is TogetherException or CliException { ExitCode: 3 }, stderr);
         }

@@ -48,7 +48,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(trainer))}");
         if (distributed is not null) console.MarkupLine($"data-parallel over {distributed.Comm.Size} MPI ranks (about {settings.BatchSize / distributed.Comm.Size} rows each per batch)");
         console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Split.Train.Length} training rows, {trainer.Split.Validation.Length} validation rows");
-        if (resumedAt > 0) console.MarkupLine($"resumed from {Markup.Escape(outputs.Checkpoint!)} after epoch {resumedAt}");
+        if (resumedAt > 0) console.MarkupLine($"resumed from {Markup.Escape(resumeFrom!)} after epoch {resumedAt}");
 
         var clock = Stopwatch.StartNew();
         if (console.Profile.Capabilities.Interactive)

@@ -58,9 +58,12 @@ internal sealed unsafe class MpiLibrary
     public readonly nint CommWorld, Double, Float, Byte, Sum, ErrorsReturn;
 
     /// <summary>Loads Open MPI, or throws a <see cref="NablaException"/> that says what to install.</summary>
-    public static MpiLibrary Load()
+    public static MpiLibrary Load() => Load(Names);
+
+    /// <summary>Loads the first of <paramref name="names"/> that exists (tests pass names that do not).</summary>
+    public static MpiLibrary Load(string[] names)
     {
-        foreach (var name in Names)
+        foreach (var name in names)
         {
             if (!NativeLibrary.TryLoad(name, out nint handle)) continue;
             // Open MPI opens its plugins later and they expect libmpi's symbols to be global, as mpicc links them;
@@ -68,7 +71,7 @@ internal sealed unsafe class MpiLibrary
             PromoteToGlobal(name);
             return new MpiLibrary(handle, name);
         }
-        throw new NablaException($"--distributed needs Open MPI, but its library ({string.Join(" or ", Names)}) was not found; " +
+        throw new NablaException($"--distributed needs Open MPI, but its library ({string.Join(" or ", names)}) was not found; " +
             "install it (Debian/Ubuntu: apt-get install openmpi-bin) and start the ranks with mpirun -np N nabla train … --distributed");
     }
 

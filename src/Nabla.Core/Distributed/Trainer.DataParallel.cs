@@ -47,7 +47,9 @@ public sealed partial class Trainer<T>
         var parallel = new DataParallel<T>(comm, Model.Parameters(), bucketBytes);
         try
         {
-            parallel.CheckSame($"{Settings.Fingerprint(Data)} epoch {CompletedEpochs.ToString(CultureInfo.InvariantCulture)} rng {_rng.GetState()}");
+            // The generator's state is a few kilobytes of text; its hash tells as much and keeps the message readable.
+            string generator = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_rng.GetState().ToString())))[..16];
+            parallel.CheckSame($"{Settings.Fingerprint(Data)}, epoch {CompletedEpochs.ToString(CultureInfo.InvariantCulture)}, generator {generator}");
             parallel.BroadcastState(Model, Optimizer);
         }
         catch
