@@ -44,6 +44,8 @@ internal sealed class GradientBuckets<T> : IDisposable where T : unmanaged, IFlo
         for (int b = 0; b < buckets.Length; b++)
             foreach (var p in buckets[b].Parameters)
                 if (!bucketOf.TryAdd(p, b)) throw new NablaException("a parameter appears twice in the list to synchronise");
+        // The tensor engine calls Ready with each parameter as soon as backward has finished its gradient.
+        foreach (var p in bucketOf.Keys) p.OnGradReady = Ready;
         worker = new Thread(Communicate) { IsBackground = true, Name = "gradient allreduce" };
         worker.Start();
     }
@@ -66,7 +68,7 @@ internal sealed class GradientBuckets<T> : IDisposable where T : unmanaged, IFlo
     {
         foreach (var b in buckets) b.Reset();
         nextToStart = 0;
-        if (loss is not null) loss.Backward(Tensor<T>.Full(weight, loss.ShapeArray), Ready);
+        if (loss is not null) loss.Backward(Tensor<T>.Full(weight, loss.ShapeArray));
         // Parameters backward did not reach (no rows, or unused) contribute zeros; every bucket must still be summed.
         foreach (var b in buckets) b.Pending = 0;
         StartReadyBuckets();
@@ -107,9 +109,10 @@ internal sealed class GradientBuckets<T> : IDisposable where T : unmanaged, IFlo
         }
     }
 
-    /// <summary>Stops the background thread (after the reductions already queued).</summary>
+    /// <summary>Stops the background thread (after the reductions already queued) and unhooks the parameters.</summary>
     public void Dispose()
     {
+        foreach (var p in bucketOf.Keys) p.OnGradReady = null;
         queue.CompleteAdding();
         worker.Join();
     }

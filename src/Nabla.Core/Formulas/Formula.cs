@@ -24,8 +24,11 @@ public sealed class Formula
     public string? OutputName => Statements[^1].Name;
 
     /// <summary>Parses <paramref name="text"/>; a <see cref="FormulaException"/> says what is wrong and where.</summary>
+    /// <exception cref="FormulaException">The text is not a formula, or is larger than <see cref="FormulaLimits"/> allow.</exception>
     public static Formula Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        FormulaLimits.CheckLength(text);
         var source = new SourceText(text);
         return DeepStack.Run(text.Length, () =>
         {

@@ -44,18 +44,39 @@ public sealed class FormulaGraph
         return graph;
     }
 
-    private Value Build(Expr expr)
+    // Post-order over an explicit stack, not recursion: a formula of four million terms is one long
+    // left-leaning chain, and recursing down it overflows the thread's stack.
+    private Value Build(Expr root)
     {
-        var node = expr switch
+        var done = new Stack<Value>();
+        var work = new Stack<(Expr Expr, bool Expanded)>();
+        work.Push((root, false));
+        while (work.Count > 0)
         {
-            NumberExpr n => Value.Constant(n.Value),
-            ConstantExpr c => Value.Constant(c.Value),
-            NameExpr n => _statements.TryGetValue(n.Name, out var s) ? s : _variables[n.Name],
-            UnaryExpr u => Value.Apply(u.Op, Build(u.Operand)),
-            BinaryExpr b => Value.Apply(b.Op, Build(b.Left), Build(b.Right)),
-            _ => throw new InvalidOperationException($"unknown expression {expr.GetType().Name}"),
-        };
-        if (expr is not NameExpr) _origin.AddOrUpdate(node, expr);
-        return node;
+            var (expr, expanded) = work.Pop();
+            if (!expanded && expr is UnaryExpr or BinaryExpr)
+            {
+                work.Push((expr, true));
+                if (expr is BinaryExpr b) { work.Push((b.Right, false)); work.Push((b.Left, false)); }
+                else work.Push((((UnaryExpr)expr).Operand, false));
+                continue;
+            }
+            Value node;
+            switch (expr)
+            {
+                case NumberExpr n: node = Value.Constant(n.Value); break;
+                case ConstantExpr c: node = Value.Constant(c.Value); break;
+                case NameExpr n: done.Push(_statements.TryGetValue(n.Name, out var s) ? s : _variables[n.Name]); continue;
+                case UnaryExpr u: node = Value.Apply(u.Op, done.Pop()); break;
+                case BinaryExpr b:
+                    var right = done.Pop();
+                    node = Value.Apply(b.Op, done.Pop(), right);
+                    break;
+                default: throw new InvalidOperationException($"unknown expression {expr.GetType().Name}");
+            }
+            _origin.AddOrUpdate(node, expr);
+            done.Push(node);
+        }
+        return done.Pop();
     }
 }

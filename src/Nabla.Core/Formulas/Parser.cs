@@ -10,7 +10,7 @@ namespace Nabla.Formulas;
 internal sealed class Parser(SourceText source, List<Token> tokens)
 {
     /// <summary>How deep parentheses and prefix operators may nest before parsing stops with an error.</summary>
-    public const int MaxDepth = 100_000;
+    public const int MaxDepth = FormulaLimits.MaxDepth;
 
     private const int PrefixBindingPower = 5;
     private int _pos;
@@ -41,6 +41,8 @@ internal sealed class Parser(SourceText source, List<Token> tokens)
         {
             while (Peek.Kind == TokenKind.Separator) _pos++;
             if (Peek.Kind == TokenKind.End) break;
+            if (statements.Count == FormulaLimits.MaxStatements)
+                throw Error($"the formula has more than {FormulaLimits.MaxStatements:N0} statements (see docs/limits.md)", Peek.Span);
             statements.Add(ParseStatement());
             if (Peek.Kind is not (TokenKind.Separator or TokenKind.End))
                 throw Error(Peek.Kind == TokenKind.RightParen ? "unmatched ')'" : $"expected an operator or the end of the statement, found '{Peek.Text}'", Peek.Span);
@@ -64,7 +66,7 @@ internal sealed class Parser(SourceText source, List<Token> tokens)
 
     private Expr ParseExpression(int minBindingPower)
     {
-        if (++_depth > MaxDepth) throw Error($"the formula nests deeper than {MaxDepth} levels", Peek.Span);
+        if (++_depth > MaxDepth) throw Error($"the formula nests deeper than {MaxDepth:N0} levels (see docs/limits.md)", Peek.Span);
         var left = ParsePrefix();
         while (Infix(Peek.Kind) is var (lbp, rbp) && lbp >= minBindingPower)
         {

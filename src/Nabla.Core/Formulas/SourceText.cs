@@ -34,9 +34,21 @@ public sealed class SourceText(string text)
     /// <summary>The line holding the span, and a caret line under the span, both indented by two spaces.</summary>
     public string Caret(SourceSpan span)
     {
-        var (line, column) = Position(span.Start);
-        string lineText = Text.Split('\n')[line - 1].TrimEnd('\r');
+        var (_, column) = Position(span.Start);
+        int lineStart = Math.Clamp(span.Start, 0, Text.Length) - (column - 1), lineEnd = Text.IndexOf('\n', lineStart);
+        string lineText = Text[lineStart..(lineEnd < 0 ? Text.Length : lineEnd)].TrimEnd('\r');
         int width = Math.Max(1, Math.Min(span.Length, lineText.Length - (column - 1)));
-        return $"  {lineText.Replace('\t', ' ')}\n  {new string(' ', column - 1)}{new string('^', width)}";
+        return $"  {Printable(lineText)}\n  {new string(' ', column - 1)}{new string('^', width)}";
     }
+
+    // A tab, a carriage return, a Unicode line or paragraph separator or any other control character
+    // would move the terminal's cursor and put the caret under the wrong character: show each as one space.
+    private static string Printable(string line) => string.Create(line.Length, line, (chars, text) =>
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            chars[i] = char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c;
+        }
+    });
 }

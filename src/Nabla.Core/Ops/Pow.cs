@@ -3,13 +3,17 @@ using System.Numerics.Tensors;
 
 namespace Nabla.Ops;
 
-/// <summary>y = aᵇ; ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln(a). ∂y/∂b is NaN for a &lt; 0 (aᵇ is not differentiable in b there) and 0 for a = 0 with b &gt; 0.</summary>
+/// <summary>
+/// y = aᵇ; ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln(a). As in PyTorch, ∂y/∂a is exactly 0 where b = 0 (aᵇ is the constant 1
+/// there, so 0·aᵇ⁻¹ must not become 0·∞ = NaN at a = 0), and ∂y/∂b is 0 for a = 0 with b ≥ 0; ∂y/∂b is NaN for
+/// a &lt; 0 (aᵇ is not differentiable in b there).
+/// </summary>
 public readonly struct Pow : IBinaryOp<Pow>
 {
     public static string Name => "pow";
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.Pow(a, b);
-    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => b * T.Pow(a, b - T.One);
-    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a == T.Zero && b > T.Zero ? T.Zero : y * T.Log(a);
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => b == T.Zero ? T.Zero : b * T.Pow(a, b - T.One);
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a == T.Zero && b >= T.Zero ? T.Zero : y * T.Log(a);
     public static string DerivativeAText(string a, string b, string y) => $"{b}·{a}^({b} - 1)";
     public static string DerivativeBText(string a, string b, string y) => $"{a}^{b}·ln({a})";
     public static Domain DomainA => new Domain(0.5, 3);
