@@ -71,7 +71,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             });
         }
         clock.Stop();
-        trainer.StopDataParallel();
+        string? timing = trainer.StopDataParallel();
 
         var written = new List<string>();
         if (outputs.Save is { } save) { ModelFile.Save(save, trainer); written.Add($"model      {save}"); }
@@ -89,6 +89,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (outputs.Report is { } report) { TrainingReport.Write(run, report); written.Add($"report     {report}"); }
         }
         console.Write(Summary(trainer, clock.Elapsed, resumedAt));
+        if (timing is not null) foreach (var line in ("rank 0 " + timing).Split('\n')) console.WriteLine(line);
         foreach (var line in written) console.WriteLine("wrote " + line);
         return 0;
     }

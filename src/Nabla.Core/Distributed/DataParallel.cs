@@ -40,6 +40,35 @@ public sealed class DataParallel<T> : IDisposable where T : unmanaged, IFloating
     /// <summary>Time the background thread spent in allreduce calls (hidden or not).</summary>
     public TimeSpan CommunicationBusy => buckets.CommunicationBusy;
 
+    /// <summary>How many optimizer steps this rank took data-parallel.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Time in those steps, from gathering the share to the end of the optimizer step.</summary>
+    public TimeSpan StepTime { get; private set; }
+
+    /// <summary>The gradient bytes each rank contributes to the allreduces of one step (every parameter once).</summary>
+    public long GradientBytes => BucketLengths.Sum(n => (long)n) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
+    /// <summary>Counts one step that took <paramref name="elapsed"/> (the trainer reports each of its steps).</summary>
+    public void CountStep(TimeSpan elapsed)
+    {
+        Steps++;
+        StepTime += elapsed;
+    }
+
+    /// <summary>
+    /// Where this rank's time went, one short line each: mean step time, the part spent waiting for gradient sums after
+    /// backward (communication not hidden), the time inside allreduce on the background thread, and the bytes each step moves.
+    /// </summary>
+    public string Timing()
+    {
+        string Ms(TimeSpan t) => (t.TotalMilliseconds / Math.Max(1, Steps)).ToString("F3", System.Globalization.CultureInfo.InvariantCulture) + " ms";
+        return $"step time      {Ms(StepTime)} (mean of {Steps} steps on {Comm.Size} ranks)\n" +
+               $"  exposed comm {Ms(ExposedCommunication)} (waiting for gradient sums after backward)\n" +
+               $"  in allreduce {Ms(CommunicationBusy)} (on the background thread, overlapping backward)\n" +
+               $"  gradients    {GradientBytes} bytes per rank per step, {BucketLengths.Count} buckets";
+    }
+
     /// <summary>
     /// Rank <paramref name="rank"/>'s rows of a batch of <paramref name="batch"/> rows over <paramref name="size"/> ranks:
     /// [⌊batch·rank/size⌋, ⌊batch·(rank+1)/size⌋), so shares differ by at most one row and cover the batch exactly.

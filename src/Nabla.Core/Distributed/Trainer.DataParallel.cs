@@ -60,16 +60,22 @@ public sealed partial class Trainer<T>
         _parallel = parallel;
     }
 
-    /// <summary>Ends the data-parallel mode (stops its communication thread); the trainer goes on as one process.</summary>
-    public void StopDataParallel()
+    /// <summary>
+    /// Ends the data-parallel mode (stops its communication thread); the trainer goes on as one process. Returns
+    /// <see cref="DataParallel{T}.Timing"/> of the run, or null when it was not data-parallel.
+    /// </summary>
+    public string? StopDataParallel()
     {
+        string? timing = _parallel?.Timing();
         _parallel?.Dispose();
         _parallel = null;
+        return timing;
     }
 
     /// <summary>One optimizer step on this rank's share of <paramref name="batch"/>; returns the share's loss sum and correct count.</summary>
     private (double LossSum, int Correct) TrainShare(ArraySegment<int> batch, DataParallel<T> parallel)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = parallel.ShareOf(batch);
         Optimizer.ZeroGrad();
         double lossSum = 0;
@@ -85,6 +91,7 @@ public sealed partial class Trainer<T>
             if (IsClassifier) correct = CountCorrect(output, labels);
         }
         Optimizer.Step();
+        parallel.CountStep(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return (lossSum, correct);
     }
 
