@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nabla.Distributed;
 using Nabla.Serialization;
+using Nabla.Training.Callbacks;
 
 namespace Nabla.Training;
 
@@ -38,7 +39,7 @@ public sealed partial class Trainer<T>
     /// Makes this trainer one rank of a data-parallel run over <paramref name="comm"/>: checks that every rank has the
     /// same settings, data, epoch and generator state, copies rank 0's weights and optimizer state to every rank, and
     /// from then on <see cref="RunEpoch"/> trains on this rank's share of every global batch of
-    /// <see cref="TrainSettings.BatchSize"/> rows.
+    /// <see cref="TrainerOptions.BatchSize"/> rows.
     /// </summary>
     public void StartDataParallel(ICollectives comm, int bucketBytes = DataParallel<T>.DefaultBucketBytes)
     {
@@ -49,7 +50,7 @@ public sealed partial class Trainer<T>
         {
             // The generator's state is a few kilobytes of text; its hash tells as much and keeps the message readable.
             string generator = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_rng.GetState().ToString())))[..16];
-            parallel.CheckSame($"{Settings.Fingerprint(Data)}, epoch {CompletedEpochs.ToString(CultureInfo.InvariantCulture)}, generator {generator}");
+            parallel.CheckSame($"{Fingerprint()}, epoch {CompletedEpochs.ToString(CultureInfo.InvariantCulture)}, batch {_batchesDone.ToString(CultureInfo.InvariantCulture)}, generator {generator}");
             parallel.BroadcastState(Model, Optimizer);
         }
         catch
@@ -72,34 +73,34 @@ public sealed partial class Trainer<T>
         return timing;
     }
 
-    /// <summary>One optimizer step on this rank's share of <paramref name="batch"/>; returns the share's loss sum and correct count.</summary>
-    private (double LossSum, int Correct) TrainShare(ArraySegment<int> batch, DataParallel<T> parallel)
+    /// <summary>
+    /// One optimizer step on this rank's share of the global batch <paramref name="batch"/>. The batch's loss sum and
+    /// correct count are summed over the ranks (one small allreduce), so every rank judges divergence on the same
+    /// global loss and keeps the same epoch totals.
+    /// </summary>
+    private void TrainShare(ReadOnlySpan<int> batch, DataParallel<T> parallel)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var rows = parallel.ShareOf(batch);
+        var (first, count) = DataParallel<T>.Share(batch.Length, parallel.Comm.Rank, parallel.Comm.Size);
         Optimizer.ZeroGrad();
-        double lossSum = 0;
-        int correct = 0;
-        if (rows.Count == 0) parallel.Backward(null, 0, batch.Count);
+        Span<double> sums = [0, 0];
+        if (count == 0) parallel.Backward(null, 0, batch.Length);
         else
         {
-            var (x, y, labels) = Gather(rows);
-            var output = Model.Forward(x);
-            var loss = Loss(output, y, labels);
-            parallel.Backward(loss, rows.Count, batch.Count);
-            lossSum = double.CreateChecked(loss.ToScalar()) * rows.Count;
-            if (IsClassifier) correct = CountCorrect(output, labels);
+            var share = Data.TrainingBatch(batch.Slice(first, count));
+            var output = Model.Forward(share.Inputs);
+            var loss = Loss.Compute(output, share);
+            sums[0] = double.CreateChecked(loss.ToScalar()) * count;
+            parallel.Backward(loss, count, batch.Length);
+            if (Loss.IsClassifier) sums[1] = CountCorrect(output, share);
         }
+        parallel.Sum(sums);
+        double value = sums[0] / batch.Length;
+        if (!double.IsFinite(value)) throw new TrainingDivergedException(CompletedEpochs + 1, value, Optimizer.LearningRate);
+        if (double.IsNaN(InitialLoss)) InitialLoss = value;
         Optimizer.Step();
+        _lossSum += sums[0];
+        _correct += (int)sums[1];
         parallel.CountStep(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        return (lossSum, correct);
-    }
-
-    /// <summary>The epoch's loss sum and correct count over all ranks.</summary>
-    private static (double LossSum, int Correct) SumOverRanks(DataParallel<T> parallel, double lossSum, int correct)
-    {
-        Span<double> both = [lossSum, correct];
-        parallel.Sum(both);
-        return (both[0], (int)both[1]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nabla.Distributed;
 using Nabla.Reports;
+using Nabla.Cli.Commands;
 using Nabla.Training;
 
 namespace Nabla.Tests.Distributed;
@@ -13,6 +14,9 @@ public sealed class DataParallelTrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nabla-ddp-").FullName;
 
+    private static Trainer<T> Make<T>(TrainingData data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        new TrainSetup<T>(data, settings).Trainer;
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static TrainingData Moons(uint seed = 0) => TrainingData.FromDataset("moons", 90, 0.1, seed);
@@ -22,7 +26,7 @@ public sealed class DataParallelTrainerTests : IDisposable
 
     private static double[] Single<T>(TrainSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var trainer = new Trainer<T>(Moons(), settings);
+        var trainer = Make<T>(Moons(), settings);
         while (!trainer.IsFinished) trainer.RunEpoch();
         return Weights(trainer);
     }
@@ -31,7 +35,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ThreadCollectives.Run(ranks, comm =>
         {
-            var trainer = new Trainer<T>(Moons(), settings);
+            var trainer = Make<T>(Moons(), settings);
             trainer.StartDataParallel(comm, bucketBytes);
             while (!trainer.IsFinished) trainer.RunEpoch();
             trainer.StopDataParallel();
@@ -60,7 +64,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         foreach (var (weights, _) in parallel) Assert.Equal(parallel[0].Weights, weights);  // every rank, bit for bit
         double difference = MaxDifference(single, parallel[0].Weights);
         Assert.True(difference <= 1e-12, $"{ranks} ranks, batch {batchSize}: max |w - w_single| = {difference:R}");
-        var reference = new Trainer<double>(Moons(), settings);
+        var reference = Make<double>(Moons(), settings);
         while (!reference.IsFinished) reference.RunEpoch();
         for (int e = 0; e < settings.Epochs; e++)
         {
@@ -89,7 +93,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         var e = Assert.Throws<NablaException>(() => ThreadCollectives.Run(3, comm =>
         {
             var settings = new TrainSettings { Epochs = 2, Seed = comm.Rank == 2 ? 1u : 0u };
-            var trainer = new Trainer<double>(Moons(), settings);
+            var trainer = Make<double>(Moons(), settings);
             trainer.StartDataParallel(comm);
             return 0;
         }));
@@ -101,7 +105,7 @@ public sealed class DataParallelTrainerTests : IDisposable
     {
         var e = Assert.Throws<NablaException>(() => ThreadCollectives.Run(2, comm =>
         {
-            var trainer = new Trainer<double>(Moons(seed: (uint)comm.Rank), new TrainSettings { Epochs = 2 });
+            var trainer = Make<double>(Moons(seed: (uint)comm.Rank), new TrainSettings { Epochs = 2 });
             trainer.StartDataParallel(comm);
             return 0;
         }));
@@ -113,14 +117,14 @@ public sealed class DataParallelTrainerTests : IDisposable
     {
         var results = ThreadCollectives.Run(3, comm =>
         {
-            var trainer = new Trainer<double>(Moons(), new TrainSettings { Epochs = 2 });
+            var trainer = Make<double>(Moons(), new TrainSettings { Epochs = 2 });
             if (comm.Rank != 0)
                 foreach (var p in trainer.Model.Parameters()) p.AsSpan().Fill(comm.Rank);  // spoil the others' weights
             trainer.StartDataParallel(comm);
             trainer.StopDataParallel();
             return Weights(trainer);
         });
-        var fresh = Weights(new Trainer<double>(Moons(), new TrainSettings { Epochs = 2 }));
+        var fresh = Weights(Make<double>(Moons(), new TrainSettings { Epochs = 2 }));
         foreach (var w in results) Assert.Equal(fresh, w);
     }
 
@@ -133,7 +137,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         string checkpoint = Path.Combine(_dir, $"run-{before}-{after}.ckpt");
         ThreadCollectives.Run(before, comm =>
         {
-            var trainer = new Trainer<double>(Moons(), settings);
+            var trainer = Make<double>(Moons(), settings);
             trainer.StartDataParallel(comm);
             for (int e = 0; e < 3; e++) trainer.RunEpoch();
             if (comm.Rank == 0) trainer.SaveCheckpoint(checkpoint);
@@ -142,7 +146,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         });
         var resumed = ThreadCollectives.Run(after, comm =>
         {
-            var trainer = new Trainer<double>(Moons(), settings);
+            var trainer = Make<double>(Moons(), settings);
             trainer.LoadCheckpoint(comm, checkpoint);
             trainer.StartDataParallel(comm);
             Assert.Equal(3, trainer.CompletedEpochs);
@@ -160,7 +164,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         string missing = Path.Combine(_dir, "absent.ckpt");
         var e = Assert.Throws<NablaException>(() => ThreadCollectives.Run(2, comm =>
         {
-            new Trainer<double>(Moons(), new TrainSettings { Epochs = 2 }).LoadCheckpoint(comm, missing);
+            Make<double>(Moons(), new TrainSettings { Epochs = 2 }).LoadCheckpoint(comm, missing);
             return 0;
         }));
         Assert.Contains(missing, e.Message);
@@ -169,7 +173,7 @@ public sealed class DataParallelTrainerTests : IDisposable
     [Fact]
     public void Buckets_hold_the_output_layer_first_and_every_parameter_once()
     {
-        var trainer = new Trainer<double>(Moons(), new TrainSettings { Hidden = [8, 6] });  // 2-8-6-1
+        var trainer = Make<double>(Moons(), new TrainSettings { Hidden = [8, 6] });  // 2-8-6-1
         ThreadCollectives.Run(1, comm =>
         {
             using var parallel = new DataParallel<double>(comm, trainer.Model.Parameters(), bucketBytes: 8 * 8);
