@@ -137,15 +137,17 @@ public sealed class MpiTrainTests : IDisposable
     public void A_rank_that_cannot_start_says_so_and_the_others_stop_quietly()
     {
         SkipWithoutMpi();
-        string missing = PathOf("missing.csv");
+        // Rank 1 is given a CSV without the target column: it fails while loading, after MPI has started.
+        string csv = PathOf("no-target.csv");
+        File.WriteAllText(csv, "x1,x2\n1,2\n3,4\n5,6\n7,8\n");
         using var job = Mpirun.StartApps([
             (1, ["train", "--dataset", "moons", "--epochs", "3"]),
-            (1, ["train", "--data", missing, "--target", "y", "--epochs", "3"]),
+            (1, ["train", "--data", csv, "--target", "label", "--epochs", "3"]),
         ]);
         var (exit, output, errors) = Mpirun.Finish(job);
         Assert.True(exit != 0, $"exit {exit}\n{output}\n{errors}");
         Assert.Contains("error (rank 1 of 2):", errors);
-        Assert.Contains(missing, errors);
+        Assert.Contains("label", errors);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(errors, "^error", System.Text.RegularExpressions.RegexOptions.Multiline));
     }
 
