@@ -44,14 +44,20 @@ public static class TrainCommand
         var record = new Option<string>("--record") { Description = "Write the run (settings, metrics, weight snapshots) as JSON for 'nabla report'." };
         var report = new Option<string>("--report") { Description = "Write an interactive HTML report of the run." };
         var snapshots = new Option<int>("--snapshots") { Description = "Most weight snapshots to record (default 30).", DefaultValueFactory = _ => 30 };
+        var distributed = new Option<bool>("--distributed") { Description = "One rank of a data-parallel run: start with mpirun -np N nabla train … --distributed (Open MPI); --batch-size stays the global batch." };
 
         var command = new Command("train", "Train a neural network on a CSV file or a built-in dataset.")
         {
             data, target, features, dropMissing, dataset, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
             weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
-            record, report, snapshots, task, earlyStopping,
+            record, report, snapshots, task, earlyStopping, distributed,
         };
-        command.SetAction(parse => CliAction.Guard(stderr, () =>
+        command.SetAction(parse => parse.GetValue(distributed)
+            ? DistributedTrain.Run(stdout, stderr, (rank, output) => Train(parse, rank, output))
+            : CliAction.Guard(stderr, () => Train(parse, null, stdout)));
+        return command;
+
+        int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)
         {
             var settings = new TrainSettings
             {
@@ -81,10 +87,9 @@ public static class TrainCommand
             if (outputs.CheckpointEvery <= 0) throw new CliException($"--checkpoint-every: expected a positive whole number, not {outputs.CheckpointEvery}");
             if (outputs.Resume && outputs.Checkpoint is null) throw new CliException("--resume needs a checkpoint: give --checkpoint, or --save (whose path + .ckpt is the checkpoint)");
             return settings.DType == "float32"
-                ? TrainRun<float>.Run(source, settings, outputs, stdout, stderr)
-                : TrainRun<double>.Run(source, settings, outputs, stdout, stderr);
-        }));
-        return command;
+                ? TrainRun<float>.Run(source, settings, outputs, stdout, stderr, rank)
+                : TrainRun<double>.Run(source, settings, outputs, stdout, stderr, rank);
+        }
     }
 
     private static Option<string> Choice(string name, string description, string defaultValue, string[] allowed)

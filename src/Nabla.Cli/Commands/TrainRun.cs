@@ -22,9 +22,12 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Exit code of a run whose loss diverged.</summary>
     public const int Diverged = 3;
 
-    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr)
+    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr, DistributedTrain? distributed = null)
     {
         var console = Terminal.For(stdout);
+        string? resumeFrom = outputs.Checkpoint;
+        // In a distributed run rank 0 alone writes files (the others train the same weights).
+        if (distributed is { Comm.Rank: > 0 }) outputs = outputs with { Save = null, Checkpoint = null, Plot = null, Record = null, Report = null };
         // Refuse an output nobody can write before spending the training time, not after; make the folders it names.
         foreach (var (option, path) in new[] { ("--save", outputs.Save), ("--checkpoint", outputs.Checkpoint), ("--plot", outputs.Plot), ("--record", outputs.Record), ("--report", outputs.Report) })
         {
@@ -49,7 +52,18 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (outputs.Checkpoint is { } every) trainer.Callbacks.Add(new PeriodicCheckpoint<T>(every, outputs.CheckpointEvery));
 
         int resumedAt = 0;
-        if (outputs.Resume)
+        if (distributed is not null)
+        {
+            distributed.Agree();
+            DistributedTrain.Together(() =>
+            {
+                if (outputs.Resume) trainer.LoadCheckpoint(distributed.Comm, resumeFrom!);
+                trainer.StartDataParallel(distributed.Comm);
+            });
+            resumedAt = trainer.CompletedEpochs;
+            distributed.Checkpoint = resumeFrom;
+        }
+        else if (outputs.Resume)
         {
             if (!File.Exists(outputs.Checkpoint)) throw new CliException($"--resume: there is no checkpoint at {outputs.Checkpoint}");
             trainer.LoadCheckpoint(outputs.Checkpoint!);
@@ -59,13 +73,15 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(setup))}");
         console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Data.TrainingRows} training rows, {trainer.Data.ValidationRows} validation rows");
         console.MarkupLine(Markup.Escape(TaskLine(data, settings)));
+        if (distributed is not null) console.MarkupLine($"data-parallel over {distributed.Comm.Size} MPI ranks (about {settings.BatchSize / distributed.Comm.Size} rows each per batch)");
         if (outputs.Resume)
-            console.MarkupLine(Markup.Escape($"resumed from {outputs.Checkpoint} after epoch {resumedAt}" +
+            console.MarkupLine(Markup.Escape($"resumed from {resumeFrom} after epoch {resumedAt}" +
                 (trainer.IsMidEpoch ? $" and batch {trainer.BatchesDoneInEpoch} of epoch {resumedAt + 1}" : "")));
 
         var clock = Stopwatch.StartNew();
         bool finished = Train(trainer, recorder, console, settings.Epochs);
         clock.Stop();
+        string? timing = trainer.StopDataParallel();
         if (!finished) return Interrupt(trainer, outputs, stderr);
 
         var written = new List<string>();
@@ -87,6 +103,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if (trainer.StopReason is { } reason) console.WriteLine(reason);
         summary.Write(console, clock.Elapsed, resumedAt, bestEpoch);
+        if (timing is not null) foreach (var line in ("rank 0 " + timing).Split('\n')) console.WriteLine(line);
         foreach (var line in written) console.WriteLine("wrote " + line);
         return 0;
     }

@@ -72,9 +72,11 @@ public sealed partial class Trainer<T>
     /// optimizer state, generator state, epoch and place in it, metrics and callback states are restored, so the rest
     /// of the run is bit-identical to one that was never interrupted.
     /// </summary>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path) => LoadCheckpoint(SafetensorsFile.Load(path), path);
+
+    /// <summary>As <see cref="LoadCheckpoint(string)"/>, from a checkpoint already read (and validated) as <paramref name="file"/>.</summary>
+    public void LoadCheckpoint(SafetensorsFile file, string path)
     {
-        var file = SafetensorsFile.Load(path);
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
             : throw new NablaException($"{path}: not a Nabla checkpoint (no \"{key}\" in its metadata)");
         if (Meta(Kind) != KindCheckpoint) throw new NablaException($"{path}: a {Meta(Kind)} file, not a checkpoint");

@@ -132,6 +132,12 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         {
             if (cancel.IsCancellationRequested) return null;
             int start = _batchesDone * Options.BatchSize, n = Math.Min(Options.BatchSize, _order.Length - start);
+            if (_parallel is not null)
+            {
+                TrainShare(_order.AsSpan(start, n), _parallel);
+                _batchesDone++;
+                continue;
+            }
             var batch = Data.TrainingBatch(_order.AsSpan(start, n));
             Optimizer.ZeroGrad();
             var output = Model.Forward(batch.Inputs);
