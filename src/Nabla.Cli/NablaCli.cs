@@ -20,7 +20,17 @@ public static class NablaCli
         var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
         foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
 
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // An argument starting with '@' names a response file; one that cannot be read is bad input, not a crash.
+            stderr.WriteLine($"error: cannot read a response file (an argument starting with '@'): {e.Message}");
+            return BadInput;
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");

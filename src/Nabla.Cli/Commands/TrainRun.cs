@@ -21,6 +21,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!Directory.Exists(directory)) throw new CliException($"{option}: the directory '{directory}' does not exist");
             if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a directory");
         }
+        using var claim = Nabla.IO.AtomicFile.Claim(outputs.Save, outputs.Checkpoint, outputs.Plot, outputs.Record, outputs.Report); // writable, and no other run writes them
         var trainer = new Trainer<T>(data, settings);
         int resumedAt = 0;
         if (outputs.Resume)
