@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Nabla against the Python peers, side by side: builds bench/Nabla.Benchmarks in Release, then runs each Nabla
-# workload and its peer alternately (peer, Nabla, peer, Nabla, ...), PAIRS times, and prints a Markdown table of
-# medians, ratios and targets, the peak RSS of both sides, and one machine-readable line per comparison:
+# Nabla against its peers, side by side: builds bench/Nabla.Benchmarks in Release, then runs each Nabla workload and
+# its peers alternately (peers, Nabla, peers, Nabla, ...), PAIRS times, and prints a Markdown table of medians,
+# ratios and targets, the peak RSS of both sides, and one machine-readable line per comparison:
 #   RATIO workload=W3-float32 peer=numpy peer_median=... nabla_median=... ratio=... target=... met=yes|no
-# The peers are found in shared/bench beside the repository (../shared/bench from the repository root, or further
-# up for a git worktree; override with NABLA_PEERS=DIR). Nothing is installed; a missing peer is reported with the
-# command that installs it, and its workloads are skipped.
+# Peers: NumPy and PyTorch scripts in shared/bench beside the repository (../shared/bench from the repository root,
+# or further up for a git worktree; override with NABLA_PEERS=DIR), and the TorchSharp program shared/bench/torchsharp,
+# built in a writable copy (NABLA_TORCHSHARP=DIR, default peers/torchsharp beside shared/; copied there and built with
+# `dotnet build -c Release` when absent: the first restore downloads libtorch, about 300 MB). Nothing is installed: a
+# missing peer is reported with the reason and the command that provides it, its rows are skipped, and the script
+# exits with status 3 at the end, so a table without a requested peer never passes for a complete one.
 #
-# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6] [--no-build]
+# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7] [--peers numpy,torch,torchsharp] [--no-build]
 #   PAIRS (default 3): peer/Nabla pairs per workload.  OUTDIR (default /tmp/nabla-compare): every run's output.
+#   --peers: which peers to run and require (default all three).
 set -euo pipefail
 
-pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6"; build=1
+pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7"; build=1; peer_list="numpy,torch,torchsharp"
 while [ $# -gt 0 ]; do
   case "$1" in
     -p) pairs=$2; shift 2 ;;
     -o) out=$2; shift 2 ;;
     -w) only=$2; shift 2 ;;
+    --peers) peer_list=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,23 +43,55 @@ py=/usr/bin/python3
 dll="$root/bench/Nabla.Benchmarks/bin/Release/net10.0/Nabla.Benchmarks.dll"
 mkdir -p "$out"
 want() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+wantpeer() { case ",$peer_list," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+missing=()   # "peer (workloads): reason" for every requested peer that could not run
+# need PEER WORKLOAD...: records PEER as missing when one of the given workloads was requested
+need() { local p=$1 w ws=""; shift; for w in "$@"; do want "$w" && ws="$ws $w"; done; [ -n "$ws" ] && wantpeer "$p" && missing+=("$p (${ws# }): $reason"); return 0; }
 
 # ---- what is available ---------------------------------------------------------------------------------------
 setup_hint="apt-get update && apt-get install -y python3-numpy python3-torch libopenblas0-pthread"
-have_numpy=0; have_torch=0
+have_numpy=0; have_torch=0; have_torchsharp=0
 if [ ! -d "$peers" ]; then
-  echo "MISSING peers: no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
+  reason="no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
+  echo "MISSING peers: $reason"
+  need numpy W1 W3 W5; need torch W3 W6 W7
 elif [ ! -x "$py" ]; then
-  echo "MISSING peer runtime: $py not found; install Debian's Python with: $setup_hint"
+  reason="$py not found; install Debian's Python with: $setup_hint"
+  echo "MISSING peer runtime: $reason"
+  need numpy W1 W3 W5; need torch W3 W6 W7
 else
-  if "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W4, W5): $setup_hint"; fi
-  if "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6): $setup_hint"; fi
+  reason="python3 cannot import numpy; $setup_hint"
+  if ! wantpeer numpy; then :; elif "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W3, W5): $reason"; need numpy W1 W3 W5; fi
+  reason="python3 cannot import torch; $setup_hint"
+  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7): $reason"; need torch W3 W6 W7; fi
   if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
     echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
   fi
 fi
 if [ -x /usr/bin/time ]; then timer=gnu; else
   timer=proc; echo "NOTE: /usr/bin/time not found (apt-get install -y time); peak RSS is read from /proc/<pid>/status VmHWM instead"
+fi
+
+# TorchSharp: a C# program built in a writable copy (shared/ may be read-only, and its build writes ~1 GB of bin/).
+ts_dir=${NABLA_TORCHSHARP:-$(dirname "$(dirname "$peers")")/peers/torchsharp}
+ts_dll="$ts_dir/bin/Release/net10.0/TorchSharpPeer.dll"
+if wantpeer torchsharp && { want W3 || want W6 || want W7; }; then
+  reason=""
+  if [ ! -f "$ts_dir/TorchSharpPeer.csproj" ]; then
+    if [ ! -f "$peers/torchsharp/TorchSharpPeer.csproj" ]; then reason="no $peers/torchsharp to build from"
+    elif ! mkdir -p "$(dirname "$ts_dir")" 2>/dev/null || ! cp -r "$peers/torchsharp" "$ts_dir" 2>/dev/null; then
+      reason="cannot copy $peers/torchsharp to $ts_dir (set NABLA_TORCHSHARP to a writable folder)"
+    else echo "copied the TorchSharp peer to $ts_dir"; fi
+  fi
+  if [ -z "$reason" ] && { [ $build = 1 ] || [ ! -f "$ts_dll" ]; }; then
+    echo "building the TorchSharp peer in $ts_dir (the first restore downloads about 300 MB)..."
+    if ! (cd "$ts_dir" && dotnet build -c Release -v quiet -nologo) > "$out/torchsharp-build.txt" 2>&1; then
+      reason="dotnet build failed in $ts_dir; see $out/torchsharp-build.txt (NuGet must reach TorchSharp-cpu 0.107.0)"
+    fi
+  fi
+  [ -z "$reason" ] && [ ! -f "$ts_dll" ] && reason="no $ts_dll after the build"
+  if [ -z "$reason" ]; then have_torchsharp=1
+  else echo "MISSING peer torchsharp (W3, W6, W7): $reason"; need torchsharp W3 W6 W7; fi
 fi
 
 if [ $build = 1 ]; then
@@ -124,21 +161,22 @@ if want W2; then
     "peer not run: figure recorded on a 2-core Zen 3; loss curve equal to 1e-9: ${match:-no}; loads $(loads w2-nabla)"
 fi
 
-if want W3 && { [ $have_numpy = 1 ] || [ $have_torch = 1 ]; }; then
+if want W3 && { [ $have_numpy = 1 ] || [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
   for dt in float32 float64; do
     echo "W3/W4 mlp $dt..."
     for i in $(seq 1 "$pairs"); do
       [ $have_torch = 1 ] && run "w3-torch-$dt" "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_mlp.py" "$dt" 2
       [ $have_numpy = 1 ] && run "w3-numpy-$dt" "$i" "$py" "$peers/numpy_mlp.py" "$dt"
+      [ $have_torchsharp = 1 ] && run "w3-torchsharp-$dt" "$i" env OMP_WAIT_POLICY=passive dotnet "$ts_dll" mlp "$dt" 2
       run "w3-nabla-$dt" "$i" dotnet "$dll" mlp "$dt"
     done
     nm=$(collect "w3-nabla-$dt" "nabla_mlp_$dt" samples_per_s); nrss=$(rss "w3-nabla-$dt")
     loss=$(field "w3-nabla-$dt" 1 "nabla_mlp_$dt" full_loss)
-    for p in torch numpy; do
-      { [ $p = torch ] && [ $have_torch = 0 ]; } && continue
-      { [ $p = numpy ] && [ $have_numpy = 0 ]; } && continue
-      row "W3-$dt" "$p" "$(collect "w3-$p-$dt" "${p}_mlp_$dt" samples_per_s)" "$nm" "samples/s" 1 1.1 \
-        "$(mb "$(rss "w3-$p-$dt")")" "$(mb "$nrss")" "full loss after epoch: peer $(field "w3-$p-$dt" 1 "${p}_mlp_$dt" full_loss), Nabla $loss; loads peer $(loads "w3-$p-$dt") / Nabla $(loads "w3-nabla-$dt")"
+    extra="Nabla $(collect "w3-nabla-$dt" "nabla_mlp_$dt" gflops) GFLOP/s, $(collect "w3-nabla-$dt" "nabla_mlp_$dt" step_alloc_bytes) B/step"
+    for p in torch numpy torchsharp; do
+      eval "have=\$have_$p"; [ "$have" = 1 ] || continue
+      row "W3-$dt" "$p" "$(collect "w3-$p-$dt" "${p}_mlp_$dt" samples_per_s)" "$nm" "samples/s" 1 1.2 \
+        "$(mb "$(rss "w3-$p-$dt")")" "$(mb "$nrss")" "full loss after epoch: peer $(field "w3-$p-$dt" 1 "${p}_mlp_$dt" full_loss), Nabla $loss; $extra; loads peer $(loads "w3-$p-$dt") / Nabla $(loads "w3-nabla-$dt")"
     done
     if [ $have_numpy = 1 ]; then
       row "W3-$dt-memory" numpy "$(rss "w3-numpy-$dt")" "$nrss" "kB peak RSS" 0 1 "$(mb "$(rss "w3-numpy-$dt")")" "$(mb "$nrss")" "ratio = numpy's peak RSS / Nabla's"
@@ -164,14 +202,38 @@ if want W5 && [ $have_numpy = 1 ]; then
   done
 fi
 
-if want W6 && [ $have_torch = 1 ]; then
+if want W6 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
   echo "W6 toy..."
   for i in $(seq 1 "$pairs"); do
-    run w6-peer "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_scalar_graph.py" float64 100000
+    [ $have_torch = 1 ] && run w6-torch "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_scalar_graph.py" float64 100000
+    [ $have_torchsharp = 1 ] && run w6-torchsharp "$i" env OMP_WAIT_POLICY=passive dotnet "$ts_dll" toy float64 100000
     run w6-nabla "$i" dotnet "$dll" toy 100000
   done
-  row W6-toy "PyTorch 0-d tensors" "$(collect w6-peer torch_scalar_graph_float64 us_per_fwd_bwd)" "$(collect w6-nabla nabla_toy us_per_fwd_bwd)" "µs" 0 100 \
-    "$(mb "$(rss w6-peer)")" "$(mb "$(rss w6-nabla)")" "forward + backward; loads peer $(loads w6-peer) / Nabla $(loads w6-nabla)"
+  for p in torch torchsharp; do
+    eval "have=\$have_$p"; [ "$have" = 1 ] || continue
+    label="PyTorch 0-d tensors"; [ $p = torchsharp ] && label="TorchSharp 0-d tensors"
+    row W6-toy "$label" "$(collect "w6-$p" "${p}_scalar_graph_float64" us_per_fwd_bwd)" "$(collect w6-nabla nabla_toy us_per_fwd_bwd)" "µs" 0 100 \
+      "$(mb "$(rss "w6-$p")")" "$(mb "$(rss w6-nabla)")" "forward + backward; loads peer $(loads "w6-$p") / Nabla $(loads w6-nabla)"
+  done
+fi
+
+if want W7 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
+  for dt in float32 float64; do
+    echo "W7 small mlp $dt..."
+    for i in $(seq 1 "$pairs"); do
+      [ $have_torch = 1 ] && run "w7-torch-$dt" "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_small_mlp.py" "$dt" 1
+      [ $have_torchsharp = 1 ] && run "w7-torchsharp-$dt" "$i" env OMP_WAIT_POLICY=passive dotnet "$ts_dll" small "$dt" 1
+      run "w7-nabla-$dt" "$i" dotnet "$dll" small "$dt"
+    done
+    nm=$(collect "w7-nabla-$dt" "nabla_small_mlp_$dt" samples_per_s)
+    loss=$(field "w7-nabla-$dt" 1 "nabla_small_mlp_$dt" epoch_mean_loss)
+    for p in torch torchsharp; do
+      eval "have=\$have_$p"; [ "$have" = 1 ] || continue
+      target=2; [ $p = torchsharp ] && target=-
+      row "W7-$dt" "$p" "$(collect "w7-$p-$dt" "${p}_small_mlp_$dt" samples_per_s)" "$nm" "samples/s" 1 "$target" \
+        "$(mb "$(rss "w7-$p-$dt")")" "$(mb "$(rss "w7-nabla-$dt")")" "epoch mean loss: peer $(field "w7-$p-$dt" 1 "${p}_small_mlp_$dt" epoch_mean_loss), Nabla $loss; Nabla $(collect "w7-nabla-$dt" "nabla_small_mlp_$dt" step_alloc_bytes) B/step; loads peer $(loads "w7-$p-$dt") / Nabla $(loads "w7-nabla-$dt")"
+    done
+  done
 fi
 
 echo
@@ -181,3 +243,9 @@ for r in "${rows[@]}"; do echo "$r"; done
 echo
 for r in "${ratios[@]}"; do echo "$r"; done
 echo "load average at the end: $(cat /proc/loadavg)"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo
+  echo "INCOMPLETE: requested peers missing (their rows are absent above):"
+  for m in "${missing[@]}"; do echo "  $m"; done
+  exit 3
+fi

@@ -17,6 +17,7 @@ public static class Program
         ("moons", "W2: micrograd's moons demo on the scalar engine from shared/bench/moons_micrograd_init.json [--peers DIR] [--warmup 1]", MoonsWorkload.Run),
         ("toy", "W6: notebook 004's toy model forward+backward on the scalar engine [iterations=100000]", ToyWorkload.Run),
         ("mlp", "W3/W4: MLP 784-512-256-10, one epoch of SGD on mlp_common.py's data [float32|float64]", MlpWorkload.Run),
+        ("small", "W7: MLP 30-64-64-1, batch 32, one epoch of SGD on torch_small_mlp.py's data [float32|float64]", SmallMlpWorkload.Run),
         ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
             (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),
     ];

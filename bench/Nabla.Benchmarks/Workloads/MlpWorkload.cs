@@ -23,6 +23,12 @@ internal static class MlpWorkload
     const int N = 60000, DIn = 784, Batch = 256, Chunk = 4096;
     static readonly int[] Sizes = [784, 512, 256, 10];
 
+    /// <summary>
+    /// Multiply-adds ×2 per sample of one training step: forward x·Wᵀ per layer, backward dW per layer and dX for every
+    /// layer but the first (its input needs no gradient): 2·(784·512 + 512·256 + 256·10)·2 + 2·(512·256 + 256·10).
+    /// </summary>
+    static readonly double FlopsPerSample = 4.0 * (784 * 512 + 512 * 256 + 256 * 10) + 2.0 * (512 * 256 + 256 * 10);
+
     public static int Run(string[] args, TextWriter output)
     {
         string dtype = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "float32";
@@ -53,9 +59,13 @@ internal static class MlpWorkload
         var phases = new long[4];
         var pause0 = GC.GetTotalPauseDuration();
         long alloc0 = GC.GetTotalAllocatedBytes(), gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+        long step5 = 0, step25 = 0;
         long t0 = Stopwatch.GetTimestamp();
-        for (int i = 0; i < N; i += Batch)
+        for (int i = 0, step = 0; i < N; i += Batch, step++)
         {
+            // Steady-state allocation: this thread's bytes over steps 5..24 (after 5 warm-up steps), a cheap counter read.
+            if (step == 5) step5 = GC.GetAllocatedBytesForCurrentThread();
+            if (step == 25) step25 = GC.GetAllocatedBytesForCurrentThread();
             int end = Math.Min(i + Batch, N);
             long a = Stopwatch.GetTimestamp();
             var loss = Loss.CrossEntropy(model.Forward(x.Slice(0, i, end)), labels.AsSpan(i, end - i));
@@ -75,13 +85,18 @@ internal static class MlpWorkload
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epoch: allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F0} MB, GCs gen0 {GC.CollectionCount(0) - gen0} gen2 {GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms"));
 
+        long stepBytes = (step25 - step5) / 20;
+        double gflops = N * FlopsPerSample / seconds / 1e9;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"steady-state step allocates {stepBytes} bytes (steps 5-24, this thread); {FlopsPerSample / 1e6:F3} MFLOP per sample, {gflops:F1} GFLOP/s achieved"));
+
         var (fullLoss, fullAcc) = FullLoss(model, x, labels);
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv, $"initial full-data loss {initLoss:G9}"));
         output.WriteLine(string.Create(inv, $"batch losses: first {losses[0]:G9}  last {losses[^1]:G9}  epoch mean {losses.Average():G9}"));
         output.WriteLine(string.Create(inv, $"after epoch: full-data loss {fullLoss:G9} accuracy {fullAcc:F4}"));
         output.WriteLine(string.Create(inv,
-            $"RESULT name=nabla_mlp_{dtype} seconds={seconds:F3} samples_per_s={N / seconds:F0} final_batch_loss={losses[^1]:G6} epoch_mean_loss={losses.Average():G6} full_loss={fullLoss:G6} full_acc={fullAcc:F4} gemm_threads={Gemm.MaxThreads}"));
+            $"RESULT name=nabla_mlp_{dtype} seconds={seconds:F3} samples_per_s={N / seconds:F0} final_batch_loss={losses[^1]:G6} epoch_mean_loss={losses.Average():G6} full_loss={fullLoss:G6} full_acc={fullAcc:F4} gemm_threads={Gemm.MaxThreads} gflops={gflops:F1} step_alloc_bytes={stepBytes}"));
         return 0;
     }
 

@@ -67,7 +67,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 var p = parameters[i];
                 if (p.Grad is not { } g) continue;
                 int n = p.ElementCount;
-                Update(i, p.AsSpan(), g.IsContiguous ? g.AsSpan() : g.Contiguous().AsSpan(), scratchA.AsSpan(0, n), scratchB.AsSpan(0, n));
+                Update(i, p.AsSpan(), g.IsContiguous ? g.AsReadOnlySpan() : g.Contiguous().AsReadOnlySpan(), scratchA.AsSpan(0, n), scratchB.AsSpan(0, n));
             }
         }
     }

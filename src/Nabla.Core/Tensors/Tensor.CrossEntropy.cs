@@ -47,7 +47,7 @@ public sealed partial class Tensor<T>
         var y = loss is not null ? new Tensor<T>(loss, logits.Rank == 2 ? [n] : [])
             : Scalar(reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total);
         if (!Recording(logits)) return y;
-        return Record(y, "cross_entropy", [logits], (dy, sink) =>
+        return Record(y, "cross_entropy", [logits], saved: [logits], (dy, sink) =>
         {
             var d = dy.ContiguousSpan();
             var zs = logits.ContiguousSpan();

@@ -18,7 +18,7 @@ public sealed partial class Tensor<T>
 
     // Kept apart from Apply so the closure's captured variables are allocated only when recording.
     private static Tensor<T> RecordUnary<TOp>(Tensor<T> x, Tensor<T> y) where TOp : struct, IUnaryOp<TOp> =>
-        Record(y, TOp.Name, [x], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
+        Record(y, TOp.Name, [x], saved: [x, y], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
 
     /// <summary>
     /// y = f(a, b) for the op struct <typeparamref name="TOp"/>, with a and b broadcast by NumPy's rules; backward
@@ -26,20 +26,24 @@ public sealed partial class Tensor<T>
     /// </summary>
     public static Tensor<T> Apply<TOp>(Tensor<T> a, Tensor<T> b) where TOp : struct, IBinaryOp<TOp> => Binary<TOp>(a, b, TOp.Name, null);
 
-    private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string name, Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule)
-        where TOp : struct, IBinaryOp<TOp>
+    /// <summary>Which of a binary op's operands its derivative rule reads (saved for the version check).</summary>
+    private enum Reads { Nothing, Operands, OperandsAndResult }
+
+    private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string name, Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule,
+        Reads reads = Reads.OperandsAndResult) where TOp : struct, IBinaryOp<TOp>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
         var y = Dense(Kernels.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
-        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule) : y;
+        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule, reads) : y;
     }
 
     // Kept apart from Binary so the closure's captured variables are allocated only when recording.
     private static Tensor<T> RecordBinary<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, string name,
-        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule) where TOp : struct, IBinaryOp<TOp>
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule, Reads reads) where TOp : struct, IBinaryOp<TOp>
     {
         var shape = y.ShapeArray;
-        return Record(y, name, [a, b], rule?.Invoke(a, b, y) ?? ((dy, sink) =>
+        ReadOnlySpan<Tensor<T>> saved = reads switch { Reads.Nothing => [], Reads.Operands => [a, b], _ => [a, b, y] };
+        return Record(y, name, [a, b], saved, rule?.Invoke(a, b, y) ?? ((dy, sink) =>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
             if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
@@ -51,21 +55,21 @@ public sealed partial class Tensor<T>
     {
         if (sink.Needs(0)) sink.Add(0, dy, owned: false);
         if (sink.Needs(1)) sink.Add(1, dy, owned: false);
-    });
+    }, Reads.Nothing);
 
     /// <summary>a − b, broadcast; ∂/∂a = 1, ∂/∂b = −1.</summary>
     public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Binary<Sub>(a, b, "sub", (a, b, y) => (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, dy, owned: false);
         if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Map<T, Neg>(dy), dy.ShapeArray), owned: true);
-    });
+    }, Reads.Nothing);
 
     /// <summary>a · b element-wise, broadcast; ∂/∂a = b, ∂/∂b = a.</summary>
     public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b) => Binary<Mul>(a, b, "mul", (a, b, y) => (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, MulNoGrad(dy, b), owned: true);
         if (sink.Needs(1)) sink.Add(1, MulNoGrad(dy, a), owned: true);
-    });
+    }, Reads.Operands);
 
     /// <summary>a / b element-wise, broadcast; ∂/∂a = 1/b, ∂/∂b = −y/b.</summary>
     public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Binary<Div>(a, b, "div", (a, b, y) => (dy, sink) =>
@@ -152,7 +156,7 @@ public sealed partial class Tensor<T>
         var y = new Tensor<T>(Kernels.Where(condition, a, b, shape), shape);
         if (!Recording(a, b)) return y;
         var zero = Scalar(T.Zero);
-        return Record(y, "where", [a, b], (dy, sink) =>
+        return Record(y, "where", [a, b], saved: [condition], (dy, sink) =>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Where(condition, dy, zero, shape), shape), owned: true);
             if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Where(condition, zero, dy, shape), shape), owned: true);

@@ -6,9 +6,11 @@ namespace Nabla.Tensors;
 
 /// <summary>
 /// In-place and write-into variants of a few ops (PyTorch's <c>out=</c>, <c>x.sigmoid_()</c> and <c>w.sub_(g, alpha=a)</c>)
-/// for loops that run many small steps and would otherwise allocate a tensor per op. They overwrite storage, so they
-/// record nothing and refuse any tensor that requires grad (which includes every tensor a recorded op computed): a
-/// graph may have saved those values for its backward. The results equal the allocating ops' element for element.
+/// for loops that run many small steps and would otherwise allocate a tensor per op. They overwrite storage and record
+/// nothing. They refuse a tensor a recorded op computed, and a leaf that requires grad unless a <see cref="NoGrad"/>
+/// scope is open (as in an optimizer step). Every write bumps the storage version, so a graph that saved the old values
+/// (of this tensor, a view of it or its Detach()) refuses to run backward instead of giving a wrong gradient.
+/// The results equal the allocating ops' element for element.
 /// </summary>
 public sealed partial class Tensor<T>
 {
@@ -30,6 +32,7 @@ public sealed partial class Tensor<T>
         if (ReferenceEquals(into.Storage, a.Storage) || ReferenceEquals(into.Storage, b.Storage))
             throw new NablaException("MatMul into cannot write into the storage of one of its inputs");
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
+        into.Store.Version++;
         if (into.ElementCount == 0) return into;
         var (ga, transA, lda) = GemmOperand(a);
         var (gb, transB, ldb) = GemmOperand(b);
@@ -48,6 +51,7 @@ public sealed partial class Tensor<T>
     public Tensor<T> ApplyInPlace<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
         ThrowIfNotWritable(TOp.Name + " in place");
+        Store.Version++;
         if (IsContiguous)
         {
             var span = Storage.AsSpan(Offset, ElementCount);
@@ -68,6 +72,7 @@ public sealed partial class Tensor<T>
             throw new NablaException($"cannot broadcast shapes {Shapes.Format(g.ShapeArray)} and {Shapes.Format(ShapeArray)} in SubtractScaledInPlace");
         if (IsContiguous && g.IsContiguous && g.ElementCount == ElementCount && !ReferenceEquals(g.Storage, Storage))
         {
+            Store.Version++;
             var w = Storage.AsSpan(Offset, ElementCount);
             var gs = g.Storage.AsSpan(g.Offset, ElementCount);
             for (int i = 0; i < w.Length; i++) w[i] -= alpha * gs[i];
@@ -78,8 +83,11 @@ public sealed partial class Tensor<T>
 
     private void ThrowIfNotWritable(string op)
     {
-        if (RequiresGrad)
-            throw new NablaException($"{op} cannot overwrite a tensor that requires grad or was computed by a recorded op "
-                + $"(shape {Shapes.Format(ShapeArray)}); use Detach() or the allocating op");
+        if (Node is not null)
+            throw new NablaException($"{op} cannot overwrite a tensor that requires grad because a recorded op ({Node.Name}) computed it (shape {Shapes.Format(ShapeArray)}): "
+                + "its graph needs it; use the allocating op (e.g. Relu() instead of ReluInPlace()), or compute the tensor under NoGrad.Scope()");
+        if (RequiresGrad && !NoGrad.IsActive)
+            throw new NablaException($"{op} cannot overwrite a leaf that requires grad (shape {Shapes.Format(ShapeArray)}) while gradients are recorded; "
+                + "use the allocating op, or write inside NoGrad.Scope() as an optimizer step does (a graph that still needs the old values then refuses to run backward)");
     }
 }

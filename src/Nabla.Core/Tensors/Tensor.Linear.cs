@@ -25,7 +25,7 @@ public sealed partial class Tensor<T>
 
         int m = x.ElementCount / Math.Max(inF, 1);
         if (inF == 0) m = Shapes.ElementCount(x.ShapeArray[..^1]);
-        var x2 = x.Rank == 2 ? x : new Tensor<T>(x.IsContiguous ? x.Storage : Kernels.Gather(x), x.IsContiguous ? x.Offset : 0, [m, inF], [inF, 1]);
+        var x2 = x.Rank == 2 ? x : new Tensor<T>(x.IsContiguous ? x.Store : new TensorStorage<T>(Kernels.Gather(x)), x.IsContiguous ? x.Offset : 0, [m, inF], [inF, 1]);
         var (gx, transX, ldx) = GemmOperand(x2);
         var (gw, transW, ldw) = GemmOperand(weight);
 
@@ -43,7 +43,7 @@ public sealed partial class Tensor<T>
         if (bias is null ? !Recording(x, weight) : !Recording(x, weight, bias)) return result;
 
         Tensor<T>[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Record(result, "linear", inputs, (dy, sink) =>
+        return Record(result, "linear", inputs, saved: [x, weight], (dy, sink) =>
         {
             var dys = dy.IsContiguous ? dy.Storage.AsSpan(dy.Offset, dy.ElementCount) : Kernels.Gather(dy);
             if (m == 0) return;

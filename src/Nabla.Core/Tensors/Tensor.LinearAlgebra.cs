@@ -33,7 +33,7 @@ public sealed partial class Tensor<T>
     }
 
     // Kept apart from MatMul so the closure's captured variables are allocated only when recording.
-    private static Tensor<T> RecordMatMul(Tensor<T> a, Tensor<T> b, Tensor<T> y) => Record(y, "matmul", [a, b], (dy, sink) =>
+    private static Tensor<T> RecordMatMul(Tensor<T> a, Tensor<T> b, Tensor<T> y) => Record(y, "matmul", [a, b], saved: [a, b], (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, MatMulNoGrad(dy, b.SwapLastTwo()), owned: true);
         if (sink.Needs(1)) sink.Add(1, MatMulNoGrad(a.SwapLastTwo(), dy), owned: true);

@@ -61,7 +61,7 @@ public sealed partial class Tensor<T>
             y = Scalar(reduction == Reduction.Mean ? sum / T.CreateTruncating(n) : sum);
         }
         if (!Recording(a, b)) return y;
-        return Record(y, name, [a, b], (dy, sink) =>
+        return Record(y, name, [a, b], saved: [a, b], (dy, sink) =>
         {
             var d = dy.ContiguousSpan();
             T scale = reduction == Reduction.None ? T.One : reduction == Reduction.Mean ? d[0] / T.CreateTruncating(n) : d[0];

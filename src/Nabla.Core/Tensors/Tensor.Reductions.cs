@@ -23,8 +23,8 @@ public sealed partial class Tensor<T>
         Kernels.Accumulate(sum.Storage, 0, Shapes.BroadcastStrides(keep, sum.StridesArray, ShapeArray), this, overwrite: false);
         var y = keepDims ? sum : new Tensor<T>(sum.Storage, ReducedShape(ax));
         var x = this;
-        return Record(y, "sum", [x], (dy, sink) =>
-            sink.Add(0, new Tensor<T>(dy.Storage, dy.Offset, keep, Shapes.RowMajorStrides(keep)).ExpandNoGrad(x.ShapeArray), owned: false));
+        return Record(y, "sum", [x], saved: [], (dy, sink) =>
+            sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, keep, Shapes.RowMajorStrides(keep)).ExpandNoGrad(x.ShapeArray), owned: false));
     }
 
     /// <summary>The mean of all elements, a 0-d tensor (NaN for an empty tensor).</summary>
@@ -76,10 +76,10 @@ public sealed partial class Tensor<T>
         var keep = KeptShape(ax);
         var y = new Tensor<T>(result, keepDims ? keep : ReducedShape(ax));
         var x = this;
-        return Record(y, name, [x], (dy, sink) =>
+        return Record(y, name, [x], saved: [x, y], (dy, sink) =>
         {
-            var mask = x.EqualTo(new Tensor<T>(y.Storage, keep));
-            var share = new Tensor<T>(dy.Storage, dy.Offset, keep, Shapes.RowMajorStrides(keep)) / mask.Sum(ax, keepDims: true);
+            var mask = x.EqualTo(new Tensor<T>(y.Store, 0, keep, Shapes.RowMajorStrides(keep)));
+            var share = new Tensor<T>(dy.Store, dy.Offset, keep, Shapes.RowMajorStrides(keep)) / mask.Sum(ax, keepDims: true);
             sink.Add(0, mask * share, owned: true);
         });
     }

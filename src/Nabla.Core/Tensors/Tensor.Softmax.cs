@@ -46,7 +46,7 @@ public sealed partial class Tensor<T>
         }
         ArrayPool<T>.Shared.Return(tmp);
         var result = new Tensor<T>(y, ShapeArray);
-        return Record(result, name, [x], (dy, sink) =>
+        return Record(result, name, [x], saved: [result], (dy, sink) =>
         {
             var dys = dy.ContiguousSpan();
             var dx = sink.Buffer(0);

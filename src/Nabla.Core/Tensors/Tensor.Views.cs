@@ -12,7 +12,7 @@ public sealed partial class Tensor<T>
     private Tensor<T> View(string name, Tensor<T> y, Func<Tensor<T>, Tensor<T>> sameView)
     {
         var x = this;
-        return Record(y, name, [x], (dy, sink) =>
+        return Record(y, name, [x], saved: [], (dy, sink) =>
         {
             var g = Zeros(x.ShapeArray);
             var v = sameView(g);
@@ -26,9 +26,9 @@ public sealed partial class Tensor<T>
     {
         var s = InferShape(shape);
         var source = IsContiguous ? this : Contiguous();
-        var y = new Tensor<T>(source.Storage, source.Offset, s, Shapes.RowMajorStrides(s));
+        var y = new Tensor<T>(source.Store, source.Offset, s, Shapes.RowMajorStrides(s));
         var x = source;
-        return Record(y, "reshape", [x], (dy, sink) => sink.Add(0, new Tensor<T>(dy.Storage, dy.Offset, x.ShapeArray, Shapes.RowMajorStrides(x.ShapeArray)), owned: false));
+        return Record(y, "reshape", [x], saved: [], (dy, sink) => sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, x.ShapeArray, Shapes.RowMajorStrides(x.ShapeArray)), owned: false));
     }
 
     /// <summary>A 1-d view (or copy, when not contiguous) of all elements in row-major order.</summary>
@@ -59,7 +59,7 @@ public sealed partial class Tensor<T>
         if (axes.Length != Rank) throw new NablaException($"permute needs {Rank} axes for shape {Shapes.Format(ShapeArray)}, got {axes.Length}");
         var norm = axes.Select(a => Shapes.NormalizeAxis(a, Rank, "permute")).ToArray();
         if (norm.Distinct().Count() != Rank) throw new NablaException($"permute axes ({string.Join(", ", axes)}) repeat an axis");
-        return new Tensor<T>(Storage, Offset, norm.Select(a => ShapeArray[a]).ToArray(), norm.Select(a => StridesArray[a]).ToArray());
+        return new Tensor<T>(Store, Offset, norm.Select(a => ShapeArray[a]).ToArray(), norm.Select(a => StridesArray[a]).ToArray());
     }
 
     /// <summary>All dimensions reversed (the matrix transpose for 2-d tensors, as NumPy's <c>.T</c>); a view.</summary>
@@ -67,7 +67,7 @@ public sealed partial class Tensor<T>
     {
         if (Rank != 2) return Permute(Enumerable.Range(0, Rank).Reverse().ToArray());
         // The matrix case without Permute's axis checks, which cost more than the view itself on small tensors.
-        var y = new Tensor<T>(Storage, Offset, [ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]]);
+        var y = new Tensor<T>(Store, Offset, [ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]]);
         return Recording(this) ? View("permute", y, static g => g.PermuteView([1, 0])) : y;
     }
 
@@ -113,7 +113,7 @@ public sealed partial class Tensor<T>
         var strides = (int[])StridesArray.Clone();
         shape[axis] = length;
         strides[axis] *= step;
-        return new Tensor<T>(Storage, Offset + start * StridesArray[axis], shape, strides);
+        return new Tensor<T>(Store, Offset + start * StridesArray[axis], shape, strides);
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="axis"/>, that dimension removed; a view.</summary>
@@ -125,7 +125,7 @@ public sealed partial class Tensor<T>
         return View("select", SelectView(ax, i), g => g.SelectView(ax, i));
     }
 
-    internal Tensor<T> SelectView(int axis, int index) => new(Storage, Offset + index * StridesArray[axis],
+    internal Tensor<T> SelectView(int axis, int index) => new(Store, Offset + index * StridesArray[axis],
         ShapeArray.Where((_, d) => d != axis).ToArray(), StridesArray.Where((_, d) => d != axis).ToArray());
 
     /// <summary>A view with a dimension of size 1 inserted at <paramref name="axis"/> (−1 appends).</summary>
@@ -161,7 +161,7 @@ public sealed partial class Tensor<T>
     {
         if (!Shapes.BroadcastsTo(ShapeArray, shape))
             throw new NablaException($"cannot broadcast shapes {Shapes.Format(ShapeArray)} and {Shapes.Format(shape)} in expand");
-        return new Tensor<T>(Storage, Offset, (int[])shape.Clone(), Shapes.BroadcastStrides(ShapeArray, StridesArray, shape));
+        return new Tensor<T>(Store, Offset, (int[])shape.Clone(), Shapes.BroadcastStrides(ShapeArray, StridesArray, shape));
     }
 
     /// <summary>This tensor if contiguous, else a contiguous copy (gradients pass straight through).</summary>
@@ -171,6 +171,6 @@ public sealed partial class Tensor<T>
     public Tensor<T> Clone()
     {
         var y = new Tensor<T>(Kernels.Gather(this), ShapeArray);
-        return Record(y, "clone", [this], (dy, sink) => sink.Add(0, dy, owned: false));
+        return Record(y, "clone", [this], saved: [], (dy, sink) => sink.Add(0, dy, owned: false));
     }
 }

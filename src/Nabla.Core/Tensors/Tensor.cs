@@ -5,12 +5,14 @@ namespace Nabla.Tensors;
 
 /// <summary>
 /// An n-dimensional array of <c>float</c> or <c>double</c> that records the operations applied to it so
-/// <see cref="Backward()"/> can compute gradients by reverse-mode differentiation.
+/// <see cref="Backward(bool)"/> can compute gradients by reverse-mode differentiation.
 /// Storage is a flat array read through an offset, a shape and strides (row-major when contiguous), so
 /// reshape, transpose, slicing and broadcasting are views that share storage and copy nothing.
 /// </summary>
 public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The shared storage (array + version counter); <see cref="Storage"/> is its array, cached for the kernels.</summary>
+    internal readonly TensorStorage<T> Store;
     internal readonly T[] Storage;
     internal readonly int Offset;
     internal readonly int[] ShapeArray;
@@ -19,6 +21,10 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>
     /// Wraps <paramref name="data"/> (not copied: the tensor reads and writes this array) as a contiguous
     /// row-major tensor of <paramref name="shape"/>. This is the hook random generators and loaders use.
+    /// As with PyTorch's <c>torch.from_numpy</c>, the caller's array and the tensor are the same memory: writing
+    /// <paramref name="data"/> directly changes the tensor, and that write is the one the version check cannot see,
+    /// so a graph that saved this tensor would then compute its gradient from the new values. Write through the tensor
+    /// (indexer, Fill, CopyFrom, AsSpan) instead, or pass a copy (<see cref="FromArray(T[], int[])"/> copies).
     /// </summary>
     public Tensor(T[] data, params int[] shape)
     {
@@ -26,6 +32,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         int n = Shapes.ElementCount(shape);
         if (data.Length != n)
             throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
+        Store = new TensorStorage<T>(data);
         Storage = data;
         ElementCount = n;
         ShapeArray = (int[])shape.Clone();
@@ -40,6 +47,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     internal Tensor(T[] data, int[] shape, int[] strides)
     {
+        Store = new TensorStorage<T>(data);
         Storage = data;
         ShapeArray = shape;
         StridesArray = strides;
@@ -70,9 +78,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         return true;
     }
 
-    internal Tensor(T[] storage, int offset, int[] shape, int[] strides)
+    /// <summary>A view of <paramref name="store"/> (shared, with its version counter) through offset, shape and strides.</summary>
+    internal Tensor(TensorStorage<T> store, int offset, int[] shape, int[] strides)
     {
-        Storage = storage;
+        Store = store;
+        Storage = store.Data;
         Offset = offset;
         ShapeArray = shape;
         StridesArray = strides;
@@ -99,7 +109,11 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     public T this[params int[] index]
     {
         get => Storage[StorageIndex(index)];
-        set => Storage[StorageIndex(index)] = value;
+        set
+        {
+            Storage[StorageIndex(index)] = value;
+            Store.Version++;
+        }
     }
 
     /// <summary>The single element of a tensor with one element; throws otherwise.</summary>
@@ -110,15 +124,36 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>A new array with the elements in row-major order.</summary>
     public T[] ToArray() => ContiguousSpan().ToArray();
 
-    /// <summary>The elements of a contiguous tensor as a writable span over its storage; throws when not contiguous.</summary>
-    public Span<T> AsSpan() => IsContiguous
-        ? Storage.AsSpan(Offset, ElementCount)
-        : throw new NablaException($"AsSpan needs a contiguous tensor; call Contiguous() first (shape {Shapes.Format(ShapeArray)})");
+    /// <summary>
+    /// The elements of a contiguous tensor as a writable span over its storage; throws when not contiguous. Taking the
+    /// span counts as a write (it bumps the storage version), so a graph that saved this tensor refuses to run backward
+    /// afterwards; use <see cref="AsReadOnlySpan"/> to read.
+    /// </summary>
+    public Span<T> AsSpan()
+    {
+        ThrowIfNotContiguous("AsSpan");
+        Store.Version++;
+        return Storage.AsSpan(Offset, ElementCount);
+    }
+
+    /// <summary>The elements of a contiguous tensor as a read-only span over its storage (no copy); throws when not contiguous.</summary>
+    public ReadOnlySpan<T> AsReadOnlySpan()
+    {
+        ThrowIfNotContiguous("AsReadOnlySpan");
+        return Storage.AsSpan(Offset, ElementCount);
+    }
+
+    private void ThrowIfNotContiguous(string member)
+    {
+        if (!IsContiguous)
+            throw new NablaException($"{member} needs a contiguous tensor; call Contiguous() first (shape {Shapes.Format(ShapeArray)})");
+    }
 
     /// <summary>Sets every element to <paramref name="value"/> in place (not recorded for gradients).</summary>
     public void Fill(T value)
     {
-        if (IsContiguous) { AsSpan().Fill(value); return; }
+        Store.Version++;
+        if (IsContiguous) { Storage.AsSpan(Offset, ElementCount).Fill(value); return; }
         Kernels.Accumulate(Storage, Offset, StridesArray, Full(value).ExpandNoGrad(ShapeArray), overwrite: true);
     }
 
@@ -127,6 +162,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (!Shapes.BroadcastsTo(source.ShapeArray, ShapeArray))
             throw new NablaException($"cannot broadcast shapes {Shapes.Format(source.ShapeArray)} and {Shapes.Format(ShapeArray)} in copy");
+        Store.Version++;
         Kernels.Accumulate(Storage, Offset, StridesArray, source.ExpandNoGrad(ShapeArray), overwrite: true);
     }
 

@@ -156,7 +156,7 @@ public class FileFuzzTests
             {
                 var path = Path.Combine(dir, "m.ckpt");
                 File.WriteAllBytes(path, Files.Edit(Files.Checkpoint, edits.GroupBy(e => e.k).ToDictionary(g => g.Key, g => (string?)g.Last().v)));
-                var trainer = new Trainer<double>(Files.Moons(), Files.Settings);
+                var trainer = Files.NewTrainer();
                 trainer.LoadCheckpoint(path);
                 return trainer.History.Count == trainer.CompletedEpochs && trainer.History.All(h => h is not null) ? Outcome.Valid : Outcome.WrongResult;
             }, edits => string.Join("; ", edits.Select(e => $"{e.k}={e.v}")), allocationBudget: 64_000_000);

@@ -1,3 +1,4 @@
+using Nabla.Cli.Commands;
 using Nabla.Serialization;
 using Nabla.Training;
 
@@ -9,12 +10,13 @@ internal static class Files
     private static readonly Lazy<(byte[] Model, byte[] Checkpoint, TrainSettings Settings)> Trained = new(() =>
     {
         var settings = new TrainSettings { Epochs = 2, Hidden = [3] };
-        var trainer = new Trainer<double>(Moons(), settings);
+        var setup = new TrainSetup<double>(Moons(), settings);
+        var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         var dir = Directory.CreateTempSubdirectory("nabla-rel-").FullName;
         try
         {
-            ModelFile.Save(Path.Combine(dir, "m.safetensors"), trainer);
+            ModelFile.Save(Path.Combine(dir, "m.safetensors"), setup.Model);
             trainer.SaveCheckpoint(Path.Combine(dir, "m.ckpt"));
             return (File.ReadAllBytes(Path.Combine(dir, "m.safetensors")), File.ReadAllBytes(Path.Combine(dir, "m.ckpt")), settings);
         }
@@ -30,6 +32,9 @@ internal static class Files
     public static byte[] Checkpoint => Trained.Value.Checkpoint;
 
     public static TrainSettings Settings => Trained.Value.Settings;
+
+    /// <summary>A fresh trainer of the same run, to resume <see cref="Checkpoint"/> into.</summary>
+    public static Trainer<double> NewTrainer() => new TrainSetup<double>(Moons(), Settings).Trainer;
 
     /// <summary><paramref name="file"/> with some metadata entries replaced (null removes one) and tensors optionally replaced.</summary>
     public static byte[] Edit(byte[] file, IReadOnlyDictionary<string, string?> metadata, Func<SafeTensor, SafeTensor>? tensor = null)

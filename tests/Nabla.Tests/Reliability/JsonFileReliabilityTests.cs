@@ -82,7 +82,7 @@ public class JsonFileReliabilityTests
         history[1] = null;
         var path = dir.File("m.ckpt");
         File.WriteAllBytes(path, Files.Edit(Files.Checkpoint, new Dictionary<string, string?> { ["nabla.history"] = history.ToJsonString() }));
-        var trainer = new Trainer<double>(Files.Moons(), Files.Settings);
+        var trainer = Files.NewTrainer();
         var e = Assert.Throws<NablaException>(() => trainer.LoadCheckpoint(path));
         Assert.Equal($"{path}: the metrics history entry for epoch 2 is null", e.Message);
         // The untouched checkpoint resumes, so the refusal is the null's doing.

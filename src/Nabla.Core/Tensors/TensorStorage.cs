@@ -1,0 +1,17 @@
+namespace Nabla.Tensors;
+
+/// <summary>
+/// The memory behind a tensor: one array shared by the tensor, every view of it and <see cref="Tensor{T}.Detach"/>,
+/// with a version counter that every write through the public API bumps (the indexer, Fill, CopyFrom, each *InPlace
+/// method, MatMul's <c>into</c>, AsSpan, optimizer steps). A derivative rule records the version of each tensor it saved;
+/// Backward compares, so a value overwritten between forward and backward is refused rather than silently used.
+/// Writing the raw array a tensor was built on (<see cref="Tensor{T}(T[], int[])"/>) is the one path the counter cannot see.
+/// </summary>
+internal sealed class TensorStorage<T>(T[] data)
+{
+    /// <summary>The elements; views read them through their own offset and strides.</summary>
+    public readonly T[] Data = data;
+
+    /// <summary>How many public writes this storage has seen.</summary>
+    public int Version;
+}
