@@ -44,7 +44,8 @@ internal static class Fuzz
     {
         seed = SeedOverride ?? seed;
         int total = count * Multiplier;
-        int valid = 0, clean = 0, slow = 0, tried = 0;
+        int valid = 0, clean = 0, slow = 0, tried = 0, escapes = 0, wrong = 0, huge = 0;
+        string? firstProblem = null;
         long maxAllocated = 0;
         const int Batch = 100;
         for (int b = 0; tried < total; b++)
@@ -56,7 +57,7 @@ internal static class Fuzz
                 string Where() => $"fuzz {name}: seed {seed}, batch {b}, input #{index} ({Excerpt.Of(describe(input))}); reproduce with NABLA_FUZZ_SEED={seed}";
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 var clock = Stopwatch.StartNew();
-                Outcome outcome;
+                Outcome? outcome;
                 try
                 {
                     outcome = check(input);
@@ -67,19 +68,32 @@ internal static class Fuzz
                 }
                 catch (Exception e) when (e is not Xunit.Sdk.IAssertionException)
                 {
-                    throw new Xunit.Sdk.XunitException($"{Where()}: escaped as {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+                    escapes++;
+                    firstProblem ??= $"{Where()}: escaped as {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
+                    outcome = null;
                 }
                 if (clock.Elapsed.TotalSeconds > SlowSeconds) slow++;
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 maxAllocated = Math.Max(maxAllocated, allocated);
                 if (allocated > allocationBudget)
-                    throw new Xunit.Sdk.XunitException($"{Where()}: allocated {allocated:N0} bytes, more than the {allocationBudget:N0} budget");
-                if (outcome == Outcome.WrongResult) throw new Xunit.Sdk.XunitException($"{Where()}: the result is wrong");
-                if (outcome == Outcome.Valid) valid++; else clean++;
+                {
+                    huge++;
+                    firstProblem ??= $"{Where()}: allocated {allocated:N0} bytes, more than the {allocationBudget:N0} budget";
+                }
+                if (outcome == Outcome.WrongResult)
+                {
+                    wrong++;
+                    firstProblem ??= $"{Where()}: the result is wrong";
+                }
+                if (outcome == Outcome.Valid) valid++;
+                if (outcome == Outcome.CleanError) clean++;
             }
         }
-        var stats = new FuzzStats(name, seed, tried, valid, clean, 0, 0, slow, maxAllocated);
+        // Every input runs even after a problem, so the long run's figures count them all; then the first one fails the test.
+        var stats = new FuzzStats(name, seed, tried, valid, clean, escapes, wrong, slow, maxAllocated);
         Report(stats);
+        if (firstProblem is not null)
+            throw new Xunit.Sdk.XunitException($"{firstProblem}\n{stats} ({huge} over the allocation budget)");
         return stats;
     }
 
