@@ -22,7 +22,17 @@ public static class NablaCli
         foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
         CommandHelp.Install(root);
 
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // An argument starting with '@' names a response file; one that cannot be read is bad input, not a crash.
+            stderr.WriteLine($"error: cannot read a response file (an argument starting with '@'): {e.Message}");
+            return BadInput;
+        }
         if (ParseProblems.First(parse) is { } problem)
         {
             stderr.WriteLine($"error: {problem}");

@@ -35,6 +35,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a directory");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
+        using var claim = Nabla.IO.AtomicFile.Claim(outputs.Save, outputs.Checkpoint, outputs.Plot, outputs.Record, outputs.Report); // writable, and no other run writes them
         var setup = new TrainSetup<T>(data, settings);
         var trainer = setup.Trainer;
         var recorder = outputs.Record is null && outputs.Report is null ? null

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Nabla.IO;
 
 namespace Nabla.Data;
 
@@ -14,9 +15,9 @@ internal readonly struct CsvCells(CsvReader csv, string[] header, string source,
     {
         var text = csv.GetString(column);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            throw new NablaException($"{Where(column)}: \"{text}\" is not a number");
+            throw new NablaException($"{Where(column)}: \"{Excerpt.Of(text)}\" is not a number");
         if (!double.IsFinite(value))
-            throw new NablaException($"{Where(column)}: \"{text}\" is not a finite number");
+            throw new NablaException($"{Where(column)}: \"{Excerpt.Of(text)}\" is not a finite number");
         return value;
     }
 
@@ -26,7 +27,7 @@ internal readonly struct CsvCells(CsvReader csv, string[] header, string source,
         var label = csv.GetString(column).Trim();
         if (known is not null && !known.Contains(label))
             throw new NablaException(
-                $"{Where(column)}: class \"{label}\" is not one of the known classes {string.Join(", ", known.Select(k => $"\"{k}\""))}");
+                $"{Where(column)}: class \"{Excerpt.Of(label)}\" is not one of the known classes {string.Join(", ", known.Select(k => $"\"{Excerpt.Of(k)}\""))}");
         return label;
     }
 
@@ -38,7 +39,7 @@ internal readonly struct CsvCells(CsvReader csv, string[] header, string source,
     {
         var cellLine = line;
         for (var j = 0; j < column; j++) cellLine += LineBreaks(csv.GetRawSpan(j));
-        return $"{source}:{cellLine}: column {column + 1} (\"{header[column]}\")";
+        return $"{source}:{cellLine}: column {column + 1} (\"{Excerpt.Of(header[column])}\")";
     }
 
     /// <summary>CR, LF and CR LF each count as one line break.</summary>

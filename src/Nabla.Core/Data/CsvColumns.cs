@@ -1,3 +1,4 @@
+using Nabla.IO;
 namespace Nabla.Data;
 
 /// <summary>The 0-based file columns <see cref="CsvLoader"/> reads: features in the order wanted, and the target (−1 if none).</summary>
@@ -14,7 +15,7 @@ internal sealed record CsvColumns(int[] Features, int Target)
         {
             var earlier = Array.IndexOf(header, header[j], 0, j);
             if (earlier >= 0)
-                throw new NablaException($"{source}:1: column name \"{header[j]}\" appears twice (columns {earlier + 1} and {j + 1})");
+                throw new NablaException($"{source}:1: column name \"{Excerpt.Of(header[j])}\" appears twice (columns {earlier + 1} and {j + 1})");
         }
         var target = options.Target is null ? -1 : Find(header, options.Target, source);
         int[] features;
@@ -26,13 +27,13 @@ internal sealed record CsvColumns(int[] Features, int Target)
         {
             features = options.Features.Select(name => Find(header, name, source)).ToArray();
             if (target >= 0 && features.Contains(target))
-                throw new NablaException($"{source}: column \"{header[target]}\" is both the target and a feature");
+                throw new NablaException($"{source}: column \"{Excerpt.Of(header[target])}\" is both the target and a feature");
             var repeated = features.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);
             if (repeated is not null)
-                throw new NablaException($"{source}: feature column \"{header[repeated.Key]}\" is requested more than once");
+                throw new NablaException($"{source}: feature column \"{Excerpt.Of(header[repeated.Key])}\" is requested more than once");
         }
         if (features.Length == 0)
-            throw new NablaException($"{source}: no feature columns: the file's only column is the target \"{options.Target}\"");
+            throw new NablaException($"{source}: no feature columns: the file's only column is the target \"{Excerpt.Of(options.Target!)}\"");
         return new CsvColumns(features, target);
     }
 
@@ -40,7 +41,7 @@ internal sealed record CsvColumns(int[] Features, int Target)
     {
         var index = Array.IndexOf(header, name);
         if (index < 0)
-            throw new NablaException($"{source}: no column named \"{name}\"; the columns are: {string.Join(", ", header.Select(h => $"\"{h}\""))}");
+            throw new NablaException($"{source}: no column named \"{Excerpt.Of(name)}\"; the columns are: {string.Join(", ", header.Take(20).Select(h => $"\"{Excerpt.Of(h)}\"")) + (header.Length > 20 ? $" … ({header.Length} in all)" : "")}");
         return index;
     }
 }

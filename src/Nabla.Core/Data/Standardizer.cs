@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.IO;
 
 namespace Nabla.Data;
 
@@ -63,17 +64,33 @@ public sealed class Standardizer
                 stds[j] = 1;
                 continue;
             }
-            var mean = sum / rows.Length;
-            double squares = 0;
-            foreach (var r in rows)
+            (means[j], stds[j]) = MeanAndStd(table, rows, j, sum, scale: 1);
+            if (!double.IsFinite(means[j]) || !double.IsFinite(stds[j]) || stds[j] == 0)
             {
-                var d = table[r, j] - mean;
-                squares += d * d;
+                // Values near ±1e200 overflow the sum or the squares: redo the column in units of its largest magnitude.
+                double scale = Math.Max(Math.Abs(min), Math.Abs(max));
+                double scaledSum = 0;
+                foreach (var r in rows) scaledSum += table[r, j] / scale;
+                (means[j], stds[j]) = MeanAndStd(table, rows, j, scaledSum, scale);
             }
-            means[j] = mean;
-            stds[j] = Math.Sqrt(squares / rows.Length);
+            if (!double.IsFinite(means[j]) || !double.IsFinite(stds[j]) || stds[j] <= 0)
+                throw new NablaException(
+                    $"column {j + 1} (\"{Excerpt.Of(table.ColumnNames[j])}\") cannot be standardised: its values from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)} give mean {means[j].ToString(CultureInfo.InvariantCulture)} and standard deviation {stds[j].ToString(CultureInfo.InvariantCulture)}");
         }
         return new Standardizer(means, stds);
+    }
+
+    // The mean and population standard deviation of column j, computed on x / scale and scaled back.
+    private static (double Mean, double Std) MeanAndStd(DataTable table, ReadOnlySpan<int> rows, int j, double sum, double scale)
+    {
+        var mean = sum / rows.Length;
+        double squares = 0;
+        foreach (var r in rows)
+        {
+            var d = table[r, j] / scale - mean;
+            squares += d * d;
+        }
+        return (mean * scale, Math.Sqrt(squares / rows.Length) * scale);
     }
 
     /// <summary>Fits on every row of <paramref name="table"/>.</summary>

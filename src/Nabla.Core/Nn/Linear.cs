@@ -19,10 +19,10 @@ public sealed class Linear<T>(int inFeatures, int outFeatures, bool bias = true)
         : this(inFeatures, outFeatures, bias) => Init.Apply(this, init, rng);
 
     /// <summary>Size of each input row.</summary>
-    public int InFeatures { get; } = inFeatures >= 0 ? inFeatures : throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "must be ≥ 0");
+    public int InFeatures { get; } = NablaArgumentException.Check(inFeatures, inFeatures >= 0, "Linear", nameof(inFeatures), "≥ 0");
 
     /// <summary>Size of each output row.</summary>
-    public int OutFeatures { get; } = outFeatures >= 0 ? outFeatures : throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "must be ≥ 0");
+    public int OutFeatures { get; } = NablaArgumentException.Check(outFeatures, outFeatures >= 0, "Linear", nameof(outFeatures), "≥ 0");
 
     /// <summary>The weight W, shape [OutFeatures, InFeatures], a leaf with RequiresGrad set.</summary>
     public Tensor<T> Weight { get; } = Tensor<T>.Zeros(outFeatures, inFeatures).RequireGrad();

@@ -17,10 +17,10 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     public Adam(IEnumerable<Tensor<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0) : base(parameters, learningRate)
     {
-        Beta1 = beta1 is >= 0 and < 1 ? beta1 : throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "must be in [0, 1)");
-        Beta2 = beta2 is >= 0 and < 1 ? beta2 : throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "must be in [0, 1)");
-        Eps = eps >= 0 ? eps : throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be ≥ 0");
-        WeightDecay = weightDecay >= 0 ? weightDecay : throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "must be ≥ 0");
+        Beta1 = NablaArgumentException.Check(beta1, beta1 is >= 0 and < 1, "Adam", nameof(beta1), "in [0, 1)");
+        Beta2 = NablaArgumentException.Check(beta2, beta2 is >= 0 and < 1, "Adam", nameof(beta2), "in [0, 1)");
+        Eps = NablaArgumentException.Check(eps, eps >= 0 && double.IsFinite(eps), "Adam", nameof(eps), "finite and ≥ 0");
+        WeightDecay = NablaArgumentException.Check(weightDecay, weightDecay >= 0 && double.IsFinite(weightDecay), "Adam", nameof(weightDecay), "finite and ≥ 0");
         expAvg = new T[]?[Parameters.Count];
         expAvgSq = new T[]?[Parameters.Count];
     }

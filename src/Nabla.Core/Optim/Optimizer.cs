@@ -26,6 +26,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     protected Optimizer(IEnumerable<Tensor<T>> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        LearningRate = learningRate; // checked before anything is allocated
         this.parameters = [.. parameters];
         for (int i = 0; i < this.parameters.Length; i++)
             if (!this.parameters[i].IsContiguous || !this.parameters[i].IsLeaf)
@@ -33,7 +34,6 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int max = this.parameters.Length == 0 ? 0 : this.parameters.Max(p => p.ElementCount);
         scratchA = new T[max];
         scratchB = new T[max];
-        LearningRate = learningRate;
     }
 
     /// <summary>The parameters, in the order given (their indices name the state buffers).</summary>
@@ -43,7 +43,8 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public double LearningRate
     {
         get;
-        set => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "must be finite and ≥ 0");
+        set => field = value >= 0 && double.IsFinite(value) ? value : throw new NablaArgumentException("learningRate",
+            $"{GetType().Name.Split('`')[0]}: learningRate is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be finite and ≥ 0");
     }
 
     /// <summary>How many times <see cref="Step"/> has run (restored by <see cref="LoadState(OptimizerState{T})"/>).</summary>

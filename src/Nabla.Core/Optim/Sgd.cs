@@ -17,17 +17,17 @@ public sealed class Sgd<T>(IEnumerable<Tensor<T>> parameters, double learningRat
     private T[]?[] momentumBuffers => buffers ??= new T[]?[Parameters.Count];
 
     /// <summary>μ ≥ 0; 0 turns momentum off.</summary>
-    public double Momentum { get; } = momentum >= 0 ? momentum : throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "must be ≥ 0");
+    public double Momentum { get; } = NablaArgumentException.Check(momentum, momentum >= 0 && double.IsFinite(momentum), "Sgd", nameof(momentum), "finite and ≥ 0");
 
     /// <summary>Nesterov momentum (needs μ &gt; 0 and dampening 0, as in PyTorch).</summary>
     public bool Nesterov { get; } = !nesterov || (momentum > 0 && dampening == 0) ? nesterov
-        : throw new ArgumentException("Nesterov momentum requires a momentum > 0 and zero dampening", nameof(nesterov));
+        : throw new NablaArgumentException(nameof(nesterov), "Sgd: nesterov momentum requires a momentum > 0 and zero dampening");
 
     /// <summary>λ ≥ 0, the L2 penalty added to the gradient.</summary>
-    public double WeightDecay { get; } = weightDecay >= 0 ? weightDecay : throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "must be ≥ 0");
+    public double WeightDecay { get; } = NablaArgumentException.Check(weightDecay, weightDecay >= 0 && double.IsFinite(weightDecay), "Sgd", nameof(weightDecay), "finite and ≥ 0");
 
     /// <summary>τ, the dampening of the momentum update.</summary>
-    public double Dampening { get; } = dampening;
+    public double Dampening { get; } = NablaArgumentException.Check(dampening, double.IsFinite(dampening), "Sgd", nameof(dampening), "finite");
 
     protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad, Span<T> scratchA, Span<T> scratchB)
     {

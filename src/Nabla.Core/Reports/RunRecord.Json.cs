@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Nabla.IO;
+using Nabla.Serialization;
 
 namespace Nabla.Reports;
 
@@ -22,10 +24,10 @@ public sealed partial record RunRecord
     public static RunRecord Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (FileNotFoundException)
         {
@@ -39,6 +41,18 @@ public sealed partial record RunRecord
         {
             throw new NablaException($"{path}: cannot read the run file: {e.Message}", e);
         }
+        // Checked on the bytes: decoding first would turn invalid UTF-8 into U+FFFD silently.
+        var utf8 = bytes.AsSpan(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0);
+        JsonStrings.Validate(utf8, path, "run file");
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new NablaException($"{path}: the run file is not valid UTF-8");
+        }
         return Parse(text, path);
     }
 
@@ -48,6 +62,7 @@ public sealed partial record RunRecord
     {
         ArgumentNullException.ThrowIfNull(json);
         CheckHeader(json, source);
+        JsonStrings.Validate(json, source, "run file");
         RunRecord? record;
         try
         {
@@ -94,11 +109,11 @@ public sealed partial record RunRecord
             if (root.ValueKind != JsonValueKind.Object)
                 throw new NablaException($"{source}: not a Nabla run file: the top level is {Kind(root.ValueKind)}, expected an object with \"format\": \"{FormatName}\"");
             if (!root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
-                throw new NablaException($"{source}: not a Nabla run file: \"format\" is {(format.ValueKind == JsonValueKind.Undefined ? "missing" : format.GetRawText())}, expected \"{FormatName}\"");
+                throw new NablaException($"{source}: not a Nabla run file: \"format\" is {(format.ValueKind == JsonValueKind.Undefined ? "missing" : Excerpt.Of(format.GetRawText()))}, expected \"{FormatName}\"");
             if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number)
                 throw new NablaException($"{source}: \"version\" is missing or not a number; this Nabla reads version {CurrentVersion}");
             if (!version.TryGetInt32(out int v) || v != CurrentVersion)
-                throw new NablaException($"{source}: unsupported run file version {version.GetRawText()}; this Nabla reads version {CurrentVersion}");
+                throw new NablaException($"{source}: unsupported run file version {Excerpt.Of(version.GetRawText())}; this Nabla reads version {CurrentVersion}");
         }
     }
 

@@ -16,6 +16,11 @@ internal static class RunRecordValidator
 
         var s = run.Settings;
         var layers = s.Layers;
+        // Lists may hold JSON nulls the nullable annotations do not catch: refuse them before anything reads one.
+        NoNulls(s.Inputs, "settings.inputs", Fail);
+        NoNulls(s.Outputs, "settings.outputs", Fail);
+        NoNulls(run.Epochs, "epochs", Fail);
+        NoNulls(run.Snapshots, "snapshots", Fail);
         if (layers.Count < 2) Fail("settings.layers", $"has {layers.Count} layer(s), expected at least 2 (inputs and outputs)");
         for (int i = 0; i < layers.Count; i++)
             if (layers[i] < 1) Fail($"settings.layers[{i}]", $"is {layers[i]}, expected at least 1 neuron");
@@ -41,6 +46,7 @@ internal static class RunRecordValidator
         {
             var snapshot = run.Snapshots[k];
             string at = $"snapshots[{k}]";
+            NoNulls(snapshot.Layers, $"{at}.layers", Fail);
             if (snapshot.Epoch < 0) Fail($"{at}.epoch", $"is {snapshot.Epoch}, expected 0 (initial) or a finished epoch");
             if (k > 0 && snapshot.Epoch <= run.Snapshots[k - 1].Epoch)
                 Fail($"{at}.epoch", $"is {snapshot.Epoch}, not after the previous snapshot's {run.Snapshots[k - 1].Epoch}");
@@ -67,6 +73,7 @@ internal static class RunRecordValidator
         {
             if (layers[0] != 2) Fail("points", $"are given, but points need exactly 2 inputs (settings.layers[0] is {layers[0]})");
             if (points.Y.Count != points.X.Count) Fail("points.y", $"has {points.Y.Count} value(s), but points.x has {points.X.Count}");
+            NoNulls(points.X, "points.x", Fail);
             for (int i = 0; i < points.X.Count; i++)
                 CheckVector(points.X[i], $"points.x[{i}]", 2, Fail);
             if (run.Task == RunTask.Classification)
@@ -77,6 +84,12 @@ internal static class RunRecordValidator
                         Fail($"points.y[{i}]", $"is {y}, expected a class label 0 … {run.Classes - 1}");
                 }
         }
+    }
+
+    private static void NoNulls<TItem>(IReadOnlyList<TItem> list, string where, Action<string, string> fail)
+    {
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is null) fail($"{where}[{i}]", "is null");
     }
 
     private static void CheckMatrix(IReadOnlyList<IReadOnlyList<double>>? matrix, string where, int rows, int columns, Action<string, string> fail)

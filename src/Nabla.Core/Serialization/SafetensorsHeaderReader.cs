@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nabla.IO;
 
 namespace Nabla.Serialization;
 
@@ -28,6 +29,15 @@ internal static class SafetensorsHeaderReader
         {
             throw new NablaException($"{source}: the safetensors header is not valid JSON ({ex.Message})", ex);
         }
+        try
+        {
+            JsonStrings.Validate(header, source, "the safetensors header");
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
         using (document)
         {
             var root = document.RootElement;
@@ -39,7 +49,7 @@ internal static class SafetensorsHeaderReader
             foreach (var property in root.EnumerateObject())
             {
                 if (!seen.Add(property.Name))
-                    throw new NablaException($"{source}: the name \"{property.Name}\" appears more than once in the safetensors header");
+                    throw new NablaException($"{source}: the name \"{Excerpt.Of(property.Name)}\" appears more than once in the safetensors header");
                 if (property.Name == "__metadata__")
                     ReadMetadata(property.Value, metadata, source);
                 else
@@ -57,20 +67,20 @@ internal static class SafetensorsHeaderReader
         foreach (var item in value.EnumerateObject())
         {
             if (item.Value.ValueKind != JsonValueKind.String)
-                throw new NablaException($"{source}: metadata \"{item.Name}\" is a JSON {Kind(item.Value)}; metadata values must be strings");
+                throw new NablaException($"{source}: metadata \"{Excerpt.Of(item.Name)}\" is a JSON {Kind(item.Value)}; metadata values must be strings");
             if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
-                throw new NablaException($"{source}: metadata key \"{item.Name}\" appears more than once");
+                throw new NablaException($"{source}: metadata key \"{Excerpt.Of(item.Name)}\" appears more than once");
         }
     }
 
     private static Entry ReadEntry(string name, JsonElement value, long dataLength, string source)
     {
-        var where = $"{source}: tensor \"{name}\"";
+        var where = $"{source}: tensor \"{Excerpt.Of(name)}\"";
         if (value.ValueKind != JsonValueKind.Object)
             throw new NablaException($"{where}: its header entry is a JSON {Kind(value)}, not an object with dtype, shape and data_offsets");
         var dtypeText = Field(value, "dtype", JsonValueKind.String, where).GetString()!;
         if (!SafeTensorDTypes.TryParse(dtypeText, out var dtype))
-            throw new NablaException($"{where}: unknown dtype \"{dtypeText}\" (known: {SafeTensorDTypes.KnownNames})");
+            throw new NablaException($"{where}: unknown dtype \"{Excerpt.Of(dtypeText)}\" (known: {SafeTensorDTypes.KnownNames})");
 
         var shapeElement = Field(value, "shape", JsonValueKind.Array, where);
         var shape = new int[shapeElement.GetArrayLength()];
@@ -79,7 +89,7 @@ internal static class SafetensorsHeaderReader
         foreach (var dim in shapeElement.EnumerateArray())
         {
             if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out var d))
-                throw new NablaException($"{where}: shape entry {i} is {dim.GetRawText()}, not an integer");
+                throw new NablaException($"{where}: shape entry {i} is {Excerpt.Of(dim.GetRawText())}, not an integer");
             if (d < 0)
                 throw new NablaException($"{where}: shape has a negative dimension {d} at position {i}");
             if (d > int.MaxValue)
@@ -93,7 +103,7 @@ internal static class SafetensorsHeaderReader
 
         var offsets = Field(value, "data_offsets", JsonValueKind.Array, where);
         if (offsets.GetArrayLength() != 2)
-            throw new NablaException($"{where}: data_offsets must be [begin, end], got {offsets.GetRawText()}");
+            throw new NablaException($"{where}: data_offsets must be [begin, end], got {Excerpt.Of(offsets.GetRawText())}");
         var begin = Offset(offsets[0], "begin", where);
         var end = Offset(offsets[1], "end", where);
         if (end < begin)
@@ -141,7 +151,7 @@ internal static class SafetensorsHeaderReader
     private static long Offset(JsonElement value, string which, string where)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var offset) || offset < 0)
-            throw new NablaException($"{where}: data_offsets {which} is {value.GetRawText()}, not a non-negative integer");
+            throw new NablaException($"{where}: data_offsets {which} is {Excerpt.Of(value.GetRawText())}, not a non-negative integer");
         return offset;
     }
 

@@ -6,15 +6,22 @@ namespace Nabla.Tensors;
 /// </summary>
 public static class Shapes
 {
-    /// <summary>The number of elements, the product of the dimensions (1 for shape <c>()</c>).</summary>
+    /// <summary>
+    /// The number of elements, the product of the dimensions (1 for shape <c>()</c>, 0 when any dimension is 0);
+    /// at most <see cref="Array.MaxLength"/>, the most one .NET array holds.
+    /// </summary>
     public static int ElementCount(ReadOnlySpan<int> shape)
     {
-        long n = 1;
         foreach (int d in shape)
         {
             if (d < 0) throw new NablaException($"negative dimension {d} in shape {Format(shape)}");
+            if (d == 0) return 0; // (65536, 65536, 0) is empty, not too large
+        }
+        long n = 1;
+        foreach (int d in shape)
+        {
             n *= d;
-            if (n > Array.MaxLength) throw new NablaException($"shape {Format(shape)} has too many elements");
+            if (n > Array.MaxLength) throw new NablaException($"shape {Format(shape)} has more than {Array.MaxLength:N0} elements, the most a tensor holds");
         }
         return (int)n;
     }

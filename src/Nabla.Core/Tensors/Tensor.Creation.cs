@@ -72,11 +72,20 @@ public sealed partial class Tensor<T>
     /// start, start + step, … while below <paramref name="stop"/> (above it for a negative step):
     /// ⌈(stop − start)/step⌉ values, element i being start + i·step, as NumPy's <c>arange</c>.
     /// </summary>
+    /// <exception cref="NablaArgumentException">An argument is NaN or infinite, step is 0, or there would be more
+    /// than <see cref="Array.MaxLength"/> elements; checked before anything is allocated.</exception>
     public static Tensor<T> Arange(T start, T stop, T step)
     {
-        if (step == T.Zero || T.IsNaN(step)) throw new NablaException("Arange step must be non-zero");
-        double count = Math.Ceiling(double.CreateChecked((stop - start) / step));
-        int n = count > 0 ? checked((int)count) : 0;
+        Finite(start, "Arange", nameof(start));
+        Finite(stop, "Arange", nameof(stop));
+        Finite(step, "Arange", nameof(step));
+        if (step == T.Zero) throw new NablaArgumentException(nameof(step), "Arange: step is 0; it must be non-zero");
+        // In double, so float arguments whose difference overflows float still count correctly.
+        double count = Math.Ceiling((double.CreateTruncating(stop) - double.CreateTruncating(start)) / double.CreateTruncating(step));
+        if (count > Array.MaxLength)
+            throw new NablaArgumentException(nameof(stop),
+                $"Arange({start}, {stop}, {step}) would hold {count:G6} elements; a tensor holds at most {Array.MaxLength:N0}");
+        int n = count > 0 ? (int)count : 0;
         var data = new T[n];
         for (int i = 0; i < n; i++) data[i] = start + T.CreateChecked(i) * step;
         return new Tensor<T>(data, n);
@@ -86,15 +95,26 @@ public sealed partial class Tensor<T>
     /// <paramref name="count"/> evenly spaced values from start to stop inclusive (exclusive of stop when
     /// <paramref name="endpoint"/> is false): element i = start + i·(stop − start)/(count − 1), the last exactly stop.
     /// </summary>
+    /// <exception cref="NablaArgumentException">start or stop is NaN or infinite, or count is negative or more than
+    /// <see cref="Array.MaxLength"/>; checked before anything is allocated.</exception>
     public static Tensor<T> Linspace(T start, T stop, int count, bool endpoint = true)
     {
-        if (count < 0) throw new NablaException($"Linspace count must be non-negative, got {count}");
+        Finite(start, "Linspace", nameof(start));
+        Finite(stop, "Linspace", nameof(stop));
+        if (count < 0 || count > Array.MaxLength)
+            throw new NablaArgumentException(nameof(count), $"Linspace: count is {count}; it must be from 0 to {Array.MaxLength:N0}");
         var data = new T[count];
         int div = endpoint ? count - 1 : count;
         T step = div > 0 ? (stop - start) / T.CreateChecked(div) : T.Zero;
         for (int i = 0; i < count; i++) data[i] = start + T.CreateChecked(i) * step;
         if (endpoint && count > 1) data[^1] = stop;
         return new Tensor<T>(data, count);
+    }
+
+    private static void Finite(T value, string where, string parameter)
+    {
+        if (!T.IsFinite(value))
+            throw new NablaArgumentException(parameter, $"{where}: {parameter} is {value}; it must be a finite number");
     }
 
     /// <summary>The identity-like matrix of <paramref name="rows"/>×<paramref name="columns"/> (square when columns is omitted): 1 on the diagonal, 0 elsewhere.</summary>

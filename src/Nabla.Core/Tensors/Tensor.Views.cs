@@ -96,10 +96,14 @@ public sealed partial class Tensor<T>
     public Tensor<T> Slice(int axis, int start, int end, int step = 1)
     {
         int ax = Shapes.NormalizeAxis(axis, Rank, "slice");
-        if (step <= 0) throw new NablaException($"slice step must be positive, got {step}");
+        if (step <= 0) throw new NablaArgumentException(nameof(step), $"Slice: step is {step}; it must be positive");
         int n = ShapeArray[ax];
-        int s = Math.Clamp(start < 0 ? start + n : start, 0, n), e = Math.Clamp(end < 0 ? end + n : end, 0, n);
-        int len = e > s ? (e - s + step - 1) / step : 0;
+        // Python's rules: negative positions count from the end, out-of-range ones clamp; ⌈(e − s)/step⌉
+        // is written so that a step near int.MaxValue cannot overflow (x[0:5:2**31-1] has 1 element).
+        int s = Math.Clamp(start < 0 ? (int)Math.Max(0L, (long)start + n) : start, 0, n);
+        int e = Math.Clamp(end < 0 ? (int)Math.Max(0L, (long)end + n) : end, 0, n);
+        int len = e > s ? 1 + (e - s - 1) / step : 0;
+        if (len <= 1) step = 1; // one element needs no stride, and stride × a huge step would overflow
         return View("slice", SliceView(ax, s, len, step), g => g.SliceView(ax, s, len, step));
     }
 

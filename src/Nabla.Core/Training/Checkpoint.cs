@@ -89,8 +89,10 @@ public sealed partial class Trainer<T>
         if (!long.TryParse(Meta("nabla.optimizer_step"), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             throw new NablaException($"{path}: bad optimizer step \"{Meta("nabla.optimizer_step")}\"");
         List<EpochMetrics> history;
+        JsonStrings.Validate(Meta("nabla.history"), path, "metadata \"nabla.history\"");
         try { history = JsonSerializer.Deserialize(Meta("nabla.history"), RunRecordJsonContext.Default.ListEpochMetrics) ?? []; }
         catch (JsonException e) { throw new NablaException($"{path}: the metrics history is not valid JSON ({e.Message})"); }
+        if (history.IndexOf(null!) is var nullAt and >= 0) throw new NablaException($"{path}: the metrics history entry for epoch {nullAt + 1} is null");
         if (history.Count != epoch) throw new NablaException($"{path}: {history.Count} epochs of metrics for epoch {epoch}");
         double initialLoss = file.Metadata.TryGetValue("nabla.initial_loss", out var il) ? Number(path, "initial loss", il) : double.NaN;
         double lossSum = batch > 0 ? Number(path, "epoch loss sum", Meta("nabla.epoch_loss_sum")) : 0;

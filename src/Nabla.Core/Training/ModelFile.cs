@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Nabla.Data;
+using Nabla.IO;
 using Nabla.Nn;
 using Nabla.Reports;
 using Nabla.Serialization;
@@ -15,7 +16,7 @@ namespace Nabla.Training;
 /// <c>predict</c> needs: layer sizes, activation, loss, task, class labels, feature and target names,
 /// and the standardisation fitted on the training rows.
 /// </summary>
-public sealed class ModelFile
+public sealed partial class ModelFile
 {
     private ModelFile(string path, int[] layers, string activation, string loss, string dtype, IReadOnlyList<string> features,
         string target, IReadOnlyList<string> classes, IPredictor predictor)
@@ -66,21 +67,20 @@ public sealed class ModelFile
         var file = SafetensorsFile.Load(path);
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
             : throw new NablaException($"{path}: not a Nabla model (its metadata has no \"{key}\")");
-        if (Meta("nabla.kind") != "model") throw new NablaException($"{path}: a {Meta("nabla.kind")} file, not a model (use the file --save wrote)");
-        if (Meta("nabla.version") != "1") throw new NablaException($"{path}: model format version {Meta("nabla.version")} is not supported (this Nabla reads version 1)");
-        int[] layers;
-        try { layers = Meta("nabla.layers").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
-        catch (FormatException) { throw new NablaException($"{path}: bad layer list \"{Meta("nabla.layers")}\""); }
+        if (Meta("nabla.kind") != "model") throw new NablaException($"{path}: a {Excerpt.Of(Meta("nabla.kind"))} file, not a model (use the file --save wrote)");
+        if (Meta("nabla.version") != "1") throw new NablaException($"{path}: model format version {Excerpt.Of(Meta("nabla.version"))} is not supported (this Nabla reads version 1)");
+        var layers = LayerList(path, Meta("nabla.layers"));
         string activation = Meta("nabla.activation"), loss = Meta("nabla.loss"), dtype = Meta("nabla.dtype");
-        if (!Nn.Activation.Names.Contains(activation)) throw new NablaException($"{path}: unknown activation \"{activation}\"");
-        if (!LossNames.Contains(loss)) throw new NablaException($"{path}: unknown loss \"{loss}\"");
-        if (dtype is not ("float32" or "float64")) throw new NablaException($"{path}: unknown dtype \"{dtype}\"");
-        var features = Strings(path, Meta("nabla.features"), "feature names");
-        var classes = Strings(path, Meta("nabla.classes"), "class labels");
-        if (layers.Length < 2 || layers.Any(l => l <= 0)) throw new NablaException($"{path}: bad layer sizes {Meta("nabla.layers")}");
+        if (!Nn.Activation.Names.Contains(activation)) throw new NablaException($"{path}: unknown activation \"{Excerpt.Of(activation)}\"");
+        if (!LossNames.Contains(loss)) throw new NablaException($"{path}: unknown loss \"{Excerpt.Of(loss)}\"");
+        if (dtype is not ("float32" or "float64")) throw new NablaException($"{path}: unknown dtype \"{Excerpt.Of(dtype)}\"");
+        // The tensors are already in memory and bounded by the file's size; the sizes the metadata claims are not,
+        // so they are checked against the tensors before anything is built from them.
+        CheckTensors(path, layers, file);
+        var features = Strings(path, Meta("nabla.features"), "nabla.features", "feature names");
+        var classes = Strings(path, Meta("nabla.classes"), "nabla.classes", "class labels");
         if (features.Count != layers[0]) throw new NablaException($"{path}: {features.Count} feature names for {layers[0]} inputs");
-        int outputs = loss == "ce" ? classes.Count : 1;
-        if (layers[^1] != outputs) throw new NablaException($"{path}: the last layer has {layers[^1]} outputs, but loss {loss} with {classes.Count} classes needs {outputs}");
+        CheckClasses(path, loss, classes, layers[^1]);
         double mean = Number(path, Meta("nabla.target_mean")), std = Number(path, Meta("nabla.target_std"));
         var standardizer = Standardizer.FromDictionary(file.Metadata, source: path);
         if (standardizer.Features != layers[0]) throw new NablaException($"{path}: the standardisation covers {standardizer.Features} features, the model takes {layers[0]}");
@@ -103,13 +103,18 @@ public sealed class ModelFile
         return new Predictor<T>(model, standardizer, loss, classes, mean, std);
     }
 
-    private static List<string> Strings(string path, string json, string what)
+    private static List<string> Strings(string path, string json, string key, string what)
     {
-        try { return JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.ListString) ?? throw new JsonException("null"); }
-        catch (JsonException) { throw new NablaException($"{path}: the {what} are not a JSON list of strings: {json}"); }
+        JsonStrings.Validate(json, path, $"metadata \"{key}\"");
+        List<string>? list;
+        try { list = JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.ListString); }
+        catch (JsonException) { throw new NablaException($"{path}: the {what} (\"{key}\") are not a JSON list of strings: {Excerpt.Of(json)}"); }
+        if (list is null || list.Any(s => s is null))
+            throw new NablaException($"{path}: the {what} (\"{key}\") are not a JSON list of strings: {Excerpt.Of(json)}");
+        return list;
     }
 
     private static double Number(string path, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
-            : throw new NablaException($"{path}: \"{text}\" is not a finite number");
+            : throw new NablaException($"{path}: \"{Excerpt.Of(text)}\" is not a finite number");
 }

@@ -48,7 +48,7 @@ public class AtomicFileTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("new.txt");
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("boom")));
+        Assert.Contains("boom", Assert.Throws<NablaException>(() => AtomicFile.Write(path, _ => throw new IOException("boom"))).Message);
         Assert.Empty(dir.Entries());
     }
 

@@ -154,10 +154,10 @@ public class OptimizerTests
     public void Invalid_hyperparameters_are_rejected()
     {
         var ps = new[] { Tensor<double>.Zeros(1).RequireGrad() };
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<double>(ps, -1));
-        Assert.Throws<ArgumentException>(() => new Sgd<double>(ps, 0.1, nesterov: true));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<double>(ps, beta1: 1));
+        Assert.Throws<NablaArgumentException>(() => new Sgd<double>(ps, -1));
+        Assert.Throws<NablaArgumentException>(() => new Sgd<double>(ps, 0.1, nesterov: true));
+        Assert.Throws<NablaArgumentException>(() => new Adam<double>(ps, beta1: 1));
         var opt = new Sgd<double>(ps, 0.1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => opt.LearningRate = double.NaN);
+        Assert.Throws<NablaArgumentException>(() => opt.LearningRate = double.NaN);
     }
 }

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Nabla.IO;
+using Nabla.Serialization;
+
+namespace Nabla.Training;
+
+// The checks a model file passes before any network is built from it: the metadata's sizes are only claims,
+// so each is parsed without overflow, bounded, and compared with the tensors the file really holds.
+public sealed partial class ModelFile
+{
+    /// <summary>The most layer sizes "nabla.layers" may list (1 000): inputs, every hidden layer and outputs.</summary>
+    public const int MaxLayerSizes = 1_000;
+
+    /// <summary>Parses "nabla.layers" ("2,16,1"): 2 to <see cref="MaxLayerSizes"/> positive 32-bit integers.</summary>
+    private static int[] LayerList(string path, string text)
+    {
+        int count = text.Count(c => c == ',') + 1;
+        if (count > MaxLayerSizes)
+            throw new NablaException($"{path}: metadata \"nabla.layers\" lists {count:N0} sizes; the limit is {MaxLayerSizes:N0}");
+        var parts = text.Split(',');
+        if (parts.Length < 2)
+            throw new NablaException($"{path}: metadata \"nabla.layers\" is \"{Excerpt.Of(text)}\"; a model needs at least an input and an output size");
+        var layers = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out layers[i]) || layers[i] <= 0)
+                throw new NablaException(
+                    $"{path}: metadata \"nabla.layers\" item {i + 1} is \"{Excerpt.Of(parts[i])}\", not a whole number from 1 to {int.MaxValue}");
+        }
+        return layers;
+    }
+
+    /// <summary>
+    /// Requires exactly the tensors a network of <paramref name="layers"/> has, with their shapes (PyTorch's
+    /// names: "0.weight" [out, in], "0.bias" [out], "2.weight" …), and every value finite.
+    /// </summary>
+    private static void CheckTensors(string path, int[] layers, SafetensorsFile file)
+    {
+        var expected = new List<(string Name, int[] Shape)>();
+        for (int i = 0; i + 1 < layers.Length; i++)
+        {
+            expected.Add(($"{2 * i}.weight", [layers[i + 1], layers[i]]));
+            expected.Add(($"{2 * i}.bias", [layers[i + 1]]));
+        }
+        foreach (var (name, shape) in expected)
+        {
+            if (!file.Tensors.TryGetValue(name, out var tensor))
+                throw new NablaException(
+                    $"{path}: metadata \"nabla.layers\" = \"{Excerpt.Of(string.Join(",", layers))}\" needs a tensor \"{name}\" of shape [{string.Join(", ", shape)}], but the file has none");
+            if (!tensor.Shape.SequenceEqual(shape))
+                throw new NablaException(
+                    $"{path}: tensor \"{name}\" has shape [{string.Join(", ", tensor.Shape)}], but metadata \"nabla.layers\" = \"{Excerpt.Of(string.Join(",", layers))}\" needs [{string.Join(", ", shape)}]");
+            CheckFinite(path, tensor);
+        }
+        var extra = file.Names.FirstOrDefault(n => !expected.Any(e => e.Name == n));
+        if (extra is not null)
+            throw new NablaException($"{path}: tensor \"{Excerpt.Of(extra)}\" is not part of a network with layers {string.Join(",", layers)}");
+    }
+
+    private static void CheckFinite(string path, SafeTensor tensor)
+    {
+        var values = tensor.ToDoubleArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+                throw new NablaException(
+                    $"{path}: tensor \"{tensor.Name}\" holds {values[i].ToString(CultureInfo.InvariantCulture)} at element {i}; a model with non-finite weights cannot predict (retrain it)");
+        }
+    }
+
+    /// <summary>ce: one label per output (at least 2); bce and hinge: exactly 2 labels and one output; mse: none.</summary>
+    private static void CheckClasses(string path, string loss, IReadOnlyList<string> classes, int outputs)
+    {
+        string? problem = loss switch
+        {
+            "ce" when classes.Count < 2 => $"loss ce needs at least 2 class labels, the file lists {classes.Count}",
+            "ce" when classes.Count != outputs => $"the last layer has {outputs} outputs, but loss ce with {classes.Count} class labels needs {classes.Count}",
+            "bce" or "hinge" when classes.Count != 2 => $"loss {loss} is for 2 classes, but the file lists {classes.Count} class labels",
+            "bce" or "hinge" when outputs != 1 => $"the last layer has {outputs} outputs, but loss {loss} needs 1",
+            "mse" when classes.Count != 0 => $"loss mse is a regression, but the file lists {classes.Count} class labels",
+            "mse" when outputs != 1 => $"the last layer has {outputs} outputs, but loss mse needs 1",
+            _ => null,
+        };
+        if (problem is not null) throw new NablaException($"{path}: metadata \"nabla.classes\": {problem}");
+    }
+}
