@@ -93,16 +93,16 @@ public sealed class TrainCommandTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "train" }, "nothing to train on")]
-    [InlineData(new[] { "train", "--data", "x.csv" }, "--data needs --target")]
-    [InlineData(new[] { "train", "--dataset", "planets" }, "unknown dataset 'planets'")]
-    [InlineData(new[] { "train", "--dataset", "moons", "--hidden", "16,x" }, "--hidden: \"x\" is not a positive layer size")]
-    [InlineData(new[] { "train", "--dataset", "moons", "--lr", "-1" }, "--lr: expected a positive number")]
+    [InlineData(new[] { "train", "--data", "x.csv" }, "--data: there is no file 'x.csv'")]
+    [InlineData(new[] { "train", "--dataset", "planets" }, "--dataset must be one of moons, circles, spirals, xor, sine; got 'planets'")]
+    [InlineData(new[] { "train", "--dataset", "moons", "--hidden", "16,x" }, "--hidden must be layer sizes separated by commas")]
+    [InlineData(new[] { "train", "--dataset", "moons", "--lr", "-1" }, "--lr must be a number > 0, got -1")]
     [InlineData(new[] { "train", "--dataset", "moons", "--resume" }, "--resume needs a checkpoint")]
     [InlineData(new[] { "train", "--dataset", "sine", "--loss", "bce" }, "needs class labels")]
     [InlineData(new[] { "train", "--dataset", "moons", "--activation", "gelu" }, "error:")]
     [InlineData(new[] { "train", "--data", "/nonexistent/d.csv", "--target", "y" }, "d.csv")]
     [InlineData(new[] { "predict", "--model", "/nonexistent/m.safetensors", "--data", "x.csv" }, "there is no file")]
-    [InlineData(new[] { "train", "--dataset", "moons", "--epochs", "500", "--save", "/nonexistent/dir/m.safetensors" }, "--save: the directory '/nonexistent/dir' does not exist")]
+    [InlineData(new[] { "train", "--dataset", "moons", "--epochs", "500", "--save", "/dev/null/m.safetensors" }, "--save: '/dev/null' is a file")]
     public void Bad_input_exits_2_with_a_clear_message(string[] args, string message)
     {
         var (exit, _, stderr) = CliRunner.Run(args);
@@ -121,13 +121,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Text_labels_without_a_classification_loss_get_a_hint()
+    public void Text_labels_train_a_classifier_without_extra_flags_and_the_header_says_why()
+    {
+        File.WriteAllLines(P("pets.csv"), ["size,animal", .. Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? $"{5 + i % 3},dog" : $"{1 + i % 3},cat")]);
+        var (exit, stdout, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal", "--epochs", "2");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("task: classification into 2 classes, because 'animal' holds text labels", stdout);
+        Assert.Contains("loss bce", stdout);
+    }
+
+    [Fact]
+    public void Text_labels_asked_to_regress_are_a_one_line_error_that_says_what_to_do()
     {
         File.WriteAllText(P("pets.csv"), "size,animal\n5,dog\n1,cat\n");
-        var (exit, _, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal");
+        var (exit, _, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal", "--task", "regress");
         Assert.Equal(2, exit);
-        Assert.Contains("pets.csv:2: column 2 (\"animal\"): \"dog\" is not a number", stderr);
-        Assert.Contains("train a classifier with --loss ce", stderr);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains("'animal' holds text", stderr);
+        Assert.Contains("use --task classify", stderr);
     }
 
     [Fact]
