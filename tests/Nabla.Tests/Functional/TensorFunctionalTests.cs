@@ -11,16 +11,8 @@ namespace Nabla.Tests.Functional;
 /// </summary>
 public class TensorFunctionalTests
 {
-    public static TheoryData<string, int> Cases()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var row in TensorOpTable.All)
-            for (int s = 0; s < row.ShapeSets.Length; s++) data.Add(row.Name, s);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(TensorOpTableTests.Cases), MemberType = typeof(TensorOpTableTests))]
     public void Jacobian_and_pullback_match_central_differences(string op, int shapeSet)
     {
         var row = TensorOpTable.Find(op)!;
