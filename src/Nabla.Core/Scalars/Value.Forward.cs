@@ -45,6 +45,25 @@ public sealed partial class Value : IDifferentiable<Value>
         return hessian;
     }
 
+    /// <summary>
+    /// The Hessian-vector product H·v over the leaves <paramref name="wrt"/> at the cost of about one gradient, by
+    /// forward-over-reverse: one replay on dual numbers with every leaf wᵢ perturbed by vᵢ (the same perturbation), then
+    /// one reverse pass with dual adjoints; the tangent of ∂this/∂wᵢ is (H·v)ᵢ. Forward-over-reverse rather than
+    /// reverse-over-reverse because the reverse pass stays the plain one (only its numbers change type) and nothing
+    /// has to record the backward pass itself. Does not touch <see cref="Grad"/>.
+    /// </summary>
+    public double[] Hvp(IReadOnlyList<Value> wrt, IReadOnlyList<double> v)
+    {
+        if (v.Count != wrt.Count) throw new NablaException($"the vector has {v.Count} components but there are {wrt.Count} variables");
+        var order = TopologicalOrder();
+        long tag = Dual.NewTag();
+        var direction = new Dictionary<Value, double>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < wrt.Count; i++) direction[wrt[i]] = direction.GetValueOrDefault(wrt[i]) + v[i];
+        var values = Replay(order, leaf => direction.TryGetValue(leaf, out var d) ? Dual.Perturbed(tag, leaf.Data, d) : leaf.Data);
+        var adjoints = Adjoints(order, values);
+        return wrt.Select(w => adjoints.TryGetValue(w, out var a) ? a.TangentOf(tag).Real : 0).ToArray();
+    }
+
     /// <summary>Every node of <paramref name="order"/> recomputed on numbers of type <typeparamref name="N"/>; leaves (not constants) from <paramref name="leaf"/>.</summary>
     internal static Dictionary<Value, N> Replay<N>(List<Value> order, Func<Value, N> leaf) where N : IDifferentiable<N>
     {

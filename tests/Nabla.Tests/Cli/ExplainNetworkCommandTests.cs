@@ -35,11 +35,13 @@ public sealed class ExplainNetworkCommandTests : IDisposable
     [InlineData(new[] { "explain", "--example", "deep-relu", "--row", "2" }, "--data and --row go with --model")]
     [InlineData(new[] { "explain", "--example", "nope" }, "nope")]
     [InlineData(new[] { "explain", "--row", "2" }, "--data and --row go with --model")]
-    [InlineData(new[] { "explain", "--model", "m.safetensors" }, "--model needs --data")]
+    [InlineData(new[] { "explain", "--model", "EXISTING" }, "--model needs --data")]
     [InlineData(new[] { "explain", "--model", "/nonexistent/m.safetensors", "--data", "/nonexistent/f.csv" }, "m.safetensors")]
     public void Network_options_that_do_not_fit_exit_2_with_the_reason(string[] args, string message)
     {
-        var (exit, stdout, stderr) = CliRunner.Run(args);
+        string existing = _dir.File("m.safetensors");
+        File.WriteAllText(existing, "");
+        var (exit, stdout, stderr) = CliRunner.Run(args.Select(a => a == "EXISTING" ? existing : a).ToArray());
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
         Assert.Contains(message, stderr);
