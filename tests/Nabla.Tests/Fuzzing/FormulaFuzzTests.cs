@@ -94,4 +94,13 @@ public class FormulaFuzzTests
         Assert.True(exit is 0 or 2, $"exit {exit}: {stderr}");
         Assert.DoesNotContain("internal error", stderr);
     }
+
+    [Fact]
+    public void A_formula_read_as_a_response_file_with_a_NUL_in_its_name_is_exit_2()
+    {
+        // Found by the grad-command fuzzer: '@' starts a response file, and a NUL in its name threw ArgumentException (exit 70).
+        var (exit, _, stderr) = CliRunner.Run("grad", "@minimum(\r3e\0tan(", "--at", "x=-1");
+        Assert.Equal(2, exit);
+        Assert.Contains("response file", stderr);
+    }
 }

@@ -20,9 +20,9 @@ public class TextFuzzTests
 
     /// <summary>The synthetic run with a few of its values replaced, removed, or its bytes damaged.</summary>
     private static readonly Gen<(int[] Picks, string[] With, int Damage)> RunEdits =
-        from picks in Gen.Choose(0, 10_000).ArrayOf()
+        from picks in Gen.Frequency((1, Gen.Constant(Array.Empty<int>())), (3, Gen.Choose(0, 10_000).ArrayOf()))
         from with in Gen.Elements(Replacements).ArrayOf()
-        from damage in Gen.Choose(-1, Run.Length - 1)
+        from damage in Gen.Frequency((3, Gen.Constant(-1)), (1, Gen.Choose(0, Run.Length - 1))) // a damaged byte in one input of four
         select (picks.Take(3).ToArray(), with, damage);
 
     private static byte[] Apply((int[] Picks, string[] With, int Damage) edit)
