@@ -21,6 +21,9 @@ public static class TrainCommand
         var noise = new Option<double>("--noise") { Description = "With --dataset: noise level (default 0.1).", DefaultValueFactory = _ => 0.1 };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes (default 16,16).", DefaultValueFactory = _ => "16,16" };
         var activation = Choice("--activation", "Hidden-layer activation.", "relu", TrainSettings.Activations);
+        var task = new Option<string>("--task") { Description = "classify or regress (default: classify a target of text or of at most 10 distinct whole numbers, regress any other)." };
+        task.AcceptOnlyFromAmong("classify", "regress");
+        var earlyStopping = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation loss, keeping the best epoch's weights." };
         var loss = new Option<string>("--loss") { Description = "mse, bce, ce or hinge (default: bce or ce for classes, mse for values)." };
         loss.AcceptOnlyFromAmong(TrainSettings.Losses);
         var optimizer = Choice("--optimizer", "The optimizer.", "adam", TrainSettings.Optimizers);
@@ -46,7 +49,7 @@ public static class TrainCommand
         {
             data, target, features, dropMissing, dataset, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
             weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
-            record, report, snapshots,
+            record, report, snapshots, task, earlyStopping,
         };
         command.SetAction(parse => CliAction.Guard(stderr, () =>
         {
@@ -65,18 +68,21 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Validation = parse.GetValue(validation),
                 DType = parse.GetValue(dtype)!,
+                Task = parse.GetValue(task) switch { "classify" => TaskKind.Classification, "regress" => TaskKind.Regression, _ => null },
+                EarlyStopping = parse.GetValue(earlyStopping),
             };
             var source = LoadData(parse.GetValue(data), parse.GetValue(target), parse.GetValue(features), parse.GetValue(dropMissing),
                 parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise), settings);
             string? savePath = parse.GetValue(save);
             var outputs = new TrainOutputs(savePath, parse.GetValue(checkpoint) ?? (savePath is null ? null : savePath + ".ckpt"),
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
-                parse.GetValue(report), parse.GetValue(snapshots));
+                parse.GetValue(report), parse.GetValue(snapshots),
+                "nabla " + string.Join(" ", parse.Tokens.Select(t => Quote(t.Value)).Where(t => t != "--resume")));
             if (outputs.CheckpointEvery <= 0) throw new CliException($"--checkpoint-every: expected a positive whole number, not {outputs.CheckpointEvery}");
             if (outputs.Resume && outputs.Checkpoint is null) throw new CliException("--resume needs a checkpoint: give --checkpoint, or --save (whose path + .ckpt is the checkpoint)");
             return settings.DType == "float32"
-                ? TrainRun<float>.Run(source, settings, outputs, stdout)
-                : TrainRun<double>.Run(source, settings, outputs, stdout);
+                ? TrainRun<float>.Run(source, settings, outputs, stdout, stderr)
+                : TrainRun<double>.Run(source, settings, outputs, stdout, stderr);
         }));
         return command;
     }
@@ -87,6 +93,10 @@ public static class TrainCommand
         option.AcceptOnlyFromAmong(allowed);
         return option;
     }
+
+    // A token as a shell reads it back: quoted when it holds anything but plain characters.
+    private static string Quote(string token) =>
+        token.Length > 0 && token.All(c => char.IsLetterOrDigit(c) || "-_./=,:+@%".Contains(c)) ? token : "'" + token.Replace("'", "'\\''") + "'";
 
     private static int[] ParseSizes(string text)
     {
@@ -103,13 +113,27 @@ public static class TrainCommand
         int samples, double noise, TrainSettings settings)
     {
         if (data is not null && dataset is not null) throw new CliException("give either --data or --dataset, not both");
-        if (dataset is not null) return TrainingData.FromDataset(dataset, samples, noise, settings.Seed);
+        if (dataset is not null)
+        {
+            var set = TrainingData.FromDataset(dataset, samples, noise, settings.Seed);
+            if (settings.Task is { } asked && asked != set.Task)
+                throw new CliException($"--task {(asked == TaskKind.Classification ? "classify" : "regress")} does not fit the {dataset} dataset, which is a {(set.Task == TaskKind.Classification ? "classification" : "regression")}; drop --task");
+            return set;
+        }
         if (data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, or --dataset {string.Join("|", TrainingData.DatasetNames)}");
         if (target is null) throw new CliException("--data needs --target, the column to predict");
-        var task = settings.Loss is "ce" or "bce" or "hinge" ? TaskKind.Classification : TaskKind.Regression;
-        return TrainingData.FromCsv(data, target, Assignments.ParseNames(features), task, dropMissing);
+        try
+        {
+            return TrainingData.FromCsv(data, target, Assignments.ParseNames(features), settings.Task, dropMissing);
+        }
+        catch (TaskMismatchException e)
+        {
+            throw new CliException($"{e.Message}: use --task {(e.Suggested == TaskKind.Classification ? "classify" : "regress")}{(settings.Task is null ? "" : " or drop --task")}");
+        }
     }
 }
 
 /// <summary>Where <c>train</c> writes what it produces.</summary>
-public sealed record TrainOutputs(string? Save, string? Checkpoint, int CheckpointEvery, bool Resume, string? Plot, string? Record, string? Report, int Snapshots);
+/// <param name="ResumeCommand">The command line that started the run, without --resume, for the message that says how to continue it.</param>
+public sealed record TrainOutputs(string? Save, string? Checkpoint, int CheckpointEvery, bool Resume, string? Plot, string? Record, string? Report, int Snapshots,
+    string ResumeCommand);

@@ -1,16 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Nabla.Reports;
 using Nabla.Training;
+using Nabla.Training.Callbacks;
 using Spectre.Console;
 
 namespace Nabla.Cli.Commands;
 
-/// <summary>One <c>nabla train</c> run in precision <typeparamref name="T"/>: the epoch loop with its progress display, then the outputs.</summary>
+/// <summary>
+/// One <c>nabla train</c> run in precision <typeparamref name="T"/>: the objects from the settings, the callbacks
+/// (divergence guard, early stopping and keep-best, checkpoints, snapshots, progress), the epoch loop with its
+/// progress display and Ctrl-C handling, then the outputs and the summary.
+/// </summary>
 internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout)
+    /// <summary>Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Exit code of a run whose loss diverged.</summary>
+    public const int Diverged = 3;
+
+    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr)
     {
         var console = Terminal.For(stdout);
         // Refuse an output nobody can write before spending the training time, not after; make the folders it names.
@@ -20,7 +32,22 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a directory");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
-        var trainer = new Trainer<T>(data, settings);
+        var setup = new TrainSetup<T>(data, settings);
+        var trainer = setup.Trainer;
+        var recorder = outputs.Record is null && outputs.Report is null ? null
+            : setup.Recorder(outputs.Snapshots);
+
+        trainer.Callbacks.Add(new DivergenceGuard<T>());
+        KeepBest<T>? best = null;
+        if (settings.EarlyStopping is { } patience)
+        {
+            if (trainer.Data.ValidationRows == 0) throw new CliException("--early-stopping watches the validation loss, but --validation 0 leaves no validation rows");
+            trainer.Callbacks.Add(new EarlyStopping<T>(patience));
+            trainer.Callbacks.Add(best = new KeepBest<T>());
+        }
+        if (recorder is not null) trainer.Callbacks.Add(new EpochEnd<T>((t, m) => { if (recorder.WantsSnapshot(m.Epoch)) recorder.Snapshot(); }));
+        if (outputs.Checkpoint is { } every) trainer.Callbacks.Add(new PeriodicCheckpoint<T>(every, outputs.CheckpointEvery));
+
         int resumedAt = 0;
         if (outputs.Resume)
         {
@@ -28,73 +55,120 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             trainer.LoadCheckpoint(outputs.Checkpoint!);
             resumedAt = trainer.CompletedEpochs;
         }
-        var recorder = outputs.Record is null && outputs.Report is null ? null : new RunRecorder<T>(trainer, outputs.Snapshots);
 
-        console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(trainer))}");
-        console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Split.Train.Length} training rows, {trainer.Split.Validation.Length} validation rows");
-        if (resumedAt > 0) console.MarkupLine($"resumed from {Markup.Escape(outputs.Checkpoint!)} after epoch {resumedAt}");
+        console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(setup))}");
+        console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Data.TrainingRows} training rows, {trainer.Data.ValidationRows} validation rows");
+        console.MarkupLine(Markup.Escape(TaskLine(data, settings)));
+        if (outputs.Resume)
+            console.MarkupLine(Markup.Escape($"resumed from {outputs.Checkpoint} after epoch {resumedAt}" +
+                (trainer.IsMidEpoch ? $" and batch {trainer.BatchesDoneInEpoch} of epoch {resumedAt + 1}" : "")));
 
         var clock = Stopwatch.StartNew();
-        if (console.Profile.Capabilities.Interactive)
-        {
-            console.Progress().AutoClear(false).HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(context =>
-                {
-                    var task = context.AddTask("epoch", maxValue: settings.Epochs);
-                    task.Value = trainer.CompletedEpochs;
-                    Loop(trainer, outputs, recorder, m => { task.Value = m.Epoch; task.Description = Markup.Escape(Line(m, settings.Epochs)); });
-                });
-        }
-        else
-        {
-            int every = Math.Max(1, settings.Epochs / 10);
-            Loop(trainer, outputs, recorder, m =>
-            {
-                if (m.Epoch % every == 0 || m.Epoch == settings.Epochs) console.WriteLine(Line(m, settings.Epochs));
-            });
-        }
+        bool finished = Train(trainer, recorder, console, settings.Epochs);
         clock.Stop();
+        if (!finished) return Interrupt(trainer, outputs, stderr);
 
         var written = new List<string>();
-        if (outputs.Save is { } save) { ModelFile.Save(save, trainer); written.Add($"model      {save}"); }
         if (outputs.Checkpoint is { } checkpoint)
         {
             // The final state, unless the last epoch already wrote it (a resumed run that had nothing left to do too).
-            if (trainer.CompletedEpochs % outputs.CheckpointEvery != 0 || !File.Exists(checkpoint)) trainer.SaveCheckpoint(checkpoint);
+            if (trainer.CompletedEpochs % outputs.CheckpointEvery != 0 || trainer.StopReason is not null || !File.Exists(checkpoint)) trainer.SaveCheckpoint(checkpoint);
             written.Add($"checkpoint {checkpoint}");
         }
-        if (outputs.Plot is { } plot) { LossChart(trainer).Save(plot); written.Add($"loss plot  {plot}"); }
+        int? bestEpoch = best is not null && best.RestoreBest(trainer) ? best.BestEpoch : null;
+        var summary = TrainSummary<T>.Measure(setup);
+        if (outputs.Save is { } save) { ModelFile.Save(save, setup.Model); written.Add($"model      {save}{(bestEpoch is { } b ? $" (the weights of epoch {b}, the best validation loss)" : "")}"); }
+        if (outputs.Plot is { } plot) { TrainSummary<T>.LossChart(trainer).Save(plot); written.Add($"loss plot  {plot}"); }
         if (recorder is not null)
         {
-            var run = recorder.ToRecord();
+            var run = recorder.ToRecord(summary.Final, bestEpoch);
             if (outputs.Record is { } record) { run.Save(record); written.Add($"run record {record}"); }
             if (outputs.Report is { } report) { TrainingReport.Write(run, report); written.Add($"report     {report}"); }
         }
-        console.Write(Summary(trainer, clock.Elapsed, resumedAt));
+        if (trainer.StopReason is { } reason) console.WriteLine(reason);
+        summary.Write(console, clock.Elapsed, resumedAt, bestEpoch);
         foreach (var line in written) console.WriteLine("wrote " + line);
         return 0;
     }
 
-    private static void Loop(Trainer<T> trainer, TrainOutputs outputs, RunRecorder<T>? recorder, Action<EpochMetrics> progress)
+    // The epoch loop under a Ctrl-C handler: the first SIGINT lets the batch in progress finish and stops; a second one
+    // (the handler is gone by then) ends the process as usual. True when the run finished.
+    private static bool Train(Trainer<T> trainer, RunRecorder<T>? recorder, IAnsiConsole console, int epochs)
     {
-        if (recorder is not null && recorder.WantsSnapshot(trainer.CompletedEpochs)) recorder.Snapshot();
-        while (!trainer.IsFinished)
+        using var interrupt = new CancellationTokenSource();
+        PosixSignalRegistration? registration = null;
+        registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
-            var metrics = trainer.RunEpoch();
-            if (!double.IsFinite(metrics.Loss))
-                throw new CliException($"the training loss became {metrics.Loss.ToString(CultureInfo.InvariantCulture)} at epoch {metrics.Epoch}; try a smaller --lr (now {trainer.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)})", 3);
-            if (recorder is not null && recorder.WantsSnapshot(metrics.Epoch)) recorder.Snapshot();
-            if (outputs.Checkpoint is { } checkpoint && metrics.Epoch % outputs.CheckpointEvery == 0) trainer.SaveCheckpoint(checkpoint);
-            progress(metrics);
+            context.Cancel = true;
+            interrupt.Cancel();
+            registration?.Dispose();
+        });
+        try
+        {
+            if (recorder is not null && recorder.WantsSnapshot(trainer.CompletedEpochs)) recorder.Snapshot();
+            if (console.Profile.Capabilities.Interactive)
+            {
+                bool finished = false;
+                console.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(context =>
+                    {
+                        var task = context.AddTask("epoch", maxValue: epochs);
+                        task.Value = trainer.CompletedEpochs;
+                        var progress = new EpochEnd<T>((_, m) => { task.Value = m.Epoch; task.Description = Markup.Escape(Line(m, epochs)); });
+                        finished = FitWith(trainer, progress, interrupt.Token);
+                    });
+                return finished;
+            }
+            int every = Math.Max(1, epochs / 10);
+            return FitWith(trainer, new EpochEnd<T>((_, m) =>
+            {
+                if (m.Epoch % every == 0 || m.Epoch == epochs) console.WriteLine(Line(m, epochs));
+            }), interrupt.Token);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new CliException($"{e.Message} (try a smaller --lr)", Diverged);
+        }
+        finally
+        {
+            registration?.Dispose();
         }
     }
 
-    private static string Describe(Trainer<T> t) =>
-        $"an MLP {string.Join("-", t.LayerSizes)} ({t.Settings.Activation}), loss {t.LossName}, {t.Settings.Optimizer} lr {F(t.Settings.LearningRate)}" +
-        $"{(t.Settings.Schedule == "constant" ? "" : $" ({t.Settings.Schedule})")}, batch {t.Settings.BatchSize}, {t.Settings.Epochs} epochs, {t.Settings.DType}, seed {t.Settings.Seed}";
+    private static bool FitWith(Trainer<T> trainer, ITrainingCallback<T> progress, CancellationToken cancel)
+    {
+        trainer.Callbacks.Add(progress);
+        try { return trainer.Fit(cancel); }
+        finally { trainer.Callbacks.Remove(progress); }
+    }
 
-    private static string Line(EpochMetrics m, int epochs)
+    private static int Interrupt(Trainer<T> trainer, TrainOutputs outputs, TextWriter stderr)
+    {
+        string checkpoint = outputs.Checkpoint ?? "nabla-interrupted.ckpt";
+        trainer.SaveCheckpoint(checkpoint);
+        string place = trainer.IsMidEpoch ? $"after batch {trainer.BatchesDoneInEpoch} of epoch {trainer.CompletedEpochs + 1}" : $"after epoch {trainer.CompletedEpochs}";
+        string resume = outputs.ResumeCommand + (outputs.Checkpoint is null ? $" --checkpoint {checkpoint}" : "") + " --resume";
+        stderr.WriteLine($"interrupted {place}; wrote checkpoint {checkpoint}; continue with: {resume}");
+        return Interrupted;
+    }
+
+    private static string Describe(TrainSetup<T> setup)
+    {
+        var s = setup.Settings;
+        return $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation}), loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
+            $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}, batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
+            (s.EarlyStopping is { } p ? $", early stopping after {p} epochs without improvement" : "");
+    }
+
+    private static string TaskLine(TrainingData data, TrainSettings settings)
+    {
+        string task = data.Task == TaskKind.Classification ? $"classification into {data.Classes.Count} classes" : "regression";
+        string why = settings.Task is null ? data.TaskReason : $"--task {(settings.Task == TaskKind.Classification ? "classify" : "regress")}";
+        return $"task: {task}, because {why}";
+    }
+
+    internal static string Line(EpochMetrics m, int epochs)
     {
         string width = new(' ', epochs.ToString(CultureInfo.InvariantCulture).Length - m.Epoch.ToString(CultureInfo.InvariantCulture).Length);
         var parts = new List<string> { $"epoch {width}{m.Epoch}/{epochs}", $"loss {m.Loss:F4}" };
@@ -102,34 +176,6 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (m.Accuracy is { } a) parts.Add($"acc {a:P1}");
         if (m.ValidationAccuracy is { } va) parts.Add($"val acc {va:P1}");
         return string.Join("  ", parts);
-    }
-
-    private static Table Summary(Trainer<T> t, TimeSpan elapsed, int resumedAt)
-    {
-        var last = t.History[^1];
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn(new TableColumn("training").RightAligned());
-        bool validation = last.ValidationLoss is not null;
-        if (validation) table.AddColumn(new TableColumn("validation").RightAligned());
-        string Cell(double? v, bool percent) => v is null ? "" : percent ? v.Value.ToString("P1", CultureInfo.InvariantCulture) : v.Value.ToString("F4", CultureInfo.InvariantCulture);
-        void Row(string name, string train, string val)
-        {
-            if (validation) table.AddRow(name, train, val);
-            else table.AddRow(name, train);
-        }
-        Row($"loss ({t.LossName})", Cell(last.Loss, false), Cell(last.ValidationLoss, false));
-        if (last.Accuracy is not null) Row("accuracy", Cell(last.Accuracy, true), Cell(last.ValidationAccuracy, true));
-        Row("rows", t.Split.Train.Length.ToString(CultureInfo.InvariantCulture), t.Split.Validation.Length.ToString(CultureInfo.InvariantCulture));
-        string trained = resumedAt > 0 ? $"epochs {resumedAt + 1}–{t.CompletedEpochs} in" : $"{t.CompletedEpochs} epochs in";
-        return table.Caption($"{trained} {elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
-    }
-
-    private static LineChart LossChart(Trainer<T> t)
-    {
-        var chart = new LineChart { Title = $"Loss ({t.LossName}) per epoch", XLabel = "epoch", YLabel = "loss" };
-        double[] epochs = t.History.Select(m => (double)m.Epoch).ToArray();
-        chart.Add("training", epochs, t.History.Select(m => m.Loss).ToArray());
-        if (t.History.All(m => m.ValidationLoss is not null)) chart.Add("validation", epochs, t.History.Select(m => m.ValidationLoss!.Value).ToArray());
-        return chart;
     }
 
     private static string F(double v) => v.ToString(CultureInfo.InvariantCulture);

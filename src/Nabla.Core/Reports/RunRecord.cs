@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Nabla.Reports;
 
 /// <summary>
@@ -40,6 +42,17 @@ public sealed partial record RunRecord
 
     /// <summary>The metrics after the last epoch.</summary>
     public required FinalMetrics Final { get; init; }
+
+    /// <summary>
+    /// The epoch whose weights the trained model keeps when training kept its best epoch (early stopping on the
+    /// validation loss), counted from 1; null when the model holds the last epoch's weights.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BestEpoch { get; init; }
+
+    /// <summary>Why training ended before <see cref="RunSettings.Epochs"/> (early stopping), in one line; null when it ran them all.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StopReason { get; init; }
 }
 
 /// <summary>Whether a run trains a classifier or a regression.</summary>
@@ -125,4 +138,51 @@ public sealed record FinalMetrics
 
     /// <summary>The final validation accuracy, or null.</summary>
     public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Which rows <see cref="Regression"/> and <see cref="Classification"/> were measured on: "validation", or "training" without a validation set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ScoredOn { get; init; }
+
+    /// <summary>A regression's errors in the target's own units, of the trained model; null for a classifier or an older run file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RegressionScores? Regression { get; init; }
+
+    /// <summary>A classifier's confusion matrix and per-class precision and recall, of the trained model; null for a regression or an older run file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClassificationScores? Classification { get; init; }
+}
+
+/// <summary>A regression's errors in the target's own units (not standardised).</summary>
+public sealed record RegressionScores
+{
+    /// <summary>The mean squared error.</summary>
+    public required double Mse { get; init; }
+
+    /// <summary>The root mean squared error, in the target's units.</summary>
+    public required double Rmse { get; init; }
+
+    /// <summary>The mean absolute error, in the target's units.</summary>
+    public required double Mae { get; init; }
+
+    /// <summary>The coefficient of determination 1 − SSE/SST; null when the target does not vary.</summary>
+    public double? R2 { get; init; }
+}
+
+/// <summary>A classifier's results per class.</summary>
+public sealed record ClassificationScores
+{
+    /// <summary>The class labels, in class-index order.</summary>
+    public required IReadOnlyList<string> Classes { get; init; }
+
+    /// <summary>The fraction of rows classified correctly.</summary>
+    public required double Accuracy { get; init; }
+
+    /// <summary><c>Confusion[actual][predicted]</c>: how many rows of class <c>actual</c> were predicted as <c>predicted</c>.</summary>
+    public required IReadOnlyList<IReadOnlyList<long>> Confusion { get; init; }
+
+    /// <summary>Per class: of the rows predicted as it, the fraction that are it; null when none was predicted as it.</summary>
+    public required IReadOnlyList<double?> Precision { get; init; }
+
+    /// <summary>Per class: of its rows, the fraction predicted as it; null when it has no rows.</summary>
+    public required IReadOnlyList<double?> Recall { get; init; }
 }

@@ -37,25 +37,26 @@ public sealed class ModelFile
     public bool IsClassifier => Loss != "mse";
     public IPredictor Predictor { get; }
 
-    /// <summary>Writes the trainer's model to <paramref name="path"/>, atomically.</summary>
-    public static void Save<T>(string path, Trainer<T> trainer) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Writes a trained tabular model to <paramref name="path"/>, atomically.</summary>
+    public static void Save<T>(string path, TabularModel<T> model) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(model);
         var metadata = new Dictionary<string, string>
         {
             ["nabla.kind"] = "model",
             ["nabla.version"] = "1",
-            ["nabla.layers"] = string.Join(",", trainer.LayerSizes),
-            ["nabla.activation"] = trainer.Settings.Activation,
-            ["nabla.loss"] = trainer.LossName,
-            ["nabla.dtype"] = trainer.Settings.DType,
-            ["nabla.features"] = JsonSerializer.Serialize(trainer.Data.Features.ColumnNames),
-            ["nabla.target"] = trainer.Data.TargetName,
-            ["nabla.classes"] = JsonSerializer.Serialize(trainer.Data.Classes),
-            ["nabla.target_mean"] = trainer.TargetMean.ToString("R", CultureInfo.InvariantCulture),
-            ["nabla.target_std"] = trainer.TargetStd.ToString("R", CultureInfo.InvariantCulture),
+            ["nabla.layers"] = string.Join(",", model.LayerSizes),
+            ["nabla.activation"] = model.Activation,
+            ["nabla.loss"] = model.Loss.Name,
+            ["nabla.dtype"] = TabularModel<T>.DType,
+            ["nabla.features"] = JsonSerializer.Serialize(model.Data.Features.ColumnNames),
+            ["nabla.target"] = model.Data.TargetName,
+            ["nabla.classes"] = JsonSerializer.Serialize(model.Data.Classes),
+            ["nabla.target_mean"] = model.TargetScale.Mean.ToString("R", CultureInfo.InvariantCulture),
+            ["nabla.target_std"] = model.TargetScale.Std.ToString("R", CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in trainer.Standardizer.ToDictionary()) metadata[key] = value;
-        SafetensorsFile.Save(path, StateDicts.ToSafeTensors(trainer.Model.StateDict()), metadata);
+        foreach (var (key, value) in model.Standardizer.ToDictionary()) metadata[key] = value;
+        SafetensorsFile.Save(path, StateDicts.ToSafeTensors(model.Network.StateDict()), metadata);
     }
 
     /// <summary>Reads and validates a model file; every problem is an error naming the file.</summary>
@@ -70,9 +71,9 @@ public sealed class ModelFile
         try { layers = Meta("nabla.layers").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
         catch (FormatException) { throw new NablaException($"{path}: bad layer list \"{Meta("nabla.layers")}\""); }
         string activation = Meta("nabla.activation"), loss = Meta("nabla.loss"), dtype = Meta("nabla.dtype");
-        if (!TrainSettings.Activations.Contains(activation)) throw new NablaException($"{path}: unknown activation \"{activation}\"");
-        if (!TrainSettings.Losses.Contains(loss)) throw new NablaException($"{path}: unknown loss \"{loss}\"");
-        if (!TrainSettings.DTypes.Contains(dtype)) throw new NablaException($"{path}: unknown dtype \"{dtype}\"");
+        if (!Nn.Activation.Names.Contains(activation)) throw new NablaException($"{path}: unknown activation \"{activation}\"");
+        if (!LossNames.Contains(loss)) throw new NablaException($"{path}: unknown loss \"{loss}\"");
+        if (dtype is not ("float32" or "float64")) throw new NablaException($"{path}: unknown dtype \"{dtype}\"");
         var features = Strings(path, Meta("nabla.features"), "feature names");
         var classes = Strings(path, Meta("nabla.classes"), "class labels");
         if (layers.Length < 2 || layers.Any(l => l <= 0)) throw new NablaException($"{path}: bad layer sizes {Meta("nabla.layers")}");
@@ -88,6 +89,8 @@ public sealed class ModelFile
             : Build<double>(path, layers, activation, loss, classes.Count, standardizer, mean, std, tensors);
         return new ModelFile(path, layers, activation, loss, dtype, features, Meta("nabla.target"), classes, predictor);
     }
+
+    private static readonly string[] LossNames = ["mse", "bce", "ce", "hinge"];
 
     private static Predictor<T> Build<T>(string path, int[] layers, string activation, string loss, int classes, Standardizer standardizer,
         double mean, double std, List<SafeTensor> tensors) where T : unmanaged, IFloatingPointIeee754<T>

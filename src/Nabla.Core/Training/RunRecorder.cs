@@ -5,20 +5,27 @@ using Nabla.Reports;
 namespace Nabla.Training;
 
 /// <summary>
-/// Records a training run for the HTML report: the settings, every epoch's metrics, and at chosen epochs
-/// a snapshot of the weights (with the last mini-batch's gradients) and, for data with two features,
-/// the model's output over a grid covering the data. At most <c>maxSnapshots</c> snapshots are kept,
-/// spread evenly from the initial weights (epoch 0) to the last epoch, so the file stays small.
+/// Records a training run for the HTML report: the settings, every epoch's metrics, and at chosen epochs a snapshot
+/// of every <see cref="Linear{T}"/> layer of the model, wherever it sits in the module tree (with the last
+/// mini-batch's gradients) and, for a tabular model with two features, the model's output over a grid covering the
+/// data. At most <c>maxSnapshots</c> snapshots are kept, spread evenly from the initial weights (epoch 0) to the
+/// last epoch, so the file stays small.
 /// </summary>
-public sealed class RunRecorder<T>(Trainer<T> trainer, int maxSnapshots = 30) where T : unmanaged, IFloatingPointIeee754<T>
+/// <param name="trainer">The run to record.</param>
+/// <param name="settings">How the run was set up, as the report shows it.</param>
+/// <param name="tabular">The tabular model, for the data points and the output grid; null for none.</param>
+/// <param name="maxSnapshots">The most snapshots to keep (at least 2 are).</param>
+public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, TabularModel<T>? tabular = null, int maxSnapshots = 30)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int GridSize = 40, MaxPoints = 600;
     private readonly List<RunSnapshot> _snapshots = [];
+    private readonly List<Linear<T>> _layers = [.. LinearLayers(trainer.Model)];
 
     /// <summary>Whether <paramref name="epoch"/> is one of the evenly spread snapshot epochs (0 and the last always are).</summary>
     public bool WantsSnapshot(int epoch)
     {
-        int total = trainer.Settings.Epochs, slots = Math.Max(2, maxSnapshots);
+        int total = trainer.Options.Epochs, slots = Math.Max(2, maxSnapshots);
         if (epoch == 0 || epoch == total || total < slots) return true;
         // The epoch is a snapshot epoch when it is the first to reach the next evenly spaced mark.
         return (long)epoch * (slots - 1) / total != (long)(epoch - 1) * (slots - 1) / total;
@@ -29,7 +36,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, int maxSnapshots = 30) wh
     {
         int epoch = trainer.CompletedEpochs;
         if (_snapshots.Count > 0 && _snapshots[^1].Epoch == epoch) return;
-        var layers = trainer.Model.OfType<Linear<T>>().Select(l => new LayerSnapshot
+        var layers = _layers.Select(l => new LayerSnapshot
         {
             Weight = Rows(l.Weight.ToArray(), l.OutFeatures, l.InFeatures),
             Bias = l.Bias is { } b ? Array.ConvertAll(b.ToArray(), double.CreateChecked) : new double[l.OutFeatures],
@@ -39,60 +46,58 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, int maxSnapshots = 30) wh
         _snapshots.Add(new RunSnapshot { Epoch = epoch, Layers = layers, Grid = Grid() });
     }
 
-    /// <summary>The run so far as a report record.</summary>
-    public RunRecord ToRecord()
+    /// <summary>
+    /// The run so far as a report record; <paramref name="final"/> adds scores to the last epoch's metrics, and
+    /// <paramref name="bestEpoch"/> names the epoch whose weights the model keeps (null: the last).
+    /// </summary>
+    public RunRecord ToRecord(FinalMetrics? final = null, int? bestEpoch = null)
     {
-        var data = trainer.Data;
         var last = trainer.History.Count > 0 ? trainer.History[^1] : null;
+        var metrics = (final ?? new FinalMetrics { Loss = double.NaN }) with
+        {
+            Loss = last?.Loss ?? double.NaN,
+            ValidationLoss = last?.ValidationLoss,
+            Accuracy = last?.Accuracy,
+            ValidationAccuracy = last?.ValidationAccuracy,
+        };
         return new RunRecord
         {
-            Settings = new RunSettings
-            {
-                Data = data.Description,
-                Inputs = data.Features.ColumnNames,
-                Outputs = trainer.LossName == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
-                    : trainer.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
-                Layers = trainer.LayerSizes,
-                Activation = trainer.Settings.Activation,
-                Loss = trainer.LossName,
-                Optimizer = trainer.Settings.Optimizer,
-                LearningRate = trainer.Settings.LearningRate,
-                Epochs = trainer.Settings.Epochs,
-                BatchSize = trainer.Settings.BatchSize,
-                Seed = trainer.Settings.Seed,
-                Validation = trainer.Settings.Validation,
-            },
-            Task = trainer.IsClassifier ? RunTask.Classification : RunTask.Regression,
-            Classes = trainer.IsClassifier ? data.Classes.Count : null,
+            Settings = settings,
+            Task = trainer.Loss.IsClassifier ? RunTask.Classification : RunTask.Regression,
+            Classes = trainer.Loss.IsClassifier ? tabular?.Data.Classes.Count ?? Math.Max(2, settings.Layers[^1]) : null,
             Epochs = trainer.History,
             Snapshots = _snapshots,
             Points = Points(),
-            Final = new FinalMetrics
-            {
-                Loss = last?.Loss ?? double.NaN,
-                ValidationLoss = last?.ValidationLoss,
-                Accuracy = last?.Accuracy,
-                ValidationAccuracy = last?.ValidationAccuracy,
-            },
+            Final = metrics,
+            BestEpoch = bestEpoch,
+            StopReason = trainer.StopReason,
         };
+    }
+
+    /// <summary>Every <see cref="Linear{T}"/> in <paramref name="module"/>'s tree, depth first in child order.</summary>
+    public static IEnumerable<Linear<T>> LinearLayers(Module<T> module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (module is Linear<T> linear) yield return linear;
+        foreach (var (_, child) in module.Children())
+            foreach (var layer in LinearLayers(child)) yield return layer;
     }
 
     private static double[][] Rows(T[] values, int rows, int columns) =>
         Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, columns).Select(c => double.CreateChecked(values[r * columns + c])).ToArray()).ToArray();
 
     // The data's bounding box with a 10 % margin, in the features' own units.
-    private (double XMin, double XMax, double YMin, double YMax) Bounds()
+    private static (double XMin, double XMax, double YMin, double YMax) Bounds(TrainingData data)
     {
-        var f = trainer.Data.Features;
-        double[] xs = f.Column(0), ys = f.Column(1);
+        double[] xs = data.Features.Column(0), ys = data.Features.Column(1);
         double padX = Math.Max(1e-9, 0.1 * (xs.Max() - xs.Min())), padY = Math.Max(1e-9, 0.1 * (ys.Max() - ys.Min()));
         return (xs.Min() - padX, xs.Max() + padX, ys.Min() - padY, ys.Max() + padY);
     }
 
     private GridValues? Grid()
     {
-        if (trainer.Data.Features.Columns != 2) return null;
-        var (x0, x1, y0, y1) = Bounds();
+        if (tabular is null || tabular.Data.Features.Columns != 2) return null;
+        var (x0, x1, y0, y1) = Bounds(tabular.Data);
         var points = new double[GridSize * GridSize * 2];
         for (int r = 0; r < GridSize; r++)
         for (int c = 0; c < GridSize; c++)
@@ -100,7 +105,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, int maxSnapshots = 30) wh
             points[2 * (r * GridSize + c)] = x0 + c * (x1 - x0) / (GridSize - 1);
             points[2 * (r * GridSize + c) + 1] = y0 + r * (y1 - y0) / (GridSize - 1);
         }
-        var predictions = trainer.Predictor.Predict(points, GridSize * GridSize);
+        var predictions = tabular.Predictor.Predict(points, GridSize * GridSize);
         double[] values = predictions.Probabilities is { } p && predictions.Classes == 2
             ? Enumerable.Range(0, GridSize * GridSize).Select(i => p[2 * i + 1]).ToArray()
             : predictions.Values;
@@ -111,8 +116,8 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, int maxSnapshots = 30) wh
 
     private DataPoints? Points()
     {
-        var data = trainer.Data;
-        if (data.Features.Columns != 2) return null;
+        if (tabular is null || tabular.Data.Features.Columns != 2) return null;
+        var data = tabular.Data;
         int step = Math.Max(1, (data.Rows + MaxPoints - 1) / MaxPoints);
         var rows = Enumerable.Range(0, data.Rows).Where(r => r % step == 0).ToList();
         return new DataPoints

@@ -1,81 +1,86 @@
 using System.Numerics;
 using Nabla.Data;
-using Nabla.Losses;
 using Nabla.Nn;
 using Nabla.Optim;
 using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Tensors;
+using Nabla.Training.Callbacks;
+using Nabla.Training.Metrics;
 
 namespace Nabla.Training;
 
+/// <summary>Which samples of an <see cref="ITrainingSource{T}"/> to evaluate.</summary>
+public enum DataPart
+{
+    /// <summary>The samples the trainer learns from.</summary>
+    Training,
+
+    /// <summary>The held-out samples.</summary>
+    Validation,
+}
+
 /// <summary>
-/// Trains an MLP on <see cref="TrainingData"/> with mini-batches. Every random choice — the validation
-/// split, the initial weights, each epoch's shuffle — comes from one NumPy-exact generator seeded from the
-/// settings, in that order, so a run is reproducible and a checkpoint can resume it bit-exactly.
+/// Trains any <see cref="Module{T}"/> with mini-batches: each epoch sets the optimizer's learning rate from the
+/// schedule, shuffles the training samples with the trainer's generator, and takes one optimizer step per batch of
+/// the loss; then it measures the validation samples and runs the callbacks. Everything is an object the caller
+/// builds (model, optimizer, loss, data, schedule, generator), so the same loop, checkpoints and history serve any
+/// network. Given the same objects in the same state, a run is bit-identical, and a checkpoint (even one written in
+/// the middle of an epoch) resumes it bit-exactly.
 /// </summary>
 public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly RandomState _rng;
-    private readonly T[] _x;           // standardised features, row-major
-    private readonly T[] _y;           // targets as the loss wants them: 0/1, ±1, or standardised values
-    private readonly int[] _labels;    // class indices (classifiers)
-    private readonly ILearningRateSchedule _schedule;
     private readonly List<EpochMetrics> _history = [];
+    private readonly List<ITrainingCallback<T>> _callbacks = [];
 
-    public Trainer(TrainingData data, TrainSettings settings)
+    // The epoch in progress: the generator's state before its shuffle, the order, and the sums so far.
+    private RandomStateSnapshot? _epochStart;
+    private int[]? _order;
+    private int _batchesDone, _correct;
+    private double _lossSum;
+
+    /// <summary>
+    /// A trainer for <paramref name="model"/>, whose parameters <paramref name="optimizer"/> updates.
+    /// <paramref name="schedule"/> null keeps the optimizer's learning rate; <paramref name="shuffle"/> null
+    /// shuffles with <c>new RandomState(0)</c>.
+    /// </summary>
+    public Trainer(Module<T> model, Optimizer<T> optimizer, TrainingLoss<T> loss, ITrainingSource<T> data, TrainerOptions? options = null,
+        ILearningRateSchedule? schedule = null, RandomState? shuffle = null)
     {
-        Data = data;
-        Settings = settings;
-        LossName = settings.LossFor(data);
-        LayerSizes = settings.LayerSizes(data);
-        _rng = new RandomState(settings.Seed);
-        int[] order = settings.Validation > 0 ? _rng.Permutation(data.Rows) : [.. Enumerable.Range(0, data.Rows)];
-        Split = settings.Validation > 0 ? Nabla.Data.Split.TrainValidation(data.Rows, settings.Validation, order) : new SplitIndices(order, []);
-        Standardizer = Standardizer.Fit(data.Features, Split.Train);
-
-        var x = (double[])data.Features.Values.Clone();
-        Standardizer.TransformInPlace(x);
-        _x = Array.ConvertAll(x, T.CreateChecked);
-        (TargetMean, TargetStd) = LossName == "mse" ? MeanStd(data.Targets, Split.Train) : (0.0, 1.0);
-        _labels = Array.ConvertAll(data.Targets, t => (int)t);
-        _y = Array.ConvertAll(data.Targets, t => T.CreateChecked(LossName switch
-        {
-            "mse" => (t - TargetMean) / TargetStd,
-            "hinge" => t == 1 ? 1.0 : -1.0,
-            _ => t,
-        }));
-
-        Model = Mlp.Create<T>(LayerSizes, settings.Activation, _rng);
-        var parameters = Model.Parameters();
-        Optimizer = settings.Optimizer switch
-        {
-            "sgd" => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
-            "adamw" => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
-            _ => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
-        };
-        _schedule = settings.Schedule switch
-        {
-            "step" => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
-            "linear" => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
-            "cosine" => new CosineSchedule(settings.LearningRate, settings.Epochs),
-            _ => new ConstantSchedule(settings.LearningRate),
-        };
-        Predictor = new Predictor<T>(Model, Standardizer, LossName, data.Classes.Count, TargetMean, TargetStd);
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Data = data ?? throw new ArgumentNullException(nameof(data));
+        Options = options ?? new TrainerOptions();
+        Schedule = schedule ?? new ConstantSchedule(optimizer.LearningRate);
+        _rng = shuffle ?? new RandomState(0);
+        if (data.TrainingRows <= 0) throw new NablaException("nothing to train on: the data source has no training samples");
+        var owned = model.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
+        if (optimizer.Parameters.Any(p => !owned.Contains(p)))
+            throw new NablaException("the optimizer updates tensors that are not parameters of the model; build it from model.Parameters()");
     }
 
-    public TrainingData Data { get; }
-    public TrainSettings Settings { get; }
-    public string LossName { get; }
-    public int[] LayerSizes { get; }
-    public SplitIndices Split { get; }
-    public Standardizer Standardizer { get; }
-    public double TargetMean { get; }
-    public double TargetStd { get; }
-    public Sequential<T> Model { get; }
+    /// <summary>The network being trained.</summary>
+    public Module<T> Model { get; }
+
+    /// <summary>Updates the model's parameters.</summary>
     public Optimizer<T> Optimizer { get; }
-    public Predictor<T> Predictor { get; }
-    public bool IsClassifier => LossName != "mse";
+
+    /// <summary>What is minimised.</summary>
+    public TrainingLoss<T> Loss { get; }
+
+    /// <summary>The samples.</summary>
+    public ITrainingSource<T> Data { get; }
+
+    /// <summary>Epochs and batch sizes.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The learning rate of each epoch (epoch 0 is the first).</summary>
+    public ILearningRateSchedule Schedule { get; }
+
+    /// <summary>The callbacks run after every epoch, in order; add to it before training.</summary>
+    public IList<ITrainingCallback<T>> Callbacks => _callbacks;
 
     /// <summary>Epochs finished so far (including those a resumed checkpoint had done).</summary>
     public int CompletedEpochs { get; private set; }
@@ -83,106 +88,139 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>The metrics of every finished epoch.</summary>
     public IReadOnlyList<EpochMetrics> History => _history;
 
-    public bool IsFinished => CompletedEpochs >= Settings.Epochs;
+    /// <summary>The loss of the run's first batch, before any step: the scale divergence is judged against (NaN before it).</summary>
+    public double InitialLoss { get; private set; } = double.NaN;
 
-    /// <summary>One pass over the training rows in a fresh random order, one optimizer step per mini-batch.</summary>
-    public EpochMetrics RunEpoch()
+    /// <summary>Why the run ended before its last epoch (set by <see cref="Stop"/>), or null.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>True in the middle of an epoch that an interruption left unfinished.</summary>
+    public bool IsMidEpoch => _order is not null;
+
+    /// <summary>True once every epoch has run or a callback stopped the run.</summary>
+    public bool IsFinished => CompletedEpochs >= Options.Epochs || StopReason is not null;
+
+    /// <summary>Ends the run after the current epoch; <paramref name="reason"/> says why, in one line.</summary>
+    public void Stop(string reason) => StopReason ??= reason ?? throw new ArgumentNullException(nameof(reason));
+
+    /// <summary>
+    /// Runs epochs until the run is finished or <paramref name="cancel"/> is signalled. On cancellation the batch in
+    /// progress is completed and the trainer keeps its place, so <see cref="SaveCheckpoint"/> can store it and a later
+    /// call (or a resumed trainer) continues exactly there. Returns true when the run is finished.
+    /// </summary>
+    public bool Fit(CancellationToken cancel = default)
     {
-        Optimizer.LearningRate = _schedule.At(CompletedEpochs);
-        var shuffle = _rng.Permutation(Split.Train.Length);
-        var order = Array.ConvertAll(shuffle, i => Split.Train[i]);
-        double lossSum = 0;
-        int correct = 0;
-        foreach (var rows in Batches.Over(order, Settings.BatchSize))
+        while (!IsFinished)
+            if (RunEpoch(cancel) is null) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// One pass over the training samples in a fresh random order, one optimizer step per mini-batch, then the
+    /// validation metrics and the callbacks. Returns null when <paramref name="cancel"/> stopped it after a batch
+    /// (call again to finish the epoch).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A batch's loss was not finite.</exception>
+    public EpochMetrics? RunEpoch(CancellationToken cancel = default)
+    {
+        if (IsFinished) throw new NablaException($"the run is already finished ({StopReason ?? $"all {Options.Epochs} epochs done"})");
+        if (_order is null) StartEpoch();
+        Optimizer.LearningRate = Schedule.At(CompletedEpochs);
+        Model.Train();
+        int batches = Nabla.Data.Batches.Count(_order!.Length, Options.BatchSize);
+        while (_batchesDone < batches)
         {
-            var (x, y, labels) = Gather(rows);
+            if (cancel.IsCancellationRequested) return null;
+            int start = _batchesDone * Options.BatchSize, n = Math.Min(Options.BatchSize, _order.Length - start);
+            var batch = Data.TrainingBatch(_order.AsSpan(start, n));
             Optimizer.ZeroGrad();
-            var output = Model.Forward(x);
-            var loss = Loss(output, y, labels);
+            var output = Model.Forward(batch.Inputs);
+            var loss = Loss.Compute(output, batch);
+            double value = double.CreateChecked(loss.ToScalar());
+            if (!double.IsFinite(value)) throw new TrainingDivergedException(CompletedEpochs + 1, value, Optimizer.LearningRate);
+            if (double.IsNaN(InitialLoss)) InitialLoss = value;
             loss.Backward();
             Optimizer.Step();
-            lossSum += double.CreateChecked(loss.ToScalar()) * rows.Count;
-            if (IsClassifier) correct += CountCorrect(output, labels);
+            _lossSum += value * n;
+            if (Loss.IsClassifier) _correct += CountCorrect(output, batch);
+            _batchesDone++;
         }
-        CompletedEpochs++;
-        var (validationLoss, validationAccuracy) = Evaluate(Split.Validation);
+        return FinishEpoch();
+    }
+
+    private void StartEpoch()
+    {
+        _epochStart = _rng.GetState();
+        _order = _rng.Permutation(Data.TrainingRows);
+        (_batchesDone, _lossSum, _correct) = (0, 0, 0);
+    }
+
+    private EpochMetrics FinishEpoch()
+    {
+        int rows = _order!.Length;
         var metrics = new EpochMetrics
         {
-            Epoch = CompletedEpochs,
-            Loss = lossSum / Split.Train.Length,
-            ValidationLoss = validationLoss,
-            Accuracy = IsClassifier ? (double)correct / Split.Train.Length : null,
-            ValidationAccuracy = validationAccuracy,
+            Epoch = CompletedEpochs + 1,
+            Loss = _lossSum / rows,
+            Accuracy = Loss.IsClassifier ? (double)_correct / rows : null,
         };
+        _order = null;
+        _epochStart = null;
+        (_batchesDone, _lossSum, _correct) = (0, 0, 0);
+        CompletedEpochs++;
+        if (Data.ValidationRows > 0)
+        {
+            var (validationLoss, validationAccuracy) = Evaluate(DataPart.Validation);
+            metrics = metrics with { ValidationLoss = validationLoss, ValidationAccuracy = validationAccuracy };
+        }
         _history.Add(metrics);
+        foreach (var callback in _callbacks) callback.OnEpochEnd(this, metrics);
         return metrics;
     }
 
-    /// <summary>Mean loss and accuracy (classifiers) over <paramref name="rows"/> without recording gradients; nulls for no rows.</summary>
-    public (double? Loss, double? Accuracy) Evaluate(IReadOnlyList<int> rows)
+    /// <summary>
+    /// The mean loss over <paramref name="part"/> (and the accuracy, for a classifier) without recording gradients,
+    /// in evaluation mode; every metric in <paramref name="metrics"/> is reset and given each batch. Nulls for no rows.
+    /// </summary>
+    public (double? Loss, double? Accuracy) Evaluate(DataPart part, params IMetric<T>[] metrics)
     {
-        if (rows.Count == 0) return (null, null);
-        using var _ = NoGrad.Scope();
-        double lossSum = 0;
-        int correct = 0;
-        var all = rows as int[] ?? [.. rows];
-        foreach (var chunk in Batches.Over(all, 4096))
+        ArgumentNullException.ThrowIfNull(metrics);
+        foreach (var metric in metrics) metric.Reset();
+        int rows = part == DataPart.Training ? Data.TrainingRows : Data.ValidationRows;
+        if (rows == 0) return (null, null);
+        bool training = Model.IsTraining;
+        Model.Eval();
+        try
         {
-            var (x, y, labels) = Gather(chunk);
-            var output = Model.Forward(x);
-            lossSum += double.CreateChecked(Loss(output, y, labels).ToScalar()) * chunk.Count;
-            if (IsClassifier) correct += CountCorrect(output, labels);
+            using var _ = NoGrad.Scope();
+            double lossSum = 0;
+            int correct = 0;
+            var indices = new int[Math.Min(rows, Options.EvaluationBatchSize)];
+            for (int start = 0; start < rows; start += indices.Length)
+            {
+                int n = Math.Min(indices.Length, rows - start);
+                for (int i = 0; i < n; i++) indices[i] = start + i;
+                var batch = part == DataPart.Training ? Data.TrainingBatch(indices.AsSpan(0, n)) : Data.ValidationBatch(indices.AsSpan(0, n));
+                var output = Model.Forward(batch.Inputs);
+                lossSum += double.CreateChecked(Loss.Compute(output, batch).ToScalar()) * n;
+                if (Loss.IsClassifier) correct += CountCorrect(output, batch);
+                foreach (var metric in metrics) metric.Add(output, batch);
+            }
+            return (lossSum / rows, Loss.IsClassifier ? (double)correct / rows : null);
         }
-        return (lossSum / rows.Count, IsClassifier ? (double)correct / rows.Count : null);
+        finally
+        {
+            Model.Train(training);
+        }
     }
 
-    private Tensor<T> Loss(Tensor<T> output, Tensor<T> y, int[] labels) => LossName switch
+    private int CountCorrect(Tensor<T> output, Batch<T> batch)
     {
-        "ce" => Nabla.Losses.Loss.CrossEntropy(output, labels),
-        "bce" => Nabla.Losses.Loss.BinaryCrossEntropyWithLogits(output, y),
-        "hinge" => Nabla.Losses.Loss.Hinge(output, y),
-        _ => Nabla.Losses.Loss.Mse(output, y),
-    };
-
-    private (Tensor<T> X, Tensor<T> Y, int[] Labels) Gather(ArraySegment<int> rows)
-    {
-        int columns = Data.Features.Columns, n = rows.Count;
-        var x = GC.AllocateUninitializedArray<T>(n * columns);
-        var y = GC.AllocateUninitializedArray<T>(n);
-        var labels = new int[n];
-        for (int r = 0; r < n; r++)
-        {
-            int row = rows[r];
-            _x.AsSpan(row * columns, columns).CopyTo(x.AsSpan(r * columns, columns));
-            y[r] = _y[row];
-            labels[r] = _labels[row];
-        }
-        return (new Tensor<T>(x, n, columns), new Tensor<T>(y, n, 1), labels);
-    }
-
-    private int CountCorrect(Tensor<T> output, int[] labels)
-    {
-        var values = output.ToArray();
+        var labels = batch.Labels ?? throw new NablaException("a classifier's batch has no class labels");
+        ReadOnlySpan<T> values = output.IsContiguous ? output.AsSpan() : output.ToArray();
         int k = values.Length / labels.Length, correct = 0;
         for (int r = 0; r < labels.Length; r++)
-        {
-            int predicted;
-            if (k == 1) predicted = values[r] > T.Zero ? 1 : 0;
-            else
-            {
-                predicted = 0;
-                for (int c = 1; c < k; c++) if (values[r * k + c] > values[r * k + predicted]) predicted = c;
-            }
-            if (predicted == labels[r]) correct++;
-        }
+            if (Loss.PredictedClass(values.Slice(r * k, k)) == labels[r]) correct++;
         return correct;
-    }
-
-    private static (double Mean, double Std) MeanStd(double[] values, int[] rows)
-    {
-        double mean = rows.Average(r => values[r]);
-        double variance = rows.Average(r => (values[r] - mean) * (values[r] - mean));
-        double std = Math.Sqrt(variance);
-        return (mean, std > 0 && double.IsFinite(std) ? std : 1.0);
     }
 }

@@ -13,7 +13,8 @@ public enum TaskKind { Classification, Regression }
 /// </summary>
 public sealed class TrainingData
 {
-    public TrainingData(DataTable features, double[] targets, TaskKind task, IReadOnlyList<string> classes, string targetName, string description)
+    public TrainingData(DataTable features, double[] targets, TaskKind task, IReadOnlyList<string> classes, string targetName, string description,
+        string? taskReason = null)
     {
         if (targets.Length != features.Rows)
             throw new NablaException($"{features.Rows} feature rows but {targets.Length} targets");
@@ -23,7 +24,11 @@ public sealed class TrainingData
         Classes = classes;
         TargetName = targetName;
         Description = description;
+        TaskReason = taskReason ?? (task == TaskKind.Classification ? $"'{targetName}' holds {classes.Count} classes" : $"'{targetName}' holds values");
     }
+
+    /// <summary>Why the data is a classification or a regression, for the run's header, e.g. "'label' holds 2 distinct whole numbers (0, 1)".</summary>
+    public string TaskReason { get; }
 
     public DataTable Features { get; }
     public double[] Targets { get; }
@@ -63,8 +68,8 @@ public sealed class TrainingData
     /// <summary>A built-in dataset, generated in code from the NumPy-exact generator seeded with <paramref name="seed"/>.</summary>
     public static TrainingData FromDataset(string name, int samples, double noise, uint seed)
     {
-        if (samples < 4) throw new NablaException($"--samples must be at least 4, not {samples}");
-        if (noise < 0 || !double.IsFinite(noise)) throw new NablaException($"--noise must be a finite number ≥ 0, not {noise}");
+        if (samples < 4) throw new NablaException($"a built-in dataset needs at least 4 samples, not {samples}");
+        if (noise < 0 || !double.IsFinite(noise)) throw new NablaException($"a dataset's noise must be a finite number ≥ 0, not {noise}");
         var rng = new RandomState(seed);
         var set = name switch
         {
@@ -82,33 +87,44 @@ public sealed class TrainingData
         string noiseText = name == "spirals" ? "" : $", noise {noise.ToString(CultureInfo.InvariantCulture)}";
         string description = $"{name} ({set.Rows} samples{noiseText}, seed {seed})";
         return new TrainingData(new DataTable(set.FeatureNames, set.Features), set.Targets,
-            set.IsClassification ? TaskKind.Classification : TaskKind.Regression, classes, set.TargetName, description);
+            set.IsClassification ? TaskKind.Classification : TaskKind.Regression, classes, set.TargetName, description,
+            set.IsClassification ? $"the {name} dataset has {set.Classes} classes" : $"the {name} dataset's target is a value");
     }
 
     /// <summary>
-    /// A CSV file with a header; <paramref name="target"/> names the label column. A classifier's labels
-    /// become class indices (integer labels ordered by value, others by text).
+    /// A CSV file with a header; <paramref name="target"/> names the label column. <paramref name="task"/> null
+    /// decides from the target (<see cref="TargetKind.Detect"/>): text, or a few distinct whole numbers, make a
+    /// classification, anything else a regression. A classifier's labels become class indices (integer labels ordered
+    /// by value, others by text).
     /// </summary>
-    public static TrainingData FromCsv(string path, string target, IReadOnlyList<string>? features, TaskKind task, bool dropMissing)
+    /// <exception cref="TaskMismatchException">The target does not fit the task asked for (text to regress, too many values to classify).</exception>
+    public static TrainingData FromCsv(string path, string target, IReadOnlyList<string>? features, TaskKind? task, bool dropMissing)
     {
-        CsvData csv;
-        try
+        var options = new CsvOptions
         {
-            csv = CsvLoader.Load(path, new CsvOptions
-            {
-                Target = target,
-                Features = features,
-                ClassTarget = task == TaskKind.Classification,
-                MissingValues = dropMissing ? MissingValues.Drop : MissingValues.Reject,
-            });
-        }
-        catch (NablaException e) when (task == TaskKind.Regression && e.Message.Contains($"(\"{target}\"): ", StringComparison.Ordinal))
+            Target = target,
+            Features = features,
+            ClassTarget = true,
+            MissingValues = dropMissing ? MissingValues.Drop : MissingValues.Reject,
+        };
+        var csv = CsvLoader.Load(path, options);
+        var kind = TargetKind.Detect(target, csv.Classes!);
+        var decided = task ?? kind.Suggested;
+        string reason = task is null ? kind.Reason : $"asked for a {(decided == TaskKind.Classification ? "classification" : "regression")}; {kind.Reason}";
+        if (decided == TaskKind.Regression && !kind.AllNumbers)
         {
-            // Text in the target column of a regression usually means class labels and a forgotten --loss.
-            throw new NablaException($"{e.Message}; if '{target}' holds class labels, train a classifier with --loss ce (or bce for two classes)", e);
+            // Mostly numbers with a few bad cells is a value column with typos: the numeric load names the first bad cell.
+            if (kind.MostlyNumbers) CsvLoader.Load(path, new CsvOptions { Target = target, Features = features, MissingValues = options.MissingValues });
+            throw new TaskMismatchException($"the target '{target}' holds text ({kind.Reason}), which cannot be regressed; train a classifier instead", TaskKind.Classification);
         }
+        if (decided == TaskKind.Classification && kind.Classes > TargetKind.MaxClasses)
+            throw new TaskMismatchException($"the target '{target}' has {kind.Classes} distinct values, too many for a classifier (at most {TargetKind.MaxClasses}); train a regression instead",
+                TaskKind.Regression);
         string dropped = csv.DroppedRows > 0 ? $", {csv.DroppedRows} rows with missing values dropped" : "";
-        return new TrainingData(csv.Features, csv.Targets!, task, csv.Classes ?? [], target,
-            $"{Path.GetFileName(path)} ({csv.Rows} rows{dropped})");
+        string description = $"{Path.GetFileName(path)} ({csv.Rows} rows{dropped})";
+        if (decided == TaskKind.Classification)
+            return new TrainingData(csv.Features, csv.Targets!, TaskKind.Classification, csv.Classes!, target, description, reason);
+        var values = csv.Classes!.Select(TargetKind.Number).ToArray();
+        return new TrainingData(csv.Features, Array.ConvertAll(csv.Targets!, t => values[(int)t]), TaskKind.Regression, [], target, description, reason);
     }
 }

@@ -1,4 +1,5 @@
 using Nabla.Cli;
+using Nabla.Cli.Commands;
 using Nabla.Training;
 
 namespace Nabla.Tests.Cli;

@@ -121,13 +121,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Text_labels_without_a_classification_loss_get_a_hint()
+    public void Text_labels_train_a_classifier_without_extra_flags_and_the_header_says_why()
+    {
+        File.WriteAllLines(P("pets.csv"), ["size,animal", .. Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? $"{5 + i % 3},dog" : $"{1 + i % 3},cat")]);
+        var (exit, stdout, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal", "--epochs", "2");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("task: classification into 2 classes, because 'animal' holds text labels", stdout);
+        Assert.Contains("loss bce", stdout);
+    }
+
+    [Fact]
+    public void Text_labels_asked_to_regress_are_a_one_line_error_that_says_what_to_do()
     {
         File.WriteAllText(P("pets.csv"), "size,animal\n5,dog\n1,cat\n");
-        var (exit, _, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal");
+        var (exit, _, stderr) = CliRunner.Run("train", "--data", P("pets.csv"), "--target", "animal", "--task", "regress");
         Assert.Equal(2, exit);
-        Assert.Contains("pets.csv:2: column 2 (\"animal\"): \"dog\" is not a number", stderr);
-        Assert.Contains("train a classifier with --loss ce", stderr);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains("'animal' holds text", stderr);
+        Assert.Contains("use --task classify", stderr);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Nabla.Cli.Commands;
 using Nabla.Reports;
 using Nabla.Training;
 
@@ -12,8 +13,9 @@ internal static class DemoRun
 {
     public static RunRecord Moons(int epochs = 100, int snapshots = 30)
     {
-        var trainer = new Trainer<double>(TrainingData.FromDataset("moons", 200, 0.1, 0), new TrainSettings { Epochs = epochs });
-        var recorder = new RunRecorder<double>(trainer, snapshots);
+        var setup = new TrainSetup<double>(TrainingData.FromDataset("moons", 200, 0.1, 0), new TrainSettings { Epochs = epochs });
+        var trainer = setup.Trainer;
+        var recorder = setup.Recorder(snapshots);
         recorder.Snapshot();
         while (!trainer.IsFinished)
         {

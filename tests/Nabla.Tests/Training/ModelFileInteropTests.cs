@@ -1,3 +1,4 @@
+using Nabla.Cli.Commands;
 using System.Globalization;
 using Nabla.Training;
 
@@ -43,10 +44,11 @@ public sealed class ModelFileInteropTests : IDisposable
             Assert.Skip("/usr/bin/python3 with numpy is not installed (apt-get install python3-numpy), so the cross-check did not run.");
         }
         var data = TrainingData.FromDataset("moons", 200, 0.1, 0);
-        var trainer = new Trainer<double>(data, new TrainSettings { Epochs = 20, Loss = "ce" });
+        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 20, Loss = "ce" });
+        var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         string path = Path.Combine(_dir, "m.safetensors");
-        ModelFile.Save(path, trainer);
+        ModelFile.Save(path, setup.Model);
         double[] points = [0.0, 1.0, 1.0, -0.5, 0.3, 0.2];
         string json = "[[0.0, 1.0], [1.0, -0.5], [0.3, 0.2]]";
 
@@ -54,7 +56,7 @@ public sealed class ModelFileInteropTests : IDisposable
         File.WriteAllText(script, Reader);
         var numpyLogits = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(script, path, json))!;
 
-        var probabilities = trainer.Predictor.Predict(points, 3).Probabilities!;
+        var probabilities = setup.Model.Predictor.Predict(points, 3).Probabilities!;
         for (int r = 0; r < 3; r++)
         {
             // Compare as softmax probabilities (what Nabla's predictor reports).

@@ -1,3 +1,4 @@
+using Nabla.Cli.Commands;
 using Nabla.Nn;
 using Nabla.Tensors;
 using Nabla.Training;
@@ -95,15 +96,16 @@ public sealed class TorchInteropTests : IDisposable
     {
         if (!TorchAvailable()) return;
         var data = TrainingData.FromDataset("moons", 120, 0.1, 3);
-        var trainer = new Trainer<double>(data, new TrainSettings { Epochs = 5, Activation = "tanh", Hidden = [6, 5], Loss = "ce" });
+        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 5, Activation = "tanh", Hidden = [6, 5], Loss = "ce" });
+        var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         string file = Path.Combine(_dir, "nabla.safetensors");
-        ModelFile.Save(file, trainer);
+        ModelFile.Save(file, setup.Model);
 
         // PyTorch sees the network's input after standardisation; feed both sides the same standardised rows.
         double[] raw = [0.0, 1.0, 1.0, -0.5];
         var standardised = (double[])raw.Clone();
-        trainer.Standardizer.TransformInPlace(standardised);
+        setup.Table.Standardizer.TransformInPlace(standardised);
         string rows = $"[[{standardised[0]:R},{standardised[1]:R}],[{standardised[2]:R},{standardised[3]:R}]]";
         var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(WriteScript(), "import", file, rows, "[2, 6, 5, 2]")!)!;
 

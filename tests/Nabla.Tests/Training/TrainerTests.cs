@@ -1,3 +1,4 @@
+using Nabla.Cli.Commands;
 using Nabla.Training;
 
 namespace Nabla.Tests.Training;
@@ -10,23 +11,26 @@ public sealed class TrainerTests : IDisposable
 
     private static TrainingData Moons() => TrainingData.FromDataset("moons", 200, 0.1, 0);
 
-    private static Trainer<double> Train(TrainSettings settings, TrainingData? data = null)
+    private static TrainSetup<double> Setup(TrainSettings settings, TrainingData? data = null) => new(data ?? Moons(), settings);
+
+    private static TrainSetup<double> Train(TrainSettings settings, TrainingData? data = null)
     {
-        var trainer = new Trainer<double>(data ?? Moons(), settings);
-        while (!trainer.IsFinished) trainer.RunEpoch();
-        return trainer;
+        var setup = Setup(settings, data);
+        setup.Trainer.Fit();
+        return setup;
     }
 
     [Fact]
     public void Moons_are_learned_to_high_validation_accuracy()
     {
-        var trainer = Train(new TrainSettings { Epochs = 60 });
+        var setup = Train(new TrainSettings { Epochs = 60 });
+        var trainer = setup.Trainer;
         var last = trainer.History[^1];
         Assert.True(last.ValidationAccuracy >= 0.95, $"validation accuracy {last.ValidationAccuracy}");
         Assert.True(last.Loss < trainer.History[0].Loss / 5, $"loss went from {trainer.History[0].Loss} to {last.Loss}");
-        Assert.Equal(160, trainer.Split.Train.Length);
-        Assert.Equal(40, trainer.Split.Validation.Length);
-        Assert.Empty(trainer.Split.Train.Intersect(trainer.Split.Validation));
+        Assert.Equal(160, trainer.Data.TrainingRows);
+        Assert.Equal(40, trainer.Data.ValidationRows);
+        Assert.Empty(setup.Table.Split.Train.Intersect(setup.Table.Split.Validation));
     }
 
     [Theory]
@@ -37,13 +41,13 @@ public sealed class TrainerTests : IDisposable
     {
         var settings = new TrainSettings { Optimizer = optimizer, Loss = loss, Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = dtype };
         double accuracy = dtype == "float32"
-            ? Finish(new Trainer<float>(Moons(), settings))
-            : Finish(new Trainer<double>(Moons(), settings));
+            ? Finish(new TrainSetup<float>(Moons(), settings).Trainer)
+            : Finish(new TrainSetup<double>(Moons(), settings).Trainer);
         Assert.True(accuracy >= 0.9, $"{optimizer}/{loss}/{dtype}: validation accuracy {accuracy}");
 
         static double Finish<T>(Trainer<T> t) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
-            while (!t.IsFinished) t.RunEpoch();
+            t.Fit();
             return t.History[^1].ValidationAccuracy!.Value;
         }
     }
@@ -52,11 +56,11 @@ public sealed class TrainerTests : IDisposable
     public void Regression_on_sine_brings_the_error_well_below_the_targets_variance()
     {
         var data = TrainingData.FromDataset("sine", 300, 0.0, 1);
-        var trainer = Train(new TrainSettings { Epochs = 150, Activation = "tanh", Hidden = [32, 32] }, data);
-        Assert.Equal("mse", trainer.LossName);
+        var setup = Train(new TrainSettings { Epochs = 150, Activation = "tanh", Hidden = [32, 32] }, data);
+        Assert.Equal("mse", setup.Model.Loss.Name);
         double mean = data.Targets.Average(), variance = data.Targets.Average(t => (t - mean) * (t - mean));
-        var rows = trainer.Split.Validation;
-        var predictions = trainer.Predictor.Predict(rows.SelectMany(r => new[] { data.Features[r, 0] }).ToArray(), rows.Length);
+        var rows = setup.Table.Split.Validation;
+        var predictions = setup.Model.Predictor.Predict(rows.SelectMany(r => new[] { data.Features[r, 0] }).ToArray(), rows.Length);
         double mse = rows.Select((r, i) => Math.Pow(predictions.Values[i] - data.Targets[r], 2)).Average();
         Assert.True(mse < 0.05 * variance, $"validation MSE {mse} against target variance {variance}");
     }
@@ -65,9 +69,9 @@ public sealed class TrainerTests : IDisposable
     public void Equal_settings_give_bit_identical_models_and_another_seed_does_not()
     {
         var settings = new TrainSettings { Epochs = 5 };
-        ModelFile.Save(Path.Combine(_dir, "a.safetensors"), Train(settings));
-        ModelFile.Save(Path.Combine(_dir, "b.safetensors"), Train(settings));
-        ModelFile.Save(Path.Combine(_dir, "c.safetensors"), Train(settings with { Seed = 1 }, TrainingData.FromDataset("moons", 200, 0.1, 0)));
+        ModelFile.Save(Path.Combine(_dir, "a.safetensors"), Train(settings).Model);
+        ModelFile.Save(Path.Combine(_dir, "b.safetensors"), Train(settings).Model);
+        ModelFile.Save(Path.Combine(_dir, "c.safetensors"), Train(settings with { Seed = 1 }, TrainingData.FromDataset("moons", 200, 0.1, 0)).Model);
         var a = File.ReadAllBytes(Path.Combine(_dir, "a.safetensors"));
         Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dir, "b.safetensors")));
         Assert.NotEqual(a, File.ReadAllBytes(Path.Combine(_dir, "c.safetensors")));
@@ -77,14 +81,14 @@ public sealed class TrainerTests : IDisposable
     public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
     {
         var settings = new TrainSettings { Epochs = 12, Optimizer = "sgd", Schedule = "cosine" };
-        var whole = Train(settings);
+        var whole = Train(settings).Trainer;
 
-        var first = new Trainer<double>(Moons(), settings);
+        var first = Setup(settings).Trainer;
         for (int i = 0; i < 5; i++) first.RunEpoch();
         string checkpoint = Path.Combine(_dir, "run.ckpt");
         first.SaveCheckpoint(checkpoint);
 
-        var resumed = new Trainer<double>(Moons(), settings);
+        var resumed = Setup(settings).Trainer;
         resumed.LoadCheckpoint(checkpoint);
         Assert.Equal(5, resumed.CompletedEpochs);
         while (!resumed.IsFinished) resumed.RunEpoch();
@@ -97,11 +101,11 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_checkpoint_from_other_settings_is_refused()
     {
-        var trainer = new Trainer<double>(Moons(), new TrainSettings { Epochs = 3 });
+        var trainer = Setup(new TrainSettings { Epochs = 3 }).Trainer;
         trainer.RunEpoch();
         string checkpoint = Path.Combine(_dir, "run.ckpt");
         trainer.SaveCheckpoint(checkpoint);
-        var other = new Trainer<double>(Moons(), new TrainSettings { Epochs = 3, LearningRate = 0.5 });
+        var other = Setup(new TrainSettings { Epochs = 3, LearningRate = 0.5 }).Trainer;
         var e = Assert.Throws<NablaException>(() => other.LoadCheckpoint(checkpoint));
         Assert.Contains("other settings", e.Message);
         Assert.Contains(checkpoint, e.Message);
@@ -113,24 +117,24 @@ public sealed class TrainerTests : IDisposable
         string csv = Path.Combine(_dir, "d.csv");
         File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{2 * i}")) + "\n");
         var settings = new TrainSettings { Epochs = 3, Validation = 0 };
-        var trainer = new Trainer<double>(TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false), settings);
+        var trainer = Setup(settings, TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
         trainer.RunEpoch();
         string checkpoint = Path.Combine(_dir, "d.ckpt");
         trainer.SaveCheckpoint(checkpoint);
         File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{3 * i}")) + "\n");
-        var resumed = new Trainer<double>(TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false), settings);
+        var resumed = Setup(settings, TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
         Assert.Contains("other settings or data", Assert.Throws<NablaException>(() => resumed.LoadCheckpoint(checkpoint)).Message);
     }
 
     [Fact]
     public void A_saved_model_predicts_exactly_what_the_trainer_predicts()
     {
-        var trainer = Train(new TrainSettings { Epochs = 10 });
+        var setup = Train(new TrainSettings { Epochs = 10 });
         string path = Path.Combine(_dir, "m.safetensors");
-        ModelFile.Save(path, trainer);
+        ModelFile.Save(path, setup.Model);
         var model = ModelFile.Load(path);
         var x = Moons().Features.Values;
-        var expected = trainer.Predictor.Predict(x, 200);
+        var expected = setup.Model.Predictor.Predict(x, 200);
         var actual = model.Predictor.Predict(x, 200);
         Assert.Equal(expected.Values, actual.Values);
         Assert.Equal(expected.Probabilities, actual.Probabilities);
@@ -145,7 +149,7 @@ public sealed class TrainerTests : IDisposable
     public void A_loss_that_does_not_fit_the_task_is_refused(string dataset, string loss, string message)
     {
         var data = TrainingData.FromDataset(dataset, 50, 0, 0);
-        var e = Assert.Throws<NablaException>(() => new Trainer<double>(data, new TrainSettings { Loss = loss }));
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = loss }, data));
         Assert.Contains(message, e.Message);
     }
 
@@ -153,7 +157,7 @@ public sealed class TrainerTests : IDisposable
     public void Binary_losses_refuse_more_than_two_classes()
     {
         var spirals = TrainingData.FromDataset("spirals", 90, 0, 0);
-        var e = Assert.Throws<NablaException>(() => new Trainer<double>(spirals, new TrainSettings { Loss = "bce" }));
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = "bce" }, spirals));
         Assert.Contains("exactly 2 classes", e.Message);
         Assert.Equal("ce", new TrainSettings().LossFor(spirals));
     }
@@ -161,8 +165,9 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Recorded_runs_are_valid_report_records_with_snapshots_from_epoch_0_to_the_last()
     {
-        var trainer = new Trainer<double>(Moons(), new TrainSettings { Epochs = 50 });
-        var recorder = new RunRecorder<double>(trainer, maxSnapshots: 6);
+        var setup = Setup(new TrainSettings { Epochs = 50 });
+        var trainer = setup.Trainer;
+        var recorder = setup.Recorder(6);
         if (recorder.WantsSnapshot(0)) recorder.Snapshot();
         while (!trainer.IsFinished) { trainer.RunEpoch(); if (recorder.WantsSnapshot(trainer.CompletedEpochs)) recorder.Snapshot(); }
         string path = Path.Combine(_dir, "run.json");
@@ -173,6 +178,6 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(50, run.Snapshots[^1].Epoch);
         Assert.InRange(run.Snapshots.Count, 6, 7);
         Assert.Equal(40 * 40, run.Snapshots[^1].Grid!.Values.Count);
-        Assert.Equal(trainer.Model[0] is Nabla.Nn.Linear<double> l ? l.Weight.ToArray()[0] : double.NaN, run.Snapshots[^1].Layers[0].Weight[0][0]);
+        Assert.Equal(((Nabla.Nn.Sequential<double>)trainer.Model)[0] is Nabla.Nn.Linear<double> l ? l.Weight.ToArray()[0] : double.NaN, run.Snapshots[^1].Layers[0].Weight[0][0]);
     }
 }

@@ -1,0 +1,89 @@
+using System.Numerics;
+using Nabla.Nn;
+using Nabla.Optim;
+using Nabla.Reports;
+using Nabla.Rng;
+using Nabla.Training;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary>
+/// Where <c>nabla train</c>'s names become the library's objects: the data split and standardised, an MLP, the
+/// optimizer, the learning-rate schedule and the loss, and a <see cref="Trainer{T}"/> over them. One generator seeded
+/// from the settings draws the split, then the initial weights, then each epoch's shuffle, in that order.
+/// </summary>
+public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Builds every object of a run of <paramref name="settings"/> on <paramref name="data"/>.</summary>
+    public TrainSetup(TrainingData data, TrainSettings settings)
+    {
+        Settings = settings;
+        string lossName = settings.LossFor(data);
+        var rng = new RandomState(settings.Seed);
+        Table = new TabularData<T>(data, settings.Validation, rng);
+        int[] layers = settings.LayerSizes(data);
+        var network = Mlp.Create<T>(layers, settings.Activation, rng);
+        TrainingLoss<T> loss = lossName switch
+        {
+            "ce" => new CrossEntropyLoss<T>(),
+            "bce" => new BinaryCrossEntropyLoss<T>(),
+            "hinge" => new HingeLoss<T>(),
+            _ => new MseLoss<T>(),
+        };
+        var parameters = network.Parameters();
+        Optimizer<T> optimizer = settings.Optimizer switch
+        {
+            "sgd" => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
+            "adamw" => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            _ => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+        };
+        ILearningRateSchedule schedule = settings.Schedule switch
+        {
+            "step" => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
+            "linear" => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
+            "cosine" => new CosineSchedule(settings.LearningRate, settings.Epochs),
+            _ => new ConstantSchedule(settings.LearningRate),
+        };
+        var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, RunIdentity = settings.Fingerprint(data) };
+        Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
+        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale);
+    }
+
+    /// <summary>The settings the objects were built from.</summary>
+    public TrainSettings Settings { get; }
+
+    /// <summary>The split and standardised data.</summary>
+    public TabularData<T> Table { get; }
+
+    /// <summary>The trainer.</summary>
+    public Trainer<T> Trainer { get; }
+
+    /// <summary>The network with what a model file needs.</summary>
+    public TabularModel<T> Model { get; }
+
+    /// <summary>The settings as a run record states them.</summary>
+    public RunSettings RecordSettings()
+    {
+        var data = Model.Data;
+        var s = Settings;
+        return new RunSettings
+        {
+            Data = data.Description,
+            Inputs = data.Features.ColumnNames,
+            Outputs = Model.Loss.Name == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
+                : Model.Loss.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
+            Layers = Model.LayerSizes,
+            Activation = s.Activation,
+            Loss = Model.Loss.Name,
+            Optimizer = s.Optimizer,
+            LearningRate = s.LearningRate,
+            Epochs = s.Epochs,
+            BatchSize = s.BatchSize,
+            Seed = s.Seed,
+            Validation = s.Validation,
+        };
+    }
+
+    /// <summary>A recorder of this run for a run record or report, keeping at most <paramref name="snapshots"/> weight snapshots.</summary>
+    public RunRecorder<T> Recorder(int snapshots = 30) => new(Trainer, RecordSettings(), Model, snapshots);
+}
