@@ -55,6 +55,7 @@ public static class OptionRules
         [("example", "name")] = OneOf(ExampleCommand.Names.Select(n => n.Name).ToArray()),
         [("explain", "--data")] = InputFile("a CSV file"),
         [("explain", "--row")] = WholeNumber(1),
+        [("explain", "--model")] = (_, _) => null, // explain says first which options --model needs, then reads the file
         [("export", "model")] = InputFile("a model file"),
         [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: false),
     };
