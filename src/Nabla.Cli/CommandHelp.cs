@@ -23,13 +23,16 @@ public static class CommandHelp
             ["train"] = (
                 ["nabla train --dataset moons --save out/model.safetensors --record out/run.json --report out/report.html",
                  "nabla train --data samples/data/sin.csv --target y --hidden 8 --epochs 200",
-                 "nabla train --dataset spirals --hidden 32,32 --schedule step --epochs 300 --save out/spirals.safetensors"],
+                 "nabla train --dataset spirals --hidden 32,32 --schedule step --epochs 300 --early-stopping 20 --save out/spirals.safetensors"],
                 ["0  trained; the outputs are written", "2  bad input: an option, the data, a file that cannot be written",
-                 "3  the loss stopped being finite"]),
+                 "3  the loss stopped being finite or diverged", "130  interrupted (Ctrl-C): a checkpoint is written"]),
             ["predict"] = (
                 ["nabla predict --model out/model.safetensors --data points.csv",
                  "nabla predict --model out/model.safetensors --data points.csv --out out/predictions.csv"],
                 ["0  predicted", "2  bad input: the model, the CSV file, the output path"]),
+            ["export"] = (
+                ["nabla export out/model.safetensors --onnx out/model.onnx"],
+                ["0  written", "2  bad input: the model file, the output path"]),
             ["report"] = (
                 ["nabla report out/run.json",
                  "nabla report out/run.json -o out/moons.html --title \"Two moons\""],
@@ -37,7 +40,7 @@ public static class CommandHelp
             ["explain"] = (
                 ["nabla explain",
                  "nabla explain \"y = sin(x) * x\" --at x=2 --format markdown",
-                 "nabla explain \"l = (w*x - y)^2\" --at w=0.5,x=2,y=3 --wrt w --check forward"],
+                 "nabla explain --example dense-layer"],
                 ["0  every gradient passes the check", "1  a gradient fails the check", "2  bad input", "3  a value or a gradient is not finite"]),
             ["grad"] = (
                 ["nabla grad \"z = x*y + y\" --at x=2,y=3",

@@ -18,10 +18,7 @@ public static class NablaCli
     /// <summary>Parses <paramref name="args"/> and runs the command they name; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
-        foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
-        CommandHelp.Install(root);
-
+        var root = CreateRoot(stdout, stderr);
         ParseResult parse;
         try
         {
@@ -48,6 +45,15 @@ public static class NablaCli
             stderr.WriteLine($"error: an internal error stopped the command ({e.GetType().Name}: {e.Message}); please report it");
             return InternalError;
         }
+    }
+
+    /// <summary>The whole command tree, writing to the given streams; tests read its options to check the README.</summary>
+    public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
+        foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
+        CommandHelp.Install(root);
+        return root;
     }
 
     private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)

@@ -53,6 +53,11 @@ public static class OptionRules
         [("report", "run")] = RunRecordFile,
         [("graph", "--out")] = OutputFile([], "a graph", createsFolder: false),
         [("example", "name")] = OneOf(ExampleCommand.Names.Select(n => n.Name).ToArray()),
+        [("explain", "--data")] = InputFile("a CSV file"),
+        [("explain", "--row")] = WholeNumber(1),
+        [("explain", "--model")] = (_, _) => null, // explain says first which options --model needs, then reads the file
+        [("export", "model")] = InputFile("a model file"),
+        [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: false),
     };
 
     /// <summary>The rule for <paramref name="symbol"/> of <paramref name="command"/>, if the table has one.</summary>

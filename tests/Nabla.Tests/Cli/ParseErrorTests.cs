@@ -41,8 +41,10 @@ public sealed class ParseErrorTests : IDisposable
     public void A_word_far_from_every_command_lists_the_commands_instead()
     {
         string error = OneLineError("zzzzzz");
-        foreach (var command in new[] { "train", "predict", "report", "explain", "grad", "graph", "example" }) Assert.Contains(command, error);
-        Assert.Equal("error: give a command: train, predict, export, report, explain, grad, graph, example (see 'nabla --help')", OneLineError());
+        var commands = NablaCli.CreateRoot(TextWriter.Null, TextWriter.Null).Subcommands.Select(c => c.Name).ToArray();
+        Assert.Contains("train", commands);
+        foreach (var command in commands) Assert.Contains(command, error);
+        Assert.Equal($"error: give a command: {string.Join(", ", commands)} (see 'nabla --help')", OneLineError());
     }
 
     public static TheoryData<string, string, string[]> EnumOptions => new()
@@ -97,7 +99,7 @@ public sealed class ParseErrorTests : IDisposable
     public void A_huge_learning_rate_is_not_a_parse_error()
     {
         var (_, _, stderr) = CliRunner.Run("train", "--dataset", "moons", "--epochs", "1", "--lr", "1e9");
-        Assert.DoesNotContain("--lr", stderr);
+        Assert.DoesNotContain("--lr must", stderr);
     }
 
     [Fact]
