@@ -43,6 +43,7 @@ public static class NablaCli
     {
         yield return TrainCommand.Create(stdout, stderr);
         yield return PredictCommand.Create(stdout, stderr);
+        yield return EvaluateCommand.Create(stdout, stderr);
         yield return ReportCommand.Create(stdout, stderr);
         yield return ExplainCommand.Create(stdout, stderr);
         yield return GradCommand.Create(stdout, stderr);
