@@ -15,16 +15,17 @@ public static class NablaCli
     /// <summary>Exit code for a failure that is Nabla's fault, not the input's (EX_SOFTWARE).</summary>
     public const int InternalError = 70;
 
+    /// <summary>Parses <paramref name="args"/> and runs the command they name; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Nabla: backpropagation you can see. Train networks, explain the chain rule with real numbers, check gradients.");
         foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
+        CommandHelp.Install(root);
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (ParseProblems.First(parse) is { } problem)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");
-            stderr.WriteLine("Run 'nabla --help' for usage.");
+            stderr.WriteLine($"error: {problem}");
             return BadInput;
         }
         try
@@ -44,6 +45,7 @@ public static class NablaCli
         yield return TrainCommand.Create(stdout, stderr);
         yield return PredictCommand.Create(stdout, stderr);
         yield return EvaluateCommand.Create(stdout, stderr);
+        yield return ExportCommand.Create(stdout, stderr);
         yield return ReportCommand.Create(stdout, stderr);
         yield return ExplainCommand.Create(stdout, stderr);
         yield return GradCommand.Create(stdout, stderr);

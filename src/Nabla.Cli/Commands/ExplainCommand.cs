@@ -9,8 +9,10 @@ namespace Nabla.Cli.Commands;
 
 /// <summary>
 /// <c>nabla explain ["&lt;formula&gt;"] [--at "..."] [--wrt a,b] [--format text|markdown|latex|json]
-/// [--check forward|central] [--step h]</c>: the chain rule with real numbers — the forward pass,
-/// the backward pass with each local derivative, and the gradients checked against finite differences.
+/// [--check forward|central] [--step h] [--mode reverse|forward]</c>: the chain rule with real numbers — the forward pass,
+/// the backward pass with each local derivative, and the gradients checked against finite differences. With
+/// <c>--mode forward --wrt x</c>, the forward-mode table follows: every node's value and tangent ∂node/∂x with
+/// the local derivatives it multiplies (the reverse tables are then limited to x).
 /// Without a formula it explains the toy model of notebook 004 at the notebook's values (--at changes
 /// some of them). Exit 0 when every gradient passes the check, 1 when one fails, 2 for bad input,
 /// 3 when a value or a gradient is not finite.
@@ -33,23 +35,40 @@ public static class ExplainCommand
         };
         check.AcceptOnlyFromAmong("central", "forward");
         var step = new Option<string>("--step") { Description = "The finite-difference step h (default 1e-6)." };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "reverse (default): the backward pass; forward: also the forward-mode tangents along the one variable named by --wrt.",
+            DefaultValueFactory = _ => "reverse",
+        };
+        mode.AcceptOnlyFromAmong("reverse", "forward");
+        var example = new Option<string>("--example")
+        {
+            Description = "Explain a notebook network in matrix form instead of a formula: " + string.Join(", ", Nabla.Explain.Networks.NetworkExamples.Names) + ".",
+        };
+        example.AcceptOnlyFromAmong([.. Nabla.Explain.Networks.NetworkExamples.Names]);
+        var model = new Option<string>("--model") { Description = "Explain a trained model (nabla train --save) in matrix form on one row of --data." };
+        var data = new Option<string>("--data") { Description = "With --model: the CSV file holding the row (its features and target columns)." };
+        var row = new Option<int?>("--row") { Description = "With --model: the data row to explain, 1 = the first row after the header (default 1)." };
         var command = new Command("explain", "Explain the chain rule for a formula, step by step, with real numbers, checked by finite differences.")
         {
-            formula, at, wrt, format, check, step,
+            formula, at, wrt, format, check, step, mode, example, model, data, row,
         };
-        command.SetAction(parse => CliAction.Guard(stderr, () => Run(
+        command.SetAction(parse => CliAction.Guard(stderr, () => ExplainNetwork.Wanted(parse, example, model, data, row)
+            ? ExplainNetwork.Run(parse, formula, at, wrt, mode, example, model, data, row, parse.GetValue(format)!, stdout, stderr)
+            : Run(
             parse.GetValue(formula), parse.GetValue(at), parse.GetValue(wrt), parse.GetValue(format)!,
-            parse.GetValue(check)!, parse.GetValue(step), stdout, stderr)));
+            parse.GetValue(check)!, parse.GetValue(step), stdout, stderr, parse.GetValue(mode) == "forward")));
         return command;
     }
 
     public static int Run(string? text, string? at, string? wrt, string format, string check, string? step,
-        TextWriter stdout, TextWriter stderr)
+        TextWriter stdout, TextWriter stderr, bool forwardMode = false)
     {
         var options = Options(check, step);
         var formula = Formula.Parse(text ?? ToyModel.Formula);
         var values = Assignments.ParseAt(at);
         if (text is null) values = Merge(ToyModel.At, values);
+        if (forwardMode) wrt = Seed(formula, wrt);
         var (graph, names) = Assignments.Evaluate(formula, values, wrt, stderr);
 
         if (NonFiniteTrace.FirstInForward(graph) is { } forward)
@@ -65,12 +84,17 @@ public static class ExplainCommand
         }
 
         var report = GradCheck.Check(v => formula.Evaluate(v).Output.Data, values, explanation.Gradient, options);
+        var tangents = forwardMode ? ForwardModeExplanation.Of(graph, wrt!) : null;
         switch (format)
         {
-            case "json": stdout.WriteLine(JsonRenderer.Render(explanation, report)); break;
-            case "markdown": stdout.Write(MarkdownRenderer.Render(explanation, report)); break;
-            case "latex": stdout.Write(LatexRenderer.Render(explanation, report)); break;
-            default: ExplanationText.Render(Terminal.For(stdout), explanation, report); break;
+            case "json": stdout.WriteLine(JsonRenderer.Render(explanation, report, tangents)); break;
+            case "markdown": stdout.Write(MarkdownRenderer.Render(explanation, report, tangents)); break;
+            case "latex": stdout.Write(LatexRenderer.Render(explanation, report, tangents)); break;
+            default:
+                var console = Terminal.For(stdout);
+                ExplanationText.Render(console, explanation, report);
+                if (tangents is not null) ForwardModeText.Render(console, tangents);
+                break;
         }
         if (report.Message is { } message)
         {
@@ -78,6 +102,21 @@ public static class ExplainCommand
             return CheckFailed;
         }
         return 0;
+    }
+
+    // Forward mode follows one direction: the variable --wrt names, or the formula's only variable.
+    private static string Seed(Formula formula, string? wrt)
+    {
+        var names = Assignments.ParseNames(wrt);
+        string variables = formula.Variables.Count == 0 ? "none" : string.Join(", ", formula.Variables);
+        if (names is null)
+        {
+            if (formula.Variables.Count == 1) return formula.Variables[0];
+            throw new CliException($"--mode forward follows one variable: name it with --wrt (the formula's variables: {variables})");
+        }
+        if (names.Count != 1)
+            throw new CliException($"--mode forward follows one variable, but --wrt names {names.Count} ({string.Join(", ", names)}); name one of: {variables}");
+        return names[0];
     }
 
     private static GradCheckOptions Options(string check, string? step)

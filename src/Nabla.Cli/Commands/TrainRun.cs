@@ -25,13 +25,12 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr)
     {
         var console = Terminal.For(stdout);
-        // Refuse an output nobody can write before spending the training time, not after.
+        // Refuse an output nobody can write before spending the training time, not after; make the folders it names.
         foreach (var (option, path) in new[] { ("--save", outputs.Save), ("--checkpoint", outputs.Checkpoint), ("--plot", outputs.Plot), ("--record", outputs.Record), ("--report", outputs.Report) })
         {
             if (path is null) continue;
-            string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            if (!Directory.Exists(directory)) throw new CliException($"{option}: the directory '{directory}' does not exist");
             if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a directory");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
         var setup = new TrainSetup<T>(data, settings);
         var trainer = setup.Trainer;

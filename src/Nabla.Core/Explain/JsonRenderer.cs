@@ -15,14 +15,17 @@ namespace Nabla.Explain;
 ///  "backward": [{"name", "local", "gradient", "uses": [{"of", "local", "localValue", "upstream"}...]}...],
 ///  "gradient": {"beta0": g, ...},
 ///  "gradients": [{"name", "local", "gradient", "uses": [...]}...],
-///  "check": {"method", "step", "atol", "rtol", "passed", "entries": [{"name","analytic","numeric","absError","relError","passed"}...]}}
+///  "check": {"method", "step", "atol", "rtol", "passed", "entries": [{"name","analytic","numeric","absError","relError","passed"}...]},
+///  "forwardMode": {"wrt", "tangent", "nodes": [{"name", "expression", "value", "tangent", "terms": [{"input", "local", "localValue", "inputTangent"}...]}...]}}
 /// </code>
 /// "local" is the local derivatives written out, joined by " + " when a node has several uses;
-/// "check" is present only when a check is given. Text is not HTML-escaped (·, +, ∂ appear as themselves).
+/// "check" is present only when a check is given, "forwardMode" only when forward mode is asked for (its
+/// nodes are the variables, with an empty expression and tangent 1 or 0, then every computed node). Text is not HTML-escaped (·, +, ∂ appear as themselves).
 /// </summary>
 public static class JsonRenderer
 {
-    public static string Render(Explanation e, GradCheckReport? check = null)
+    /// <summary>The explanation as one indented JSON object (see the type's summary for its keys).</summary>
+    public static string Render(Explanation e, GradCheckReport? check = null, ForwardModeExplanation? forwardMode = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -49,6 +52,7 @@ public static class JsonRenderer
             w.WriteEndObject();
             Entries(w, "gradients", e.Gradients);
             if (check is not null) Check(w, check);
+            if (forwardMode is not null) ForwardMode(w, forwardMode);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -101,6 +105,36 @@ public static class JsonRenderer
         }
         w.WriteEndArray();
         if (check.Message is { } message) w.WriteString("message", message);
+        w.WriteEndObject();
+    }
+
+    private static void ForwardMode(Utf8JsonWriter w, ForwardModeExplanation f)
+    {
+        w.WriteStartObject("forwardMode");
+        w.WriteString("wrt", f.Seed);
+        Number(w, "tangent", f.Tangent);
+        w.WriteStartArray("nodes");
+        foreach (var row in f.Inputs.Concat(f.Steps))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", row.Name);
+            w.WriteString("expression", row.Expression);
+            Number(w, "value", row.Value);
+            Number(w, "tangent", row.Tangent);
+            w.WriteStartArray("terms");
+            foreach (var t in row.Terms)
+            {
+                w.WriteStartObject();
+                w.WriteString("input", t.Input);
+                w.WriteString("local", t.Local);
+                Number(w, "localValue", t.LocalValue);
+                Number(w, "inputTangent", t.InputTangent);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

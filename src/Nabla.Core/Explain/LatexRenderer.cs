@@ -12,7 +12,8 @@ namespace Nabla.Explain;
 /// </summary>
 public static class LatexRenderer
 {
-    public static string Render(Explanation e, GradCheckReport? check = null)
+    /// <summary>The explanation as one <c>align*</c> block; with <paramref name="forwardMode"/>, the tangents along its seed follow.</summary>
+    public static string Render(Explanation e, GradCheckReport? check = null, ForwardModeExplanation? forwardMode = null)
     {
         var lines = new List<string>();
         string o = LatexText.Name(e.OutputName);
@@ -34,6 +35,7 @@ public static class LatexRenderer
         if (check is not null)
             lines.Add($"\\intertext{{Finite-difference check ({check.Options.MethodName}, step ${LatexText.Number(NumberText.RoundTrip(check.Options.Step))}$): " +
                       $"{(check.Passed ? "all passed" : $"{check.Entries.Count(x => !x.Passed)} of {check.Entries.Count} failed")}.}}");
+        if (forwardMode is not null) lines.AddRange(ForwardMode(forwardMode));
 
         var s = new StringBuilder();
         s.AppendLine("\\begin{align*}");
@@ -57,6 +59,24 @@ public static class LatexRenderer
         string symbols = string.Join(" + ", b.Terms.Select(t => $"{Partial(o, LatexText.Name(t.Consumer))} \\cdot {Factor(LatexText.Math(t.Local))}"));
         string numbers = string.Join(" + ", b.Terms.Select(t => $"{Display(t.Upstream)} \\times {Display(t.LocalValue, factor: true)}"));
         return $"{left}{symbols} = {numbers} = {Display(b.Gradient)}";
+    }
+
+    private static IEnumerable<string> ForwardMode(ForwardModeExplanation f)
+    {
+        string seed = LatexText.Name(f.Seed);
+        yield return $"\\intertext{{Forward mode along ${seed}$ (tangents $\\frac{{\\partial \\cdot}}{{\\partial {seed}}}$ in evaluation order):}}";
+        foreach (var row in f.Inputs.Concat(f.Steps))
+        {
+            string left = $"{Partial(LatexText.Name(row.Name), seed)} &= ";
+            if (row.Terms.Count == 0)
+            {
+                yield return left + Display(row.Tangent);
+                continue;
+            }
+            string symbols = string.Join(" + ", row.Terms.Select(t => $"{Factor(LatexText.Math(t.Local))} \\cdot {Partial(LatexText.Name(t.Input), seed)}"));
+            string numbers = string.Join(" + ", row.Terms.Select(t => $"{Display(t.LocalValue, factor: true)} \\times {Display(t.InputTangent, factor: true)}"));
+            yield return $"{left}{symbols} = {numbers} = {Display(row.Tangent)}";
+        }
     }
 
     private static string Factor(string local) => local.Contains(" + ") || local.Contains(" - ") || local.StartsWith('-') ? $"\\left({local}\\right)" : local;

@@ -10,7 +10,8 @@ namespace Nabla.Explain;
 /// </summary>
 public static class MarkdownRenderer
 {
-    public static string Render(Explanation e, GradCheckReport? check = null)
+    /// <summary>The explanation as Markdown; with <paramref name="forwardMode"/>, a forward-mode table follows the reverse-mode ones.</summary>
+    public static string Render(Explanation e, GradCheckReport? check = null, ForwardModeExplanation? forwardMode = null)
     {
         var s = new StringBuilder();
         string o = e.OutputName;
@@ -43,7 +44,22 @@ public static class MarkdownRenderer
             s.AppendLine();
         }
         if (check is not null) s.AppendLine().AppendLine($"**{Cell(check.Summary)}**");
+        if (forwardMode is not null) ForwardMode(s, forwardMode);
         return s.ToString();
+    }
+
+    private static void ForwardMode(StringBuilder s, ForwardModeExplanation f)
+    {
+        s.AppendLine().AppendLine($"### Forward mode along {Cell(f.Seed)}").AppendLine();
+        s.AppendLine($"Each node's tangent {Cell(f.TangentName("node"))} from its inputs' tangents, in evaluation order; " +
+                     $"{Cell(f.TangentName(f.OutputName))} = {NumberText.Display(f.Tangent)}.").AppendLine();
+        s.AppendLine("| node | expression | value | tangent | chain rule | tangent value |").AppendLine("| --- | --- | ---: | --- | --- | ---: |");
+        foreach (var row in f.Inputs.Concat(f.Steps))
+        {
+            string chain = row.Terms.Count == 0 ? f.Symbols(row) : $"{f.Symbols(row)} = {ForwardModeExplanation.Numbers(row)}";
+            string expression = row.Expression.Length == 0 ? "variable" : $"{row.Name} = {row.Expression}";
+            s.AppendLine($"| {Cell(row.Name)} | {Cell(expression)} | {NumberText.Display(row.Value)} | {Cell(f.TangentName(row.Name))} | {Cell(chain)} | {NumberText.Display(row.Tangent)} |");
+        }
     }
 
     private static string Row(string output, BackwardEntry b) =>

@@ -10,6 +10,8 @@ public readonly struct Div : IBinaryOp<Div>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => a / b;
     public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => T.One / b;
     public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => -y / b;
+    public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => N.Constant(1) / b;
+    public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => -y / b;
     public static string DerivativeAText(string a, string b, string y) => $"1/{b}";
     public static string DerivativeBText(string a, string b, string y) => $"-{a}/{b}^2";
     public static Domain DomainA => Domain.Everywhere;

@@ -18,6 +18,12 @@ public interface IUnaryOp<TSelf> where TSelf : IUnaryOp<TSelf>
     /// <summary>dy/dx, given the input x and the output y = f(x) (so rules can reuse the output).</summary>
     static abstract T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>;
 
+    /// <summary>
+    /// The same dy/dx written with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be
+    /// differentiated (second derivatives, nested forward mode). Must agree with <see cref="Derivative{T}(T, T)"/>.
+    /// </summary>
+    static abstract N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N>;
+
     /// <summary>The local derivative written out, given how the input and the output are named.</summary>
     static abstract string DerivativeText(string x, string y);
 
@@ -55,6 +61,12 @@ public interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
 
     /// <summary>∂y/∂b, given both inputs and the output.</summary>
     static abstract T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
+
+    /// <summary>∂y/∂a with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be differentiated.</summary>
+    static abstract N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
+
+    /// <summary>∂y/∂b with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be differentiated.</summary>
+    static abstract N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
 
     /// <summary>∂y/∂a written out, given how a, b and y are named.</summary>
     static abstract string DerivativeAText(string a, string b, string y);

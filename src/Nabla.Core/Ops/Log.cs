@@ -9,6 +9,7 @@ public readonly struct Log : IUnaryOp<Log>
     public static string Name => "log";
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.Log(x);
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => T.One / x;
+    public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(1) / x;
     public static string DerivativeText(string x, string y) => $"1/{x}";
     public static Domain Domain => Domain.Positive;
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);

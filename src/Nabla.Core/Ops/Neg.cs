@@ -9,6 +9,7 @@ public readonly struct Neg : IUnaryOp<Neg>
     public static string Name => "neg";
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => -x;
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => -T.One;
+    public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(-1);
     public static string DerivativeText(string x, string y) => "-1";
     public static Domain Domain => Domain.Everywhere;
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);

@@ -9,6 +9,12 @@ public abstract class UnaryOpInfo
     public abstract double Apply(double x);
     public abstract double Derivative(double x, double y);
     public abstract string DerivativeText(string x, string y);
+
+    /// <summary>y = f(x) over any differentiable number (dual numbers, scalar nodes).</summary>
+    public abstract N Apply<N>(N x) where N : IDifferentiable<N>;
+
+    /// <summary>dy/dx as a formula of table ops over any differentiable number, so it can itself be differentiated.</summary>
+    public abstract N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N>;
     public abstract Domain Domain { get; }
     /// <summary>The struct that defines the op, for engines that specialise per op.</summary>
     public abstract Type OpType { get; }
@@ -36,6 +42,8 @@ public sealed class UnaryOpInfo<TOp> : UnaryOpInfo where TOp : struct, IUnaryOp<
     public override double Apply(double x) => TOp.Apply(x);
     public override double Derivative(double x, double y) => TOp.Derivative(x, y);
     public override string DerivativeText(string x, string y) => TOp.DerivativeText(x, y);
+    public override N Apply<N>(N x) => N.Apply<TOp>(x);
+    public override N DerivativeOf<N>(N x, N y) => TOp.DerivativeOf(x, y);
     public override Domain Domain => TOp.Domain;
     public override Type OpType => typeof(TOp);
     public override float Apply(float x) => TOp.Apply(x);
@@ -54,6 +62,15 @@ public abstract class BinaryOpInfo
     public abstract double DerivativeB(double a, double b, double y);
     public abstract string DerivativeAText(string a, string b, string y);
     public abstract string DerivativeBText(string a, string b, string y);
+
+    /// <summary>y = f(a, b) over any differentiable number.</summary>
+    public abstract N Apply<N>(N a, N b) where N : IDifferentiable<N>;
+
+    /// <summary>∂y/∂a as a formula of table ops over any differentiable number.</summary>
+    public abstract N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
+
+    /// <summary>∂y/∂b as a formula of table ops over any differentiable number.</summary>
+    public abstract N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
     public abstract Domain DomainA { get; }
     public abstract Domain DomainB { get; }
     public abstract Type OpType { get; }
@@ -79,6 +96,9 @@ public sealed class BinaryOpInfo<TOp> : BinaryOpInfo where TOp : struct, IBinary
     public override double DerivativeB(double a, double b, double y) => TOp.DerivativeB(a, b, y);
     public override string DerivativeAText(string a, string b, string y) => TOp.DerivativeAText(a, b, y);
     public override string DerivativeBText(string a, string b, string y) => TOp.DerivativeBText(a, b, y);
+    public override N Apply<N>(N a, N b) => N.Apply<TOp>(a, b);
+    public override N DerivativeAOf<N>(N a, N b, N y) => TOp.DerivativeAOf(a, b, y);
+    public override N DerivativeBOf<N>(N a, N b, N y) => TOp.DerivativeBOf(a, b, y);
     public override Domain DomainA => TOp.DomainA;
     public override Domain DomainB => TOp.DomainB;
     public override Type OpType => typeof(TOp);

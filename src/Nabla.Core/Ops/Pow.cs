@@ -14,6 +14,10 @@ public readonly struct Pow : IBinaryOp<Pow>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.Pow(a, b);
     public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => b == T.Zero ? T.Zero : b * T.Pow(a, b - T.One);
     public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a == T.Zero && b >= T.Zero ? T.Zero : y * T.Log(a);
+    // The same rules over differentiable numbers. The a = b = 0 guard only avoids 0·∞; elsewhere b·a^(b−1) keeps b's own
+    // perturbation, so ∂²y/∂a∂b = a⁻¹ at b = 0 is right.
+    public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => b.Real == 0 && a.Real == 0 ? N.Constant(0) : b * N.Apply<Pow>(a, b - N.Constant(1));
+    public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => a.Real == 0 && b.Real >= 0 ? N.Constant(0) : y * N.Apply<Log>(a);
     public static string DerivativeAText(string a, string b, string y) => $"{b}·{a}^({b} - 1)";
     public static string DerivativeBText(string a, string b, string y) => $"{a}^{b}·ln({a})";
     public static Domain DomainA => new Domain(0.5, 3);

@@ -12,6 +12,7 @@ public readonly struct Relu : IUnaryOp<Relu>
     public static string Name => "relu";
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => x > T.Zero ? x : (T.IsNaN(x) ? x : T.Zero);
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
+    public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(x.Real > 0 ? 1 : 0);
     public static string DerivativeText(string x, string y) => $"({x} > 0 ? 1 : 0)";
     public static Domain Domain => new Domain(-3, 3, KinkAt: 0, KinkMargin: 1e-3);
 

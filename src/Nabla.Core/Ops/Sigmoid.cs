@@ -9,6 +9,7 @@ public readonly struct Sigmoid : IUnaryOp<Sigmoid>
     public static string Name => "sigmoid";
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => y * (T.One - y);
+    public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => y * (N.Constant(1) - y);
     public static string DerivativeText(string x, string y) => $"sigmoid({x})·(1 - sigmoid({x}))";
     public static Domain Domain => Domain.Everywhere;
     // TensorPrimitives.Sigmoid refuses empty spans, unlike its other kernels; an empty tensor has nothing to do.

@@ -9,6 +9,7 @@ public readonly struct Sqrt : IUnaryOp<Sqrt>
     public static string Name => "sqrt";
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.Sqrt(x);
     public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => T.One / (y + y);
+    public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(1) / (y + y);
     public static string DerivativeText(string x, string y) => $"1/(2·sqrt({x}))";
     public static Domain Domain => Domain.Positive;
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);

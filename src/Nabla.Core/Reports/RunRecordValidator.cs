@@ -108,5 +108,7 @@ internal static class RunRecordValidator
         long expected = (long)grid.Nx * grid.Ny;
         if (grid.Values.Count != expected)
             fail($"{where}.values", $"has {grid.Values.Count} value(s), expected nx·ny = {grid.Nx}·{grid.Ny} = {expected}");
+        if (grid.Probabilities is { } p && (p.Count < 2 * expected || p.Count % expected != 0 || p.Any(v => !(v >= 0 && v <= 1))))
+            fail($"{where}.probabilities", $"has {p.Count} value(s), expected nx·ny·classes with each in [0, 1]");
     }
 }

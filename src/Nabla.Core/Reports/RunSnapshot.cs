@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Nabla.Reports;
 
 /// <summary>The network's parameters after one epoch, and, for two inputs, its output over the input plane.</summary>
@@ -62,6 +64,13 @@ public sealed record GridValues
 
     /// <summary><see cref="Nx"/> · <see cref="Ny"/> values, row-major, row 0 at <see cref="YMin"/>.</summary>
     public required IReadOnlyList<double> Values { get; init; }
+
+    /// <summary>
+    /// For a classifier of more than two classes, every class's probability at every sample:
+    /// <c>Probabilities[(r * Nx + c) * classes + k]</c>, so the report can draw smooth boundaries; null otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? Probabilities { get; init; }
 }
 
 /// <summary>The samples of a two-input run, drawn over the heat map.</summary>

@@ -11,12 +11,17 @@ namespace Nabla.Reports;
 /// gradient), a slider and a play button over the recorded snapshots that redraw it, the loss curves (and accuracy
 /// for a classifier) with a marker at the slider's epoch, for two inputs the model's output over the input plane as
 /// a heat map under the data points, and the settings and final metrics. The run is embedded as JSON in
-/// <c>&lt;script type="application/json" id="run-data"&gt;</c>; the page's script draws everything from it.
+/// <c>&lt;script type="application/json" id="run-data"&gt;</c>; the page's script draws everything from it. A layer with
+/// more weights than <see cref="ReportView.MaxLines"/> is drawn as each neuron's strongest weights, so a wide network
+/// gives a page of a few megabytes that a browser opens at once.
 /// </summary>
 public static class TrainingReport
 {
     /// <summary>The id of the element holding the embedded run JSON.</summary>
     public const string DataElementId = "run-data";
+
+    /// <summary>The id of the element holding which weights of wide layers are drawn (see <see cref="ReportView"/>).</summary>
+    public const string ViewElementId = "report-view";
 
     /// <summary>The page for <paramref name="run"/>, validated first.</summary>
     /// <param name="run">The run to show.</param>
@@ -31,8 +36,10 @@ public static class TrainingReport
 
         bool plane = run.Snapshots.Any(snapshot => snapshot.Grid is not null) || run.Points is not null;
         bool classifier = run.Task == RunTask.Classification;
+        var view = ReportView.Of(run);
         var body = new StringBuilder();
-        body.Append(ReportPage.JsonBlock(DataElementId, run.ToJson())).Append('\n');
+        body.Append(ReportPage.JsonBlock(DataElementId, view.Run.ToJson())).Append('\n');
+        body.Append(ReportPage.JsonBlock(ViewElementId, view.EdgesJson())).Append('\n');
         body.Append("""
 <section class="card controls" aria-label="Epoch">
   <button type="button" class="play" id="play" aria-label="Play the training">▶ Play</button>
@@ -48,6 +55,7 @@ public static class TrainingReport
   <div class="legend"><span><i class="swatch" style="background:var(--pos)"></i>positive weight</span>
     <span><i class="swatch" style="background:var(--neg)"></i>negative weight</span>
     <span>line width ∝ |weight| · neuron fill = bias · hover for value and gradient</span></div>
+  <p class="note" id="network-note" hidden></p>
 </section>
 
 """);
@@ -67,6 +75,8 @@ public static class TrainingReport
         body.Append("\n</div>\n<div class=\"row\">\n");
         body.Append("<section class=\"card\"><h2>Settings</h2>").Append(SettingsTable(run)).Append("</section>\n");
         body.Append("<section class=\"card\"><h2>Final metrics</h2>").Append(FinalTable(run)).Append("</section>\n</div>\n");
+        // Filled by the script when the run records them (a classifier's scores; a regression's errors in the target's units).
+        body.Append("<section class=\"card\" id=\"scores-card\" hidden><h2 id=\"scores-title\">Scores</h2><div id=\"scores\"></div></section>\n");
         body.Append("<div class=\"tooltip\" id=\"tooltip\" role=\"tooltip\" hidden></div>");
 
         return ReportPage.Wrap(title ?? "Training report", body.ToString(), TrainingReportScript.Source, subtitle, TrainingReportStyles.Css);

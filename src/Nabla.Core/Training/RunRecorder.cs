@@ -109,7 +109,9 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
         double[] values = predictions.Probabilities is { } p && predictions.Classes == 2
             ? Enumerable.Range(0, GridSize * GridSize).Select(i => p[2 * i + 1]).ToArray()
             : predictions.Values;
-        return new GridValues { XMin = x0, XMax = x1, YMin = y0, YMax = y1, Nx = GridSize, Ny = GridSize, Values = values };
+        // Three or more classes: every class's probability too, rounded (it is drawn, not computed with), for smooth boundaries.
+        var probabilities = predictions.Probabilities is { } q && predictions.Classes > 2 ? Array.ConvertAll(q, v => Math.Round(v, 4)) : null;
+        return new GridValues { XMin = x0, XMax = x1, YMin = y0, YMax = y1, Nx = GridSize, Ny = GridSize, Values = values, Probabilities = probabilities };
     }
 
     private DataPoints? Points()

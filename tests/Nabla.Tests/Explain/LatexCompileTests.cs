@@ -17,9 +17,13 @@ public sealed class LatexCompileTests : IDisposable
     [InlineData(null, null)]
     [InlineData("a = x*x + sin(x); b = a/x - sqrt(x)", "x=2")]
     [InlineData("β0 + ω1*tanh(x)^2", "β0=1,ω1=-0.5,x=0.3")]
-    public void Explanations_typeset_with_pdflatex(string? formula, string? at)
+    [InlineData("a = x*x + sin(x); b = a/x - sqrt(x)", "x=2", "--mode", "forward", "--wrt", "x")]
+    [InlineData(null, null, "--mode", "forward", "--wrt", "omega1")]
+    [InlineData(null, null, "--example", "deep-relu")]
+    [InlineData(null, null, "--example", "sigmoid-sgd")]
+    public void Explanations_typeset_with_pdflatex(string? formula, string? at, params string[] more)
     {
-        string[] formulaAndValues = formula is null ? [] : [formula, "--at", at!];
+        string[] formulaAndValues = [.. formula is null ? [] : new[] { formula, "--at", at! }, .. more];
         if (!File.Exists("/usr/bin/pdflatex"))
         {
             Assert.Skip("pdflatex is not installed (apt-get install texlive-latex-base), so the LaTeX was not typeset.");

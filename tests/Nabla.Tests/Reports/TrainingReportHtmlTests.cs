@@ -40,7 +40,7 @@ public partial class TrainingReportHtmlTests
     public void Text_from_the_run_cannot_close_the_data_block_or_inject_markup()
     {
         string html = TrainingReport.Render(SyntheticRuns.Classifier());
-        Assert.Equal(2, Regex.Count(html, "</script>")); // the data block and the page's script, nothing from the data
+        Assert.Equal(3, Regex.Count(html, "</script>")); // the data block, the view block and the page's script, nothing from the data
         Assert.DoesNotContain("</", EmbeddedJson(html));
         Assert.DoesNotContain("<b>", html);
         Assert.Contains("two clusters &lt;/script&gt; &amp; &lt;b&gt;", html);

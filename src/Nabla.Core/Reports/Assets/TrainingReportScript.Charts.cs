@@ -5,7 +5,8 @@ internal static partial class TrainingReportScript
     /// <summary>
     /// A line chart over epochs: axes with ticks, one <c>polyline.series[data-series]</c> per series with one point per
     /// epoch that has a finite value (the count is also in <c>data-count</c>), a legend, and <c>mark(epoch)</c> that moves
-    /// the dashed <c>line.epoch-marker</c> and a dot on every series to that epoch.
+    /// the dashed <c>line.epoch-marker</c> and a dot on every series to that epoch. With <c>opts.best</c>, a
+/// <c>line.best-epoch[data-epoch]</c> marks the epoch the saved model keeps.
     /// </summary>
     private const string Charts = """
 // ---- line charts ------------------------------------------------------------------
@@ -40,6 +41,16 @@ function createChart(svg, legend, opts) {
     item.append(swatch, s.label);
     legend.appendChild(item);
   });
+  if (opts.best !== null && opts.best !== undefined) {
+    // The epoch whose weights the saved model keeps (early stopping), marked on every chart.
+    const bx = x(opts.best).toFixed(2);
+    el('line', { class: 'best-epoch', 'data-epoch': opts.best, x1: bx, x2: bx, y1: box.t, y2: box.b }, svg);
+    text(+bx + 4, box.t + 11, `best epoch ${opts.best}`, { class: 'best-label' }, svg);
+    const item = document.createElement('span'), swatch = document.createElement('i');
+    swatch.className = 'swatch best';
+    item.append(swatch, `best epoch ${opts.best}`);
+    legend.appendChild(item);
+  }
   const marker = el('line', { class: 'epoch-marker', y1: box.t, y2: box.b, x1: box.l, x2: box.l }, svg);
   const dots = series.map((s, n) => el('circle', { class: `marker-dot s${n + 1}`, r: 4, cx: -10, cy: -10 }, svg));
   const readout = document.createElement('span');

@@ -6,7 +6,9 @@ internal static partial class TrainingReportScript
     /// The model's output over the input plane: one <c>rect.cell[data-row][data-col][data-value]</c> per grid sample,
     /// centred on it, coloured by p(class 1) (binary), the class (more classes) or the value (regression, viridis over
     /// the range of all grids and targets); for a binary classifier the 0.5 level as <c>path.boundary</c>; the data points
-    /// as <c>circle.point</c> on top. <c>show(k)</c> redraws snapshot k's grid.
+    /// as <c>circle.point</c> on top. With three or more classes and recorded probabilities, a smooth <c>image.smooth</c>
+/// (the class colours weighted by probability) covers the cells and <c>path.boundary</c> traces every boundary between
+/// classes by marching squares. <c>show(k)</c> redraws snapshot k's grid.
     /// </summary>
     private const string HeatMap = """
 // ---- heat map ---------------------------------------------------------------------
@@ -45,6 +47,8 @@ function createHeatMap(svg, legend, run) {
 
   el('rect', { x: box.l, y: box.t, width: box.r - box.l, height: box.b - box.t, fill: '#f1f3f6' }, svg);
   const cellsG = el('g', { class: 'cells' }, svg);
+  // Three or more classes with recorded probabilities: a smooth picture (the browser interpolates the grid) over the cells.
+  const smooth = el('image', { class: 'smooth', preserveAspectRatio: 'none', visibility: 'hidden' }, svg);
   const boundary = el('path', { class: 'boundary', d: '' }, svg);
   const missing = text((box.l + box.r) / 2, (box.t + box.b) / 2, 'no grid recorded for this epoch', { 'text-anchor': 'middle', visibility: 'hidden' }, svg);
   el('rect', { class: 'frame', x: box.l, y: box.t, width: box.r - box.l, height: box.b - box.t }, svg);
@@ -76,7 +80,9 @@ function createHeatMap(svg, legend, run) {
       legend.appendChild(item);
     }
     const note = document.createElement('span');
-    note.textContent = binary ? 'shade = p(class 1) · line = 0.5' : 'shade = predicted class';
+    const smoothAny = grids.some(g => hasProbabilities(g));
+    note.textContent = binary ? 'shade = p(class 1) · line = 0.5'
+      : smoothAny ? 'shade = class probabilities · lines = decision boundaries' : 'shade = predicted class';
     legend.appendChild(note);
   } else {
     const item = document.createElement('span'), bar = document.createElement('i');
@@ -98,8 +104,53 @@ function createHeatMap(svg, legend, run) {
           x: (X(g.xMin + (c - 0.5) * dx)).toFixed(2), y: (Y(g.yMin + (r + 0.5) * dy)).toFixed(2),
           width: (w + 0.5).toFixed(2), height: (h + 0.5).toFixed(2) }, cellsG));
   }
-  function contour(g, level) {
-    const v = (c, r) => num(g.values[r * g.nx + c]);
+  function hasProbabilities(g) {
+    return !!g && run.task === 'classification' && run.classes > 2 && Array.isArray(g.probabilities)
+      && g.probabilities.length === g.nx * g.ny * run.classes;
+  }
+  function drawSmooth(g) {
+    const K = run.classes, P = g.probabilities, canvas = document.createElement('canvas');
+    canvas.width = g.nx;
+    canvas.height = g.ny;
+    const ctx = canvas.getContext('2d'), image = ctx.createImageData(g.nx, g.ny), colours = CLASS_COLOURS.map(hex);
+    for (let r = 0; r < g.ny; r++)
+      for (let c = 0; c < g.nx; c++) {
+        const base = (r * g.nx + c) * K, rgbSum = [0, 0, 0];
+        let top = 0;
+        for (let k = 0; k < K; k++) {
+          const p = num(P[base + k]), col = colours[k % colours.length];
+          top = Math.max(top, p);
+          for (let j = 0; j < 3; j++) rgbSum[j] += p * col[j];
+        }
+        // Paler where the model hesitates between classes.
+        const t = 0.2 + 0.4 * top, at = 4 * ((g.ny - 1 - r) * g.nx + c);
+        for (let j = 0; j < 3; j++) image.data[at + j] = Math.round(255 + (rgbSum[j] - 255) * t);
+        image.data[at + 3] = 255;
+      }
+    ctx.putImageData(image, 0, 0);
+    const dx = (g.xMax - g.xMin) / (g.nx - 1), dy = (g.yMax - g.yMin) / (g.ny - 1);
+    const left = X(g.xMin - dx / 2), right = X(g.xMax + dx / 2), upper = Y(g.yMax + dy / 2), lower = Y(g.yMin - dy / 2);
+    smooth.setAttribute('href', canvas.toDataURL());
+    smooth.setAttribute('x', left.toFixed(2));
+    smooth.setAttribute('y', upper.toFixed(2));
+    smooth.setAttribute('width', (right - left).toFixed(2));
+    smooth.setAttribute('height', (lower - upper).toFixed(2));
+  }
+  // Where class k stops being the most likely: the zero level of p_k − max of the others, for every k.
+  function classBoundaries(g) {
+    const K = run.classes, P = g.probabilities;
+    let d = '';
+    for (let k = 0; k < K; k++)
+      d += contour(g, 0, (c, r) => {
+        const base = (r * g.nx + c) * K;
+        let other = -Infinity;
+        for (let j = 0; j < K; j++) if (j !== k) other = Math.max(other, num(P[base + j]));
+        return num(P[base + k]) - other;
+      });
+    return d;
+  }
+  function contour(g, level, at) {
+    const v = at || ((c, r) => num(g.values[r * g.nx + c]));
     const dx = (g.xMax - g.xMin) / (g.nx - 1), dy = (g.yMax - g.yMin) / (g.ny - 1);
     let d = '';
     for (let r = 0; r < g.ny - 1; r++)
@@ -122,6 +173,7 @@ function createHeatMap(svg, legend, run) {
     const g = grids[k];
     cellsG.setAttribute('visibility', g ? 'visible' : 'hidden');
     boundary.setAttribute('visibility', g ? 'visible' : 'hidden');
+    if (!g) smooth.setAttribute('visibility', 'hidden');
     missing.setAttribute('visibility', g || !first ? 'hidden' : 'visible');
     if (!g) return;
     const id = [g.nx, g.ny, g.xMin, g.xMax, g.yMin, g.yMax].join();
@@ -131,7 +183,10 @@ function createHeatMap(svg, legend, run) {
       cells[i].setAttribute('fill', cellColour(n));
       cells[i].setAttribute('data-value', String(n));
     });
-    boundary.setAttribute('d', binary ? contour(g, 0.5) : '');
+    const probabilities = hasProbabilities(g);
+    smooth.setAttribute('visibility', probabilities ? 'visible' : 'hidden');
+    if (probabilities) drawSmooth(g);
+    boundary.setAttribute('d', binary ? contour(g, 0.5) : probabilities ? classBoundaries(g) : '');
   }
   return { show: show };
 }

@@ -10,20 +10,23 @@ internal static partial class TrainingReportScript
 // ---- wiring -----------------------------------------------------------------------
 const run = JSON.parse(document.getElementById('run-data').textContent);
 const snaps = run.snapshots;
-const network = createNetwork(document.getElementById('network'), run);
+const viewBlock = document.getElementById('report-view');
+const network = createNetwork(document.getElementById('network'), run, viewBlock ? JSON.parse(viewBlock.textContent) : null);
+const best = Number.isInteger(run.bestEpoch) ? run.bestEpoch : null;
+showScores(run);
 const heatSvg = document.getElementById('heatmap');
 const heat = heatSvg ? createHeatMap(heatSvg, document.getElementById('heatmap-legend'), run) : null;
 
 const xDomain = [Math.min(run.epochs[0].epoch, snaps[0].epoch), Math.max(run.epochs[run.epochs.length - 1].epoch, snaps[snaps.length - 1].epoch)];
 const column = key => run.epochs.filter(e => e[key] !== null && e[key] !== undefined).map(e => [e.epoch, num(e[key])]);
 const charts = [createChart(document.getElementById('loss-chart'), document.getElementById('loss-legend'), {
-  xDomain: xDomain, yLabel: `loss (${run.settings.loss})`,
+  xDomain: xDomain, yLabel: `loss (${run.settings.loss})`, best: best,
   series: [{ name: 'loss', label: 'training', values: column('loss') },
            { name: 'validationLoss', label: 'validation', values: column('validationLoss') }] })];
 const accuracySvg = document.getElementById('accuracy-chart');
 if (accuracySvg)
   charts.push(createChart(accuracySvg, document.getElementById('accuracy-legend'), {
-    xDomain: xDomain, yLabel: 'accuracy', yMin: 0, yMax: 1, percent: true,
+    xDomain: xDomain, yLabel: 'accuracy', yMin: 0, yMax: 1, percent: true, best: best,
     series: [{ name: 'accuracy', label: 'training', values: column('accuracy') },
              { name: 'validationAccuracy', label: 'validation', values: column('validationAccuracy') }] }));
 
@@ -43,7 +46,7 @@ function show(k) {
   slider.value = String(k);
   document.documentElement.dataset.snapshot = String(k);
   const strong = document.createElement('b');
-  strong.textContent = epoch === 0 ? 'initial weights' : `epoch ${epoch}`;
+  strong.textContent = epoch === 0 ? 'initial weights' : `epoch ${epoch}${epoch === best ? ' (best)' : ''}`;
   const row = byEpoch.get(epoch);
   const facts = [`snapshot ${k + 1} of ${snaps.length}`];
   if (row) {

@@ -32,6 +32,16 @@ internal static class TrainingReportStyles
 .heatmap .point { stroke: #fff; stroke-width: 1; }
 .heatmap .boundary { fill: none; stroke: #111827; stroke-width: 1.6; stroke-opacity: 0.75; }
 .heatmap .frame { fill: none; stroke: #9aa5b4; }
+.network text.name { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.note { margin: 6px 0 0; font-size: 12px; color: var(--muted); }
+.chart .best-epoch { stroke: #16a34a; stroke-width: 1.5; stroke-dasharray: 6 3; }
+.chart .best-label { fill: #16a34a; font-size: 11px; }
+.swatch.best { background: #16a34a; }
+.heatmap .smooth { image-rendering: auto; }
+table.confusion { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.confusion th, table.confusion td { padding: 4px 8px; border: 1px solid #e5e7eb; overflow-wrap: anywhere; max-width: 14em; }
+table.confusion th.corner { font-weight: 500; color: var(--muted); font-size: 12px; }
+table.confusion td.diag { font-weight: 650; }
 .legend .readout { margin-left: auto; font-variant-numeric: tabular-nums; color: var(--ink); }
 .colorbar { height: 10px; width: 160px; border-radius: 3px; display: inline-block; vertical-align: middle; margin: 0 6px; }
 """;

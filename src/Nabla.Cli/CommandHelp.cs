@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace Nabla.Cli;
+
+/// <summary>
+/// The part of each command's <c>--help</c> the parser cannot derive: a few examples to copy and what each exit
+/// code means. Every example here is run by a test, so none goes stale.
+/// </summary>
+public static class CommandHelp
+{
+    /// <summary>Examples and exit codes by command name ("nabla" for the root).</summary>
+    public static readonly IReadOnlyDictionary<string, (string[] Examples, string[] ExitCodes)> Sections =
+        new Dictionary<string, (string[], string[])>
+        {
+            ["nabla"] = (
+                ["nabla train --dataset moons --save out/model.safetensors --report out/report.html",
+                 "nabla explain \"y = sin(x) * x\" --at x=2",
+                 "nabla train --help"],
+                ["0  success", "1  explain: a gradient failed its finite-difference check", "2  bad input: an option, a formula, a file",
+                 "3  a value, a gradient or the loss is not finite"]),
+            ["train"] = (
+                ["nabla train --dataset moons --save out/model.safetensors --record out/run.json --report out/report.html",
+                 "nabla train --data samples/data/sin.csv --target y --hidden 8 --epochs 200",
+                 "nabla train --dataset spirals --hidden 32,32 --schedule step --epochs 300 --save out/spirals.safetensors"],
+                ["0  trained; the outputs are written", "2  bad input: an option, the data, a file that cannot be written",
+                 "3  the loss stopped being finite"]),
+            ["predict"] = (
+                ["nabla predict --model out/model.safetensors --data points.csv",
+                 "nabla predict --model out/model.safetensors --data points.csv --out out/predictions.csv"],
+                ["0  predicted", "2  bad input: the model, the CSV file, the output path"]),
+            ["report"] = (
+                ["nabla report out/run.json",
+                 "nabla report out/run.json -o out/moons.html --title \"Two moons\""],
+                ["0  written", "2  the run record is missing, malformed or inconsistent, or the page cannot be written"]),
+            ["explain"] = (
+                ["nabla explain",
+                 "nabla explain \"y = sin(x) * x\" --at x=2 --format markdown",
+                 "nabla explain \"l = (w*x - y)^2\" --at w=0.5,x=2,y=3 --wrt w --check forward"],
+                ["0  every gradient passes the check", "1  a gradient fails the check", "2  bad input", "3  a value or a gradient is not finite"]),
+            ["grad"] = (
+                ["nabla grad \"z = x*y + y\" --at x=2,y=3",
+                 "nabla grad \"sqrt(x) + log(x)\" --at x=4 --json"],
+                ["0  success", "2  bad input", "3  a value or a gradient is not finite"]),
+            ["graph"] = (
+                ["nabla graph",
+                 "nabla graph \"y = x*x + sin(x)\" --at x=1 --out out/graph.svg",
+                 "nabla graph --format html --out out/graph.html"],
+                ["0  drawn", "2  bad input, or a file that cannot be written", "3  a value or a gradient is not finite"]),
+            ["example"] = (
+                ["nabla example dense-layer",
+                 "nabla example sin-network --data samples/data/sin.csv --json"],
+                ["0  success", "2  an unknown example or bad input"]),
+        };
+
+    /// <summary>Makes every command's --help end with its examples and exit codes.</summary>
+    public static void Install(RootCommand root)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new WithExamples((HelpAction)help.Action!);
+    }
+
+    /// <summary>The parser's own help, then the examples and exit codes of the command asked about.</summary>
+    private sealed class WithExamples(HelpAction standard) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parse)
+        {
+            int exit = standard.Invoke(parse);
+            var output = parse.InvocationConfiguration.Output;
+            var command = parse.CommandResult.Command;
+            if (!Sections.TryGetValue(command is RootCommand ? "nabla" : command.Name, out var section)) return exit;
+            output.WriteLine("Examples:");
+            foreach (var example in section.Examples) output.WriteLine("  " + example);
+            output.WriteLine();
+            output.WriteLine("Exit codes:");
+            foreach (var code in section.ExitCodes) output.WriteLine("  " + code);
+            output.WriteLine();
+            return exit;
+        }
+    }
+}

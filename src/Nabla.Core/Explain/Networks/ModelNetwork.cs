@@ -1,0 +1,69 @@
+using System.Globalization;
+using Nabla.Data;
+using Nabla.Examples;
+using Nabla.Nn;
+using Nabla.Serialization;
+using Nabla.Training;
+
+namespace Nabla.Explain.Networks;
+
+/// <summary>
+/// A trained model (<c>nabla train --save</c>) as a network to explain on one row of a CSV file: its Linear layers
+/// in column form (W = PyTorch's [out, in] weight, b its bias), the hidden activation between them, the output
+/// layer linear, and the loss it was trained with; the row's features standardised and its target encoded as the
+/// trainer does (standardised for mse, 0/1 for bce, ±1 for hinge, one-hot for ce).
+/// </summary>
+public static class ModelNetwork
+{
+    /// <summary>Explains <paramref name="modelPath"/> on data row <paramref name="row"/> (1 = the first row after the header) of <paramref name="dataPath"/>.</summary>
+    public static NetworkExplanation Explain(string modelPath, string dataPath, int row)
+    {
+        var model = ModelFile.Load(modelPath); // validates the file and its metadata
+        var file = SafetensorsFile.Load(modelPath);
+        var csv = CsvLoader.Load(dataPath, new CsvOptions
+        {
+            Features = model.Features,
+            Target = model.Target,
+            ClassTarget = model.IsClassifier,
+            KnownClasses = model.IsClassifier ? model.Classes : null,
+        });
+        if (row < 1 || row > csv.Rows)
+            throw new NablaException($"--row {row}: {dataPath} has {csv.Rows} data row{(csv.Rows == 1 ? "" : "s")} (1 … {csv.Rows})");
+        int r = row - 1;
+
+        var input = csv.Features.Row(r).ToArray();
+        Standardizer.FromDictionary(file.Metadata, source: modelPath).TransformInPlace(input);
+        double t = csv.Targets![r];
+        double[] target = model.Loss switch
+        {
+            "mse" => [(t - Meta(file, "nabla.target_mean")) / Meta(file, "nabla.target_std")],
+            "hinge" => [t == 1 ? 1.0 : -1.0],
+            "ce" => Enumerable.Range(0, model.Classes.Count).Select(c => c == (int)t ? 1.0 : 0.0).ToArray(),
+            _ => [t],
+        };
+        var loss = model.Loss switch
+        {
+            "mse" => NetworkLoss.Mse, "bce" => NetworkLoss.Bce, "ce" => NetworkLoss.CrossEntropy, _ => NetworkLoss.Hinge,
+        };
+
+        var state = StateDicts.FromSafeTensors<double>(file.Names.Select(n => file.Tensors[n]));
+        var layers = new List<DenseLayerSpec>();
+        var weightNames = state.Keys.Where(k => k.EndsWith(".weight", StringComparison.Ordinal))
+            .OrderBy(k => int.TryParse(k[..k.IndexOf('.')], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue).ToList();
+        for (int k = 0; k < weightNames.Count; k++)
+        {
+            string prefix = weightNames[k][..^".weight".Length];
+            var weight = state[weightNames[k]];
+            if (weight.Rank != 2) throw new NablaException($"{modelPath}: \"{weightNames[k]}\" is not a matrix");
+            Matrix? bias = state.TryGetValue(prefix + ".bias", out var b) ? new Matrix(b.ElementCount, 1, b.ToArray()) : null;
+            layers.Add(new DenseLayerSpec(Matrix.From(weight), bias, k < weightNames.Count - 1 ? model.Activation : "identity"));
+        }
+        string line = r < csv.Lines.Count ? $", line {csv.Lines[r]}" : "";
+        return NetworkExplanation.Of($"{Path.GetFileName(modelPath)} on row {row} of {Path.GetFileName(dataPath)}{line} " +
+            $"(features standardised as in training; target {model.Target} = {csv.Targets[r].ToString("R", CultureInfo.InvariantCulture)}{(model.IsClassifier ? $" = class {model.Classes[(int)t]}" : "")})",
+            new DenseNetwork(layers, loss), input, target);
+    }
+
+    private static double Meta(SafetensorsFile file, string key) =>
+        double.Parse(file.Metadata[key], NumberStyles.Float, CultureInfo.InvariantCulture);
+}
