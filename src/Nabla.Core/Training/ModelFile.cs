@@ -100,7 +100,7 @@ public sealed partial class ModelFile
         try { model.LoadStateDict(StateDicts.FromSafeTensors<T>(tensors)); }
         catch (NablaException e) { throw new NablaException($"{path}: {e.Message}", e); }
         model.Eval();
-        return new Predictor<T>(model, standardizer, loss, classes, mean, std);
+        return new Predictor<T>(model, standardizer, loss, classes, mean, std, Predictor<T>.ChunkRowsFor(layers.Max()));
     }
 
     private static List<string> Strings(string path, string json, string key, string what)

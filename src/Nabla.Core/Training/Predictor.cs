@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Nabla.Data;
 using Nabla.Nn;
 using Nabla.Tensors;
@@ -24,10 +25,19 @@ public interface IPredictor
 /// the logistic sigmoid of the score for <c>bce</c> and <c>hinge</c> (for hinge this is a squashed
 /// score, not a calibrated probability), and the value scaled back to the target's units for <c>mse</c>.
 /// </summary>
-public sealed class Predictor<T>(Module<T> model, Standardizer standardizer, string loss, int classes, double targetMean, double targetStd)
-    : IPredictor where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>
+/// Rows go through the network in chunks of <c>chunkRows</c>: small enough that no activation reaches the large
+/// object heap (a 1 600-point report grid through a 16-wide network ran 7× faster in chunks of 512 than in one
+/// chunk of 1 600), large enough to keep the matrix products efficient. <see cref="ChunkRowsFor"/> picks it from the
+/// widest layer.
+/// </remarks>
+public sealed class Predictor<T>(Module<T> model, Standardizer standardizer, string loss, int classes, double targetMean, double targetStd,
+    int chunkRows = 512) : IPredictor where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int Chunk = 4096;
+    private readonly int Chunk = chunkRows > 0 ? chunkRows : throw new ArgumentOutOfRangeException(nameof(chunkRows), chunkRows, "must be ≥ 1");
+
+    /// <summary>Rows per chunk so that a layer of <paramref name="widestLayer"/> values per row stays under 64 KB (16 … 4096 rows).</summary>
+    public static int ChunkRowsFor(int widestLayer) => Math.Clamp(64 * 1024 / Unsafe.SizeOf<T>() / Math.Max(1, widestLayer), 16, 4096);
 
     public Predictions Predict(ReadOnlySpan<double> features, int rows)
     {

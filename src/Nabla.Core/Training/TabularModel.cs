@@ -22,7 +22,7 @@ public sealed record TabularModel<T>(Module<T> Network, IReadOnlyList<int> Layer
 {
     /// <summary>Predictions from raw feature rows, as <c>nabla predict</c> makes them.</summary>
     public Predictor<T> Predictor { get; } =
-        new(Network, Standardizer, Loss.Name, Data.Classes.Count, TargetScale.Mean, TargetScale.Std);
+        new(Network, Standardizer, Loss.Name, Data.Classes.Count, TargetScale.Mean, TargetScale.Std, Predictor<T>.ChunkRowsFor(LayerSizes.Max()));
 
     /// <summary>The precision's name as model files store it: <c>float32</c> or <c>float64</c>.</summary>
     public static string DType => typeof(T) == typeof(float) ? "float32" : typeof(T) == typeof(double) ? "float64" : typeof(T).Name;

@@ -223,7 +223,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     private int CountCorrect(Tensor<T> output, Batch<T> batch)
     {
         var labels = batch.Labels ?? throw new NablaException("a classifier's batch has no class labels");
-        ReadOnlySpan<T> values = output.IsContiguous ? output.AsSpan() : output.ToArray();
+        ReadOnlySpan<T> values = output.IsContiguous ? output.AsReadOnlySpan() : output.ToArray();
         int k = values.Length / labels.Length, correct = 0;
         for (int r = 0; r < labels.Length; r++)
             if (Loss.PredictedClass(values.Slice(r * k, k)) == labels[r]) correct++;

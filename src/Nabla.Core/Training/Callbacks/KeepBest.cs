@@ -31,7 +31,7 @@ public sealed class KeepBest<T>(Monitor? monitor = null) : ICheckpointedCallback
         if (!_best.Update(trainer.History)) return;
         var parameters = trainer.Optimizer.Parameters;
         _weights ??= [.. parameters.Select(p => new T[p.ElementCount])];
-        for (int i = 0; i < parameters.Count; i++) parameters[i].AsSpan().CopyTo(_weights[i]);
+        for (int i = 0; i < parameters.Count; i++) parameters[i].AsReadOnlySpan().CopyTo(_weights[i]);
     }
 
     /// <summary>Copies the kept parameters back into the model; false (and nothing changed) when none were kept.</summary>

@@ -29,7 +29,7 @@ public sealed class ClassificationMetric<T>(TrainingLoss<T> loss, int classes) :
     public void Add(Tensor<T> output, Batch<T> batch)
     {
         var labels = batch.Labels ?? throw new NablaException("a classification metric needs class labels, but the batch has none");
-        var values = output.IsContiguous ? output.AsSpan() : output.ToArray();
+        var values = output.IsContiguous ? output.AsReadOnlySpan() : output.ToArray();
         int k = values.Length / labels.Length;
         for (int r = 0; r < labels.Length; r++) Matrix.Add(labels[r], loss.PredictedClass(values.Slice(r * k, k)));
     }
@@ -50,8 +50,8 @@ public sealed class RegressionMetric<T>(TargetScale scale) : IMetric<T> where T 
     /// <inheritdoc/>
     public void Add(Tensor<T> output, Batch<T> batch)
     {
-        var predicted = output.IsContiguous ? output.AsSpan() : output.ToArray();
-        var actual = batch.Targets.IsContiguous ? batch.Targets.AsSpan() : batch.Targets.ToArray();
+        var predicted = output.IsContiguous ? output.AsReadOnlySpan() : output.ToArray();
+        var actual = batch.Targets.IsContiguous ? batch.Targets.AsReadOnlySpan() : batch.Targets.ToArray();
         if (predicted.Length != actual.Length)
             throw new NablaException($"a regression metric needs one output per sample, got {predicted.Length} outputs for {actual.Length} samples");
         for (int r = 0; r < actual.Length; r++)
