@@ -22,7 +22,7 @@ public static class CommandHelp
                  "3  a value, a gradient or the loss is not finite"]),
             ["train"] = (
                 ["nabla train --dataset moons --save out/model.safetensors --record out/run.json --report out/report.html",
-                 "nabla train --data samples/data/sin.csv --target y --hidden 8 --epochs 200",
+                 "nabla train --data samples/data/sin.csv --target y --hidden 8 --epochs 200 --save out/sin.safetensors",
                  "nabla train --dataset spirals --hidden 32,32 --schedule step --epochs 300 --early-stopping 20 --save out/spirals.safetensors"],
                 ["0  trained; the outputs are written", "2  bad input: an option, the data, a file that cannot be written",
                  "3  the loss stopped being finite or diverged", "130  interrupted (Ctrl-C): a checkpoint is written"]),
@@ -30,6 +30,10 @@ public static class CommandHelp
                 ["nabla predict --model out/model.safetensors --data points.csv",
                  "nabla predict --model out/model.safetensors --data points.csv --out out/predictions.csv"],
                 ["0  predicted", "2  bad input: the model, the CSV file, the output path"]),
+            ["evaluate"] = (
+                ["nabla evaluate --model out/sin.safetensors --data samples/data/sin.csv",
+                 "nabla evaluate --model out/sin.safetensors --data samples/data/sin.csv --json"],
+                ["0  measured", "2  bad input: the model, the CSV file (the target column is needed)"]),
             ["export"] = (
                 ["nabla export out/model.safetensors --onnx out/model.onnx"],
                 ["0  written", "2  bad input: the model file, the output path"]),

@@ -36,7 +36,7 @@ public sealed class ExplainNetworkCommandTests : IDisposable
     [InlineData(new[] { "explain", "--example", "nope" }, "nope")]
     [InlineData(new[] { "explain", "--row", "2" }, "--data and --row go with --model")]
     [InlineData(new[] { "explain", "--model", "EXISTING" }, "--model needs --data")]
-    [InlineData(new[] { "explain", "--model", "/nonexistent/m.safetensors", "--data", "/nonexistent/f.csv" }, "m.safetensors")]
+    [InlineData(new[] { "explain", "--model", "/nonexistent/m.safetensors", "--data", "/nonexistent/f.csv" }, "there is no file")]
     public void Network_options_that_do_not_fit_exit_2_with_the_reason(string[] args, string message)
     {
         string existing = _dir.File("m.safetensors");
