@@ -35,7 +35,8 @@ public static class CommandHelp
                  "nabla evaluate --model out/sin.safetensors --data samples/data/sin.csv --json"],
                 ["0  measured", "2  bad input: the model, the CSV file (the target column is needed)"]),
             ["export"] = (
-                ["nabla export out/model.safetensors --onnx out/model.onnx"],
+                ["nabla export out/model.safetensors --onnx out/model.onnx",
+                 "nabla export out/sin.safetensors --onnx out/sin.onnx"],
                 ["0  written", "2  bad input: the model file, the output path"]),
             ["report"] = (
                 ["nabla report out/run.json",
