@@ -94,7 +94,9 @@ public interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
 /// </summary>
 public readonly record struct Domain(double Min, double Max, double KinkAt = double.NaN, double KinkMargin = 0)
 {
+    /// <summary>Inputs sampled from [−3, 3], no kink.</summary>
     public static readonly Domain Everywhere = new(-3, 3);
+    /// <summary>Inputs sampled from [0.1, 4], for ops defined only for x &gt; 0 (log, sqrt).</summary>
     public static readonly Domain Positive = new(0.1, 4);
 
     /// <summary>True when x lies inside [Min, Max] and outside the band around the kink.</summary>

@@ -10,17 +10,28 @@ namespace Nabla.Ops;
 /// </summary>
 public readonly struct Pow : IBinaryOp<Pow>
 {
+    /// <inheritdoc/>
     public static string Name => "pow";
+    /// <inheritdoc/>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.Pow(a, b);
+    /// <inheritdoc/>
     public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => b == T.Zero ? T.Zero : b * T.Pow(a, b - T.One);
+    /// <inheritdoc/>
     public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a == T.Zero && b >= T.Zero ? T.Zero : y * T.Log(a);
     // The same rules over differentiable numbers. The a = b = 0 guard only avoids 0·∞; elsewhere b·a^(b−1) keeps b's own
     // perturbation, so ∂²y/∂a∂b = a⁻¹ at b = 0 is right.
+    /// <inheritdoc/>
     public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => b.Real == 0 && a.Real == 0 ? N.Constant(0) : b * N.Apply<Pow>(a, b - N.Constant(1));
+    /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => a.Real == 0 && b.Real >= 0 ? N.Constant(0) : y * N.Apply<Log>(a);
+    /// <inheritdoc/>
     public static string DerivativeAText(string a, string b, string y) => $"{b}·{a}^({b} - 1)";
+    /// <inheritdoc/>
     public static string DerivativeBText(string a, string b, string y) => $"{a}^{b}·ln({a})";
+    /// <inheritdoc/>
     public static Domain DomainA => new Domain(0.5, 3);
+    /// <inheritdoc/>
     public static Domain DomainB => new Domain(-2, 2);
+    /// <inheritdoc/>
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : IFloatingPointIeee754<T> => TensorPrimitives.Pow(a, b, y);
 }

@@ -37,6 +37,7 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>True for AdamW's decoupled weight decay.</summary>
     private protected virtual bool Decoupled => false;
 
+    /// <inheritdoc/>
     protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad, Span<T> scratchA, Span<T> scratchB)
     {
         ReadOnlySpan<T> g = grad;
@@ -67,8 +68,11 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
         TensorPrimitives.MultiplyAdd(scratchA, C(-stepSize), p, p);      // p − step·m/denom
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyList<string> BufferNames { get; } = ["exp_avg", "exp_avg_sq"];
+    /// <inheritdoc/>
     protected override T[]? GetBuffer(int index, string name) => name == "exp_avg" ? expAvg[index] : expAvgSq[index];
+    /// <inheritdoc/>
     protected override void SetBuffer(int index, string name, T[]? values)
     {
         if (name == "exp_avg") expAvg[index] = values;

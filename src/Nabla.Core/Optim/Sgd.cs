@@ -29,6 +29,7 @@ public sealed class Sgd<T>(IEnumerable<Tensor<T>> parameters, double learningRat
     /// <summary>τ, the dampening of the momentum update.</summary>
     public double Dampening { get; } = NablaArgumentException.Check(dampening, double.IsFinite(dampening), "Sgd", nameof(dampening), "finite");
 
+    /// <inheritdoc/>
     protected override void Update(int index, Span<T> p, ReadOnlySpan<T> grad, Span<T> scratchA, Span<T> scratchB)
     {
         ReadOnlySpan<T> g = grad;
@@ -56,7 +57,10 @@ public sealed class Sgd<T>(IEnumerable<Tensor<T>> parameters, double learningRat
         TensorPrimitives.MultiplyAdd(g, C(-LearningRate), p, p);                  // p − α·g
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyList<string> BufferNames { get; } = ["momentum_buffer"];
+    /// <inheritdoc/>
     protected override T[]? GetBuffer(int index, string name) => momentumBuffers[index];
+    /// <inheritdoc/>
     protected override void SetBuffer(int index, string name, T[]? values) => momentumBuffers[index] = values;
 }

@@ -35,6 +35,7 @@ public sealed class ScalarMlp
         Inputs = inputs;
     }
 
+    /// <summary>How many inputs the network takes.</summary>
     public int Inputs { get; }
 
     /// <summary>Per layer, per neuron: its weights, then its bias (micrograd's order).</summary>

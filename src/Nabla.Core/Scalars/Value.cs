@@ -105,6 +105,7 @@ public sealed partial class Value
         throw new ArgumentOutOfRangeException(nameof(i), $"node '{Op}' has no input {i}");
     }
 
+    /// <summary>The label (if any), data, grad and, for a non-leaf node, the op that made it.</summary>
     public override string ToString() =>
         $"Value({(Label is null ? "" : Label + ", ")}data={Data:R}, grad={Grad:R}{(IsLeaf ? "" : $", op={Op}")})";
 }
