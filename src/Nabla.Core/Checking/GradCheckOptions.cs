@@ -28,6 +28,7 @@ public sealed record GradCheckOptions
     /// <summary>The defaults of <paramref name="method"/>: <see cref="Forward"/> or <see cref="Central"/>.</summary>
     public static GradCheckOptions For(FiniteDifference method) => method == FiniteDifference.Forward ? Forward : Central;
 
+    /// <summary>The difference method; central by default.</summary>
     public FiniteDifference Method { get; init; } = FiniteDifference.Central;
 
     /// <summary>The step h a variable is moved by; positive and finite.</summary>

@@ -21,8 +21,10 @@ public sealed record GradCheckEntry(string Name, double Analytic, double Numeric
 /// </summary>
 public sealed class GradCheckReport(GradCheckOptions options, IReadOnlyList<GradCheckEntry> entries)
 {
+    /// <summary>The method, step and tolerances the check used.</summary>
     public GradCheckOptions Options { get; } = options;
 
+    /// <summary>One comparison per variable, in the order checked.</summary>
     public IReadOnlyList<GradCheckEntry> Entries { get; } = entries;
 
     /// <summary>True when every entry passed (also when there are none).</summary>
@@ -81,5 +83,6 @@ public sealed class GradCheckReport(GradCheckOptions options, IReadOnlyList<Grad
 /// <summary>A gradient check that failed; <see cref="Report"/> has every entry.</summary>
 public sealed class GradCheckException(string message, GradCheckReport report) : NablaException(message)
 {
+    /// <summary>The full report of the failed check.</summary>
     public GradCheckReport Report { get; } = report;
 }

@@ -15,15 +15,21 @@ public sealed class TensorGradCheckReport
         EntriesChecked = entries; MaxAbsError = maxError; Mismatches = mismatches;
     }
 
+    /// <summary>The name of the checked function, used in <see cref="Message"/>.</summary>
     public string Name { get; }
+    /// <summary>The central-difference step eps.</summary>
     public double Eps { get; }
+    /// <summary>atol in |analytical − numerical| ≤ atol + rtol·|numerical|.</summary>
     public double AbsoluteTolerance { get; }
+    /// <summary>rtol in |analytical − numerical| ≤ atol + rtol·|numerical|.</summary>
     public double RelativeTolerance { get; }
     /// <summary>How many (output element, input element) pairs were compared.</summary>
     public int EntriesChecked { get; }
     /// <summary>The largest |analytical − numerical| over all entries.</summary>
     public double MaxAbsError { get; }
+    /// <summary>Every Jacobian entry that failed the tolerance test; empty when the check passed.</summary>
     public IReadOnlyList<TensorGradMismatch> Mismatches { get; }
+    /// <summary>True when no entry mismatched.</summary>
     public bool Passed => Mismatches.Count == 0;
 
     /// <summary>
@@ -53,6 +59,7 @@ public sealed class TensorGradCheckReport
         if (!Passed) throw new NablaException(Message);
     }
 
+    /// <summary>The same text as <see cref="Message"/>.</summary>
     public override string ToString() => Message;
 }
 

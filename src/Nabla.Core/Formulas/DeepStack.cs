@@ -11,6 +11,7 @@ public static class DeepStack
     private const int ShortText = 400;
     private const int LargeStackBytes = 256 * 1024 * 1024;
 
+    /// <summary>Returns <paramref name="work"/>'s result: run on the calling thread for texts of at most 400 characters, otherwise on a new thread with a 256 MB stack, rethrowing any exception it throws.</summary>
     public static T Run<T>(int textLength, Func<T> work)
     {
         if (textLength <= ShortText) return work();

@@ -13,8 +13,10 @@ public sealed class Formula
         Variables = variables;
     }
 
+    /// <summary>The text the formula was parsed from.</summary>
     public SourceText Source { get; }
 
+    /// <summary>The statements in source order; the last one's value is the output.</summary>
     public IReadOnlyList<Statement> Statements { get; }
 
     /// <summary>The free variables, in order of first use.</summary>

@@ -15,8 +15,10 @@ public sealed class FormulaGraph
 
     private FormulaGraph(Formula formula) => Formula = formula;
 
+    /// <summary>The formula the graph was built from.</summary>
     public Formula Formula { get; }
 
+    /// <summary>The node of the last statement's value: the formula's output.</summary>
     public Value Output { get; private set; } = null!;
 
     /// <summary>The leaf of each free variable, labelled with its name.</summary>

@@ -3,15 +3,19 @@ namespace Nabla.Formulas;
 /// <summary>A range of characters in a formula's text.</summary>
 public readonly record struct SourceSpan(int Start, int Length)
 {
+    /// <summary>The offset just past the span: Start + Length.</summary>
     public int End => Start + Length;
+    /// <summary>The smallest span holding both <paramref name="a"/> and <paramref name="b"/>.</summary>
     public static SourceSpan Cover(SourceSpan a, SourceSpan b) => new(Math.Min(a.Start, b.Start), Math.Max(a.End, b.End) - Math.Min(a.Start, b.Start));
 }
 
 /// <summary>A formula's text, with the line and column arithmetic error messages need.</summary>
 public sealed class SourceText(string text)
 {
+    /// <summary>The formula's full text.</summary>
     public string Text { get; } = text;
 
+    /// <summary>True when the text holds no new line.</summary>
     public bool IsSingleLine => !Text.Contains('\n');
 
     /// <summary>1-based line and column of a character offset.</summary>

@@ -5,7 +5,17 @@ using Nabla.Scalars;
 namespace Nabla.Graphs;
 
 /// <summary>What made a node: nothing (a variable or a constant) or an operation.</summary>
-public enum GraphNodeKind { Variable, Constant, Operation }
+public enum GraphNodeKind
+{
+    /// <summary>A leaf that is a variable: the backward pass gives its gradient.</summary>
+    Variable,
+
+    /// <summary>A leaf that is a constant number.</summary>
+    Constant,
+
+    /// <summary>The result of an operation on its inputs.</summary>
+    Operation,
+}
 
 /// <summary>One node of a drawn graph.</summary>
 /// <param name="Id">Its position in evaluation order (inputs first), 0-based; edges refer to it.</param>
@@ -36,11 +46,13 @@ public sealed class ComputationGraph
         Edges = edges;
     }
 
+    /// <summary>The output node's name.</summary>
     public string OutputName { get; }
 
     /// <summary>The nodes in evaluation order; <c>Nodes[i].Id == i</c>; the output last.</summary>
     public IReadOnlyList<GraphNode> Nodes { get; }
 
+    /// <summary>One edge per input of every operation, in the order the nodes were visited.</summary>
     public IReadOnlyList<GraphEdge> Edges { get; }
 
     /// <summary>The graph of a formula's output, named as the formula names it; runs the backward pass.</summary>

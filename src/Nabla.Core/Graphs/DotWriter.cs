@@ -10,6 +10,7 @@ namespace Nabla.Graphs;
 /// </summary>
 public static class DotWriter
 {
+    /// <summary>The Graphviz DOT text of <paramref name="graph"/>.</summary>
     public static string Write(ComputationGraph graph)
     {
         var s = new StringBuilder();

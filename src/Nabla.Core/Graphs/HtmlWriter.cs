@@ -37,6 +37,7 @@ public static class HtmlWriter
         })();
         """;
 
+    /// <summary>A self-contained HTML page drawing <paramref name="graph"/>.</summary>
     public static string Write(ComputationGraph graph)
     {
         string title = $"Computation graph of {graph.OutputName}";

@@ -6,6 +6,7 @@ public readonly record struct Point(double X, double Y);
 /// <summary>Where a node is drawn: its top-left corner and size.</summary>
 public readonly record struct NodeBox(double X, double Y, double Width, double Height)
 {
+    /// <summary>The y coordinate of the box's middle: Y + Height / 2.</summary>
     public double CenterY => Y + Height / 2;
 }
 
@@ -24,7 +25,18 @@ public sealed record GraphLayout(IReadOnlyList<NodeBox> Boxes, IReadOnlyList<IRe
 /// </summary>
 public static class LayeredLayout
 {
-    public const double LayerGap = 56, NodeGap = 18, DummyHeight = 8, Margin = 16;
+    /// <summary>Horizontal space between adjacent layers, in pixels.</summary>
+    public const double LayerGap = 56;
+
+    /// <summary>Vertical space between boxes stacked in one layer, in pixels.</summary>
+    public const double NodeGap = 18;
+
+    /// <summary>The height a dummy node (an edge passing through a layer) takes up, in pixels.</summary>
+    public const double DummyHeight = 8;
+
+    /// <summary>Space around the whole drawing, in pixels.</summary>
+    public const double Margin = 16;
+
     private const int Sweeps = 4;
 
     /// <param name="graph">The graph; node ids are in topological order.</param>

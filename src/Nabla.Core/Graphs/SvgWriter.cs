@@ -13,6 +13,7 @@ namespace Nabla.Graphs;
 /// </summary>
 public static class SvgWriter
 {
+    /// <summary>The SVG XML namespace, http://www.w3.org/2000/svg.</summary>
     public static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private const double LineHeight = 15, CharWidth = 7.2, Padding = 8;
 

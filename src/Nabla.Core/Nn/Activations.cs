@@ -6,30 +6,35 @@ namespace Nabla.Nn;
 /// <summary>y = max(x, 0) element-wise; dy/dx = 1 for x &gt; 0, else 0 (vectorised forward and backward).</summary>
 public sealed class ReLU<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.Relu();
 }
 
 /// <summary>y = 1/(1 + e⁻ˣ) element-wise; dy/dx = y(1 − y).</summary>
 public sealed class Sigmoid<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.Sigmoid();
 }
 
 /// <summary>y = tanh x element-wise; dy/dx = 1 − y².</summary>
 public sealed class Tanh<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.Tanh();
 }
 
 /// <summary>y = sin x element-wise; dy/dx = cos x.</summary>
 public sealed class Sin<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.Sin();
 }
 
 /// <summary>y = x (the same tensor, nothing recorded).</summary>
 public sealed class Identity<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input;
 }
 
@@ -39,8 +44,10 @@ public sealed class Softmax<T>(int axis = -1) : Module<T> where T : unmanaged, I
     /// <summary>The axis the probabilities sum to 1 along (negative counts from the end).</summary>
     public int Axis { get; } = axis;
 
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => input.Softmax(Axis);
 
+    /// <summary>"Softmax(dim=axis)", as PyTorch prints it.</summary>
     public override string ToString() => $"Softmax(dim={Axis})";
 }
 

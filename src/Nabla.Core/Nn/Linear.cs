@@ -33,11 +33,13 @@ public sealed class Linear<T>(int inFeatures, int outFeatures, bool bias = true)
     /// <summary>y = x·Wᵀ + b for x of shape [..., InFeatures]; y has shape [..., OutFeatures].</summary>
     public override Tensor<T> Forward(Tensor<T> input) => Tensor<T>.Linear(input, Weight, Bias);
 
+    /// <summary>"weight", then "bias" when there is one.</summary>
     protected override IEnumerable<(string Name, Tensor<T> Parameter)> OwnParameters()
     {
         yield return ("weight", Weight);
         if (Bias is not null) yield return ("bias", Bias);
     }
 
+    /// <summary>"Linear(in_features=…, out_features=…, bias=True|False)", as PyTorch prints it.</summary>
     public override string ToString() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")})";
 }

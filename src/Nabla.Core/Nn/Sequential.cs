@@ -56,12 +56,15 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
         _ => null,
     };
 
+    /// <summary>The layers in order, named "0", "1", … by position.</summary>
     public override IEnumerable<(string Name, Module<T> Module)> Children() =>
         layers.Select((m, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), m));
 
+    /// <summary>Enumerates the layers in order.</summary>
     public IEnumerator<Module<T>> GetEnumerator() => layers.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>"Sequential(" then one line "  (i): layer" per layer, then ")", as PyTorch prints it.</summary>
     public override string ToString() =>
         "Sequential(\n" + string.Concat(layers.Select((m, i) => $"  ({i}): {m}\n")) + ")";
 }

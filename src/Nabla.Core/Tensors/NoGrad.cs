@@ -26,6 +26,7 @@ public static class NoGrad
         private bool disposed;
         internal Restorer(bool previous) => this.previous = previous;
 
+        /// <summary>Restores the previous recording state; later calls do nothing.</summary>
         public void Dispose()
         {
             if (disposed) return;

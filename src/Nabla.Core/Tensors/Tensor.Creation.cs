@@ -148,10 +148,16 @@ public sealed partial class Tensor<T>
 /// <summary>Factories that infer the element type from the data: <c>Tensor.FromArray(new double[,] { ... })</c>.</summary>
 public static class Tensor
 {
+    /// <summary>A tensor of <paramref name="shape"/> holding <paramref name="data"/> row-major.</summary>
     public static Tensor<T> FromArray<T>(T[] data, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.FromArray(data, shape);
+    /// <summary>A 1-d tensor holding <paramref name="data"/>.</summary>
     public static Tensor<T> FromArray<T>(T[] data) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.FromArray(data);
+    /// <summary>A 2-d tensor holding <paramref name="data"/>, shape [rows, columns].</summary>
     public static Tensor<T> FromArray<T>(T[,] data) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.FromArray(data);
+    /// <summary>A 3-d tensor holding <paramref name="data"/>, with its three lengths as shape.</summary>
     public static Tensor<T> FromArray<T>(T[,,] data) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.FromArray(data);
+    /// <summary>A 2-d tensor with one row per element of <paramref name="rows"/> (all of one length).</summary>
     public static Tensor<T> FromArray<T>(T[][] rows) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.FromArray(rows);
+    /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
     public static Tensor<T> Scalar<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Scalar(value);
 }

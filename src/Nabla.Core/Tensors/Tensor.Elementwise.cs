@@ -85,13 +85,21 @@ public sealed partial class Tensor<T>
         return Dense(Kernels.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
     }
 
+    /// <summary>a + b for every element of a; ∂/∂a = 1.</summary>
     public static Tensor<T> operator +(Tensor<T> a, T b) => WithScalar<Add>(b, a, scalarFirst: false) ?? a + Scalar(b);
+    /// <summary>a + b for every element of b; ∂/∂b = 1.</summary>
     public static Tensor<T> operator +(T a, Tensor<T> b) => WithScalar<Add>(a, b, scalarFirst: true) ?? Scalar(a) + b;
+    /// <summary>a − b for every element of a; ∂/∂a = 1.</summary>
     public static Tensor<T> operator -(Tensor<T> a, T b) => WithScalar<Sub>(b, a, scalarFirst: false) ?? a - Scalar(b);
+    /// <summary>a − b for every element of b; ∂/∂b = −1.</summary>
     public static Tensor<T> operator -(T a, Tensor<T> b) => WithScalar<Sub>(a, b, scalarFirst: true) ?? Scalar(a) - b;
+    /// <summary>a · b for every element of a; ∂/∂a = b.</summary>
     public static Tensor<T> operator *(Tensor<T> a, T b) => WithScalar<Mul>(b, a, scalarFirst: false) ?? a * Scalar(b);
+    /// <summary>a · b for every element of b; ∂/∂b = a.</summary>
     public static Tensor<T> operator *(T a, Tensor<T> b) => WithScalar<Mul>(a, b, scalarFirst: true) ?? Scalar(a) * b;
+    /// <summary>a / b for every element of a; ∂/∂a = 1/b.</summary>
     public static Tensor<T> operator /(Tensor<T> a, T b) => WithScalar<Div>(b, a, scalarFirst: false) ?? a / Scalar(b);
+    /// <summary>a / b for every element of b; ∂/∂b = −y/b.</summary>
     public static Tensor<T> operator /(T a, Tensor<T> b) => WithScalar<Div>(a, b, scalarFirst: true) ?? Scalar(a) / b;
 
     /// <summary>

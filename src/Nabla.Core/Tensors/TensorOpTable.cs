@@ -9,6 +9,7 @@ namespace Nabla.Tensors;
 /// </summary>
 public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build, int[][][] ShapeSets, Domain[] Domains)
 {
+    /// <summary>The op's name.</summary>
     public override string ToString() => Name;
 }
 
@@ -25,6 +26,7 @@ public static class TensorOpTable
     private static readonly int[][][] UnaryShapes = S([[]], [[5]], [[2, 3]], [[2, 1, 3]]);
     private static readonly int[][][] BinaryShapes = S([[2, 3], [2, 3]], [[2, 3], [3]], [[4, 1, 3], [2, 1]], [[], [2, 2]], [[3, 1], [1, 4]]);
 
+    /// <summary>Every differentiable tensor op, one row each.</summary>
     public static IReadOnlyList<TensorOpInfo> All { get; } = Build();
 
     /// <summary>The row called <paramref name="name"/>, or null.</summary>

@@ -25,18 +25,27 @@ public sealed partial class ModelFile
         Features = features; Target = target; Classes = classes; Predictor = predictor;
     }
 
+    /// <summary>The file the model was read from or written to.</summary>
     public string Path { get; }
+    /// <summary>The width of each layer, inputs first and outputs last.</summary>
     public int[] LayerSizes { get; }
+    /// <summary>The hidden layers' activation name (see <see cref="Nabla.Nn.Activation"/>).</summary>
     public string Activation { get; }
+    /// <summary>The loss the model was trained with; "mse" means regression, any other a classifier.</summary>
     public string Loss { get; }
+    /// <summary>The element type of the stored tensors.</summary>
     public string DType { get; }
+    /// <summary>The feature column names, in input order.</summary>
     public IReadOnlyList<string> Features { get; }
+    /// <summary>The target column's name.</summary>
     public string Target { get; }
 
     /// <summary>Label text per class index; empty for a regression model.</summary>
     public IReadOnlyList<string> Classes { get; }
 
+    /// <summary>True unless the loss is "mse".</summary>
     public bool IsClassifier => Loss != "mse";
+    /// <summary>Turns raw feature rows into this model's predictions.</summary>
     public IPredictor Predictor { get; }
 
     /// <summary>Writes a trained tabular model to <paramref name="path"/>, atomically.</summary>

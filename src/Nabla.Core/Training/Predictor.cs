@@ -39,6 +39,7 @@ public sealed class Predictor<T>(Module<T> model, Standardizer standardizer, str
     /// <summary>Rows per chunk so that a layer of <paramref name="widestLayer"/> values per row stays under 64 KB (16 … 4096 rows).</summary>
     public static int ChunkRowsFor(int widestLayer) => Math.Clamp(64 * 1024 / Unsafe.SizeOf<T>() / Math.Max(1, widestLayer), 16, 4096);
 
+    /// <inheritdoc/>
     public Predictions Predict(ReadOnlySpan<double> features, int rows)
     {
         int columns = standardizer.Features;

@@ -5,7 +5,14 @@ using Nabla.Rng;
 namespace Nabla.Training;
 
 /// <summary>What a model learns to predict: class indices, or a real value.</summary>
-public enum TaskKind { Classification, Regression }
+public enum TaskKind
+{
+    /// <summary>Each target is a class index.</summary>
+    Classification,
+
+    /// <summary>Each target is a real value.</summary>
+    Regression,
+}
 
 /// <summary>
 /// Rows of features with one target each, from a built-in dataset or a CSV file: what <c>nabla train</c>
@@ -13,6 +20,7 @@ public enum TaskKind { Classification, Regression }
 /// </summary>
 public sealed class TrainingData
 {
+    /// <summary>Rows of <paramref name="features"/> with one target each; throws when the counts differ. Without <paramref name="taskReason"/> a reason is written from the task and class count.</summary>
     public TrainingData(DataTable features, double[] targets, TaskKind task, IReadOnlyList<string> classes, string targetName, string description,
         string? taskReason = null)
     {
@@ -30,18 +38,23 @@ public sealed class TrainingData
     /// <summary>Why the data is a classification or a regression, for the run's header, e.g. "'label' holds 2 distinct whole numbers (0, 1)".</summary>
     public string TaskReason { get; }
 
+    /// <summary>The feature columns, as loaded.</summary>
     public DataTable Features { get; }
+    /// <summary>One target per row: a class index, or a real value for regression.</summary>
     public double[] Targets { get; }
+    /// <summary>Classification or regression.</summary>
     public TaskKind Task { get; }
 
     /// <summary>Label text of each class index (empty for regression).</summary>
     public IReadOnlyList<string> Classes { get; }
 
+    /// <summary>The target column's name.</summary>
     public string TargetName { get; }
 
     /// <summary>Where the data came from, e.g. <c>moons (200 samples, noise 0.1, seed 0)</c>.</summary>
     public string Description { get; }
 
+    /// <summary>The number of rows.</summary>
     public int Rows => Features.Rows;
 
     /// <summary>
