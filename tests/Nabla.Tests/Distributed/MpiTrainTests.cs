@@ -18,11 +18,6 @@ public sealed class MpiTrainTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static void SkipWithoutMpi()
-    {
-        if (Mpirun.MissingReason is { } reason) Assert.Skip(reason);
-    }
-
     private string PathOf(string name) => Path.Combine(_dir, name);
 
     private static string[] Run(string dtype, string save, int epochs = 4) =>
@@ -54,7 +49,7 @@ public sealed class MpiTrainTests : IDisposable
     [InlineData(3)]
     public void Ranks_end_with_the_single_process_weights_in_float64_and_only_rank_zero_speaks(int ranks)
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         string save = PathOf($"mpi-{ranks}.safetensors");
         var (exit, output, errors) = Mpirun.Run(ranks, Run("float64", save));
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{errors}");
@@ -69,7 +64,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void Float32_ranks_agree_with_one_process_to_float32_rounding()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         // The sum over ranks adds the same float32 terms in another order than one process does, so each step may
         // differ by a few float32 ulps (6e-8 relative); 1e-5 on weights of order 1 allows ~100 ulps after 44 steps.
         string save = PathOf("mpi-f32.safetensors");
@@ -82,7 +77,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void A_killed_rank_stops_the_others_with_a_message_and_leaves_a_whole_checkpoint()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         // Far more epochs than the job lives: it is killed mid-run, wherever the machine's speed has got it.
         string save = PathOf("killed.safetensors"), checkpoint = save + ".ckpt";
         string[] args = ["train", "--dataset", "moons", "--samples", "150", "--hidden", "8,8", "--batch-size", "60", "--epochs", "100000",
@@ -106,7 +101,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void Three_ranks_resume_a_checkpoint_one_process_wrote_and_end_with_its_weights()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         // The settings the command line below builds; the checkpoint holds global state only, so any rank count resumes it.
         var settings = new TrainSettings { Hidden = [8, 8], BatchSize = 11, Epochs = 4 };
         string save = PathOf("resumed.safetensors");
@@ -124,7 +119,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void Ranks_started_with_other_settings_are_refused_once_by_rank_zero()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         string[] common = ["train", "--dataset", "moons", "--epochs", "3"];
         using var job = Mpirun.StartApps([(1, [.. common, "--seed", "0"]), (1, [.. common, "--seed", "1"])]);
         var (exit, output, errors) = Mpirun.Finish(job);
@@ -136,7 +131,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void A_rank_that_cannot_start_says_so_and_the_others_stop_quietly()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         // Rank 1 is given a CSV without the target column: it fails while loading, after MPI has started.
         string csv = PathOf("no-target.csv");
         File.WriteAllText(csv, "x1,x2\n1,2\n3,4\n5,6\n7,8\n");
@@ -154,7 +149,7 @@ public sealed class MpiTrainTests : IDisposable
     [Fact]
     public void Resuming_without_a_checkpoint_is_one_error_from_rank_zero()
     {
-        SkipWithoutMpi();
+        Mpirun.Require();
         string save = PathOf("never.safetensors");
         var (exit, output, errors) = Mpirun.Run(2, [.. Run("float64", save), "--resume"]);
         Assert.True(exit != 0, $"exit {exit}\n{output}\n{errors}");

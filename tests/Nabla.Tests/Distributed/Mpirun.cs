@@ -11,6 +11,12 @@ internal static class Mpirun
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, "mpirun")))
             ? null : "mpirun is not installed (apt-get install openmpi-bin), so the multi-process runs did not happen.";
 
+    /// <summary>Reports the calling test as skipped (never passed), with the reason, when mpirun is absent.</summary>
+    public static void Require()
+    {
+        if (MissingReason is { } reason) Assert.Skip(reason);
+    }
+
     public static string Nabla => Path.Combine(AppContext.BaseDirectory, "nabla.dll");
 
     /// <summary>mpirun's own options: several ranks on 2 cores, and root in CI containers.</summary>

@@ -16,6 +16,13 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public string? MissingReason { get; private set; }
 
+    /// <summary>The browser, or the calling test is reported as skipped (never passed) with the reason.</summary>
+    public IBrowser Require()
+    {
+        if (Browser is null) Assert.Skip(MissingReason ?? "the browser did not start");
+        return Browser;
+    }
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ExecutablePath))

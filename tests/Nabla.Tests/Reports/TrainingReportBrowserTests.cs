@@ -184,12 +184,7 @@ public class TrainingReportBrowserTests(ChromiumFixture chromium, ITestOutputHel
 
     private async Task<OpenReport?> OpenAsync(RunRecord run)
     {
-        if (chromium.Browser is null)
-        {
-            Assert.Skip(chromium.MissingReason!);
-            return null;
-        }
-        return await OpenReport.OpenAsync(chromium.Browser, TrainingReport.Render(run));
+        return await OpenReport.OpenAsync(chromium.Require(), TrainingReport.Render(run));
     }
 
     private static async Task<JsonElement> Drawn(OpenReport report) => await report.EvalAsync<JsonElement>("""

@@ -80,13 +80,13 @@ public class TrainingReportScaleTests(ChromiumFixture chromium, ITestOutputHelpe
     [Fact]
     public async Task The_wide_network_opens_with_every_neuron_a_line_per_kept_weight_and_names_that_fit()
     {
-        if (chromium.Browser is null) { Assert.Skip(chromium.MissingReason!); return; }
+        chromium.Require();
         var run = ScaleRuns.Wide();
         string html = TrainingReport.Render(run);
         var clock = Stopwatch.StartNew();
-        await using var report = await OpenReport.OpenAsync(chromium.Browser, html);
+        await using var report = await OpenReport.OpenAsync(chromium.Require(), html);
         double inPage = await report.EvalAsync<double>("performance.now()");
-        await using (var small = await OpenReport.OpenAsync(chromium.Browser, TrainingReport.Render(SyntheticRuns.Classifier())))
+        await using (var small = await OpenReport.OpenAsync(chromium.Require(), TrainingReport.Render(SyntheticRuns.Classifier())))
             output.WriteLine($"for comparison, the 2-3-1 page: {await small.EvalAsync<double>("performance.now()"):F0} ms from navigation start");
         output.WriteLine($"784-64-64-10 page: {clock.ElapsedMilliseconds} ms from a new browser context to data-ready, {inPage:F0} ms from navigation start (machine shared; not asserted)");
         Assert.Empty(report.Problems);
@@ -111,10 +111,10 @@ public class TrainingReportScaleTests(ChromiumFixture chromium, ITestOutputHelpe
     [Fact]
     public async Task Long_input_and_class_names_are_never_cut()
     {
-        if (chromium.Browser is null) { Assert.Skip(chromium.MissingReason!); return; }
+        chromium.Require();
         var three = ScaleRuns.ThreeClasses();
         var run = three with { Settings = three.Settings with { Inputs = ["sepal_length", "petal_width_in_centimetres_as_measured"] } };
-        await using var report = await OpenReport.OpenAsync(chromium.Browser, TrainingReport.Render(run));
+        await using var report = await OpenReport.OpenAsync(chromium.Require(), TrainingReport.Render(run));
         Assert.Empty(report.Problems);
         var names = await AssertNamesFit(report);
         Assert.Contains("sepal_length", names);
@@ -127,9 +127,9 @@ public class TrainingReportScaleTests(ChromiumFixture chromium, ITestOutputHelpe
     [Fact]
     public async Task Three_classes_get_a_smooth_picture_and_boundaries_between_the_grid_points()
     {
-        if (chromium.Browser is null) { Assert.Skip(chromium.MissingReason!); return; }
+        chromium.Require();
         var run = ScaleRuns.ThreeClasses();
-        await using var report = await OpenReport.OpenAsync(chromium.Browser, TrainingReport.Render(run));
+        await using var report = await OpenReport.OpenAsync(chromium.Require(), TrainingReport.Render(run));
         Assert.Empty(report.Problems);
         var image = report.Page.Locator("#heatmap image.smooth");
         Assert.Equal("visible", await image.GetAttributeAsync("visibility"));
@@ -160,11 +160,11 @@ public class TrainingReportScaleTests(ChromiumFixture chromium, ITestOutputHelpe
     [Fact]
     public async Task Recorded_scores_give_a_confusion_matrix_and_the_best_epoch_is_marked()
     {
-        if (chromium.Browser is null) { Assert.Skip(chromium.MissingReason!); return; }
+        chromium.Require();
         var run = ScaleRuns.ThreeClasses();
         long[][] confusion = [[12, 1, 0], [2, 9, 3], [0, 1, 14]];
         string html = ScaleRuns.WithScores(TrainingReport.Render(run), bestEpoch: 6, confusion, ["setosa", "versicolor", "a very long class name that has to wrap"]);
-        await using var report = await OpenReport.OpenAsync(chromium.Browser, html);
+        await using var report = await OpenReport.OpenAsync(chromium.Require(), html);
         Assert.Empty(report.Problems);
 
         Assert.True(await report.Page.Locator("#scores-card").IsVisibleAsync());
