@@ -45,6 +45,15 @@ public static class Gemm
     /// <exception cref="ArgumentException">A size is negative, a stride is smaller than its row, or a span is too short.</exception>
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MultiplyOnThreads(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, MaxThreads);
+
+    /// <summary>
+    /// <see cref="Multiply{T}"/> on at most <paramref name="maxThreads"/> workers: a caller that already runs one product per worker (the
+    /// convolution, one sample each) passes 1.
+    /// </summary>
+    internal static void MultiplyOnThreads<T>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
@@ -55,7 +64,7 @@ public static class Gemm
             GemmDirect.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, vectorize: true);
             return;
         }
-        int threads = work >= ParallelThreshold ? Math.Min(MaxThreads, Environment.ProcessorCount) : 1;
+        int threads = work >= ParallelThreshold ? Math.Min(maxThreads, Environment.ProcessorCount) : 1;
         if (typeof(T) == typeof(float))
             GemmPacked.Multiply<float, Vector6x2<float>>(transA, transB, m, n, k,
                 MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Nabla.Tensors;
 
@@ -32,57 +33,82 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
         return g;
     }
 
+    /// <summary>True when the unfolded matrix of a sample is the sample itself: a 1×1 kernel, stride 1, no padding.</summary>
+    public bool IsPointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
+
     /// <summary>
-    /// Unfolds sample <paramref name="n"/> of x (contiguous NCHW) into its columns of <paramref name="cols"/>: the matrix
-    /// [C·KH·KW, N·L] whose row (c, i, j) and column (n, oh, ow) hold x[n, c, oh·SH − PH + i·DH, ow·SW − PW + j·DW]
-    /// (0 outside the plane).
+    /// Unfolds one sample <paramref name="x"/> [C, H, W] into <paramref name="cols"/>, the matrix [C·KH·KW, L] whose row
+    /// (c, i, j) and column (oh, ow) hold x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (0 outside the plane). The matrix is
+    /// small (one sample), so it stays in cache for the product that follows.
     /// </summary>
-    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ld = N * L, oh = OH, ow = OW;
+        int l = L, oh = OH, ow = OW, hw = H * W;
         for (int c = 0; c < C; c++)
         {
-            var plane = x.Slice((n * C + c) * H * W, H * W);
+            var plane = x.Slice(c * hw, hw);
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * ld + n * L, L);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var (x0, x1, iw0) = Columns(j);
                     for (int y = 0; y < oh; y++)
                     {
                         int ih = y * SH - PH + i * DH;
                         var dst = row.Slice(y * ow, ow);
                         if ((uint)ih >= (uint)H) { dst.Clear(); continue; }
                         var src = plane.Slice(ih * W, W);
-                        int iw0 = -PW + j * DW;
-                        if (SW == 1 && iw0 >= 0 && iw0 + ow <= W) { src.Slice(iw0, ow).CopyTo(dst); continue; }
-                        for (int xo = 0, iw = iw0; xo < ow; xo++, iw += SW)
-                            dst[xo] = (uint)iw < (uint)W ? src[iw] : T.Zero;
+                        dst[..x0].Clear();
+                        dst[x1..].Clear();
+                        if (SW == 1) src.Slice(iw0 + x0, x1 - x0).CopyTo(dst[x0..x1]);
+                        else for (int xo = x0; xo < x1; xo++) dst[xo] = src[iw0 + xo * SW];
                     }
                 }
         }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col"/> for sample <paramref name="n"/>: adds every column entry back onto dx.</summary>
-    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The adjoint of <see cref="Im2Col"/>: adds every entry of <paramref name="cols"/> [C·KH·KW, L] back onto the sample
+    /// <paramref name="dx"/> [C, H, W] at the position it was read from.
+    /// </summary>
+    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ld = N * L, oh = OH, ow = OW;
+        int l = L, oh = OH, ow = OW, hw = H * W;
         for (int c = 0; c < C; c++)
         {
-            var plane = dx.Slice((n * C + c) * H * W, H * W);
+            var plane = dx.Slice(c * hw, hw);
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * ld + n * L, L);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var (x0, x1, iw0) = Columns(j);
+                    if (x1 == x0) continue;
                     for (int y = 0; y < oh; y++)
                     {
                         int ih = y * SH - PH + i * DH;
                         if ((uint)ih >= (uint)H) continue;
                         var src = row.Slice(y * ow, ow);
                         var dst = plane.Slice(ih * W, W);
-                        for (int xo = 0, iw = -PW + j * DW; xo < ow; xo++, iw += SW)
-                            if ((uint)iw < (uint)W) dst[iw] += src[xo];
+                        if (SW == 1)
+                        {
+                            var d = dst.Slice(iw0 + x0, x1 - x0);
+                            TensorPrimitives.Add(d, src[x0..x1], d);
+                        }
+                        else for (int xo = x0; xo < x1; xo++) dst[iw0 + xo * SW] += src[xo];
                     }
                 }
         }
+    }
+
+    /// <summary>
+    /// For kernel column <paramref name="j"/>: the output columns [X0, X1) whose input column IW0 + ow·SW lies inside the
+    /// plane (the others read padding).
+    /// </summary>
+    private (int X0, int X1, int IW0) Columns(int j)
+    {
+        int iw0 = j * DW - PW, ow = OW;
+        int x0 = Math.Min(iw0 >= 0 ? 0 : (-iw0 + SW - 1) / SW, ow);
+        int x1 = iw0 > W - 1 ? 0 : Math.Min(ow, (W - 1 - iw0) / SW + 1);
+        return (x0, Math.Max(x0, x1), iw0);
     }
 }

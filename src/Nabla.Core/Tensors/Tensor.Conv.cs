@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Numerics;
-using Nabla.Kernels;
 
 namespace Nabla.Tensors;
 
@@ -10,9 +7,10 @@ public sealed partial class Tensor<T>
     /// 2-d convolution (cross-correlation, as PyTorch's <c>conv2d</c>) of x [N, C, H, W] with
     /// <paramref name="weight"/> [C_out, C/groups, KH, KW] plus <paramref name="bias"/> [C_out] (or none); the output
     /// has shape [N, C_out, OH, OW] with OH = ⌊(H + 2·padding − dilation·(KH − 1) − 1)/stride⌋ + 1 (OW alike).
-    /// Lowered to the packed matrix product: the batch is unfolded (im2col, in parallel over the samples) into a
-    /// matrix X̂ [C·KH·KW, N·OH·OW] and Y = W·X̂ per group. Backward: dW += dY·X̂ᵀ, dX̂ = Wᵀ·dY folded back onto dx
-    /// (col2im: the correlation with the flipped kernel), db = Σ dY over batch and positions.
+    /// Lowered to the packed matrix product one sample at a time, the samples spread over the cores: sample n is
+    /// unfolded (im2col) into X̂ₙ [C·KH·KW, OH·OW] and Yₙ = W·X̂ₙ per group. Backward: dW += Σₙ dYₙ·X̂ₙᵀ (X̂ₙ unfolded
+    /// again, so nothing batch-sized is kept), dX̂ₙ = Wᵀ·dYₙ folded back onto dxₙ (col2im: the correlation with the
+    /// flipped kernel), db = Σ dY over batch and positions.
     /// </summary>
     public static Tensor<T> Conv2d(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias = null,
         int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
@@ -30,82 +28,23 @@ public sealed partial class Tensor<T>
         if (bias is not null && (bias.Rank != 1 || bias.ShapeArray[0] != cout))
             throw new NablaException($"conv2d: bias of shape {Shapes.Format(bias.ShapeArray)} does not match out_channels = {cout} (expected ({cout},))");
 
-        int n = g.N, l = g.L, nl = n * l, cog = cout / groups, kg = weight.ShapeArray[1] * g.KH * g.KW, k = kg * groups;
+        var conv = new ConvPlan(g, cout, groups);
         var (xs, xo) = Elements(x);
         var (ws, wo) = Elements(weight);
-        bool recording = bias is null ? Recording(x, weight) : Recording(x, weight, bias);
-        // The unfolded input is kept for the weight gradient when recording; otherwise it is a pooled scratch buffer.
-        var cols = recording ? GC.AllocateUninitializedArray<T>(k * nl) : ArrayPool<T>.Shared.Rent(k * nl);
-        var yMat = ArrayPool<T>.Shared.Rent(cout * nl);
-        var y = GC.AllocateUninitializedArray<T>(n * cout * l);
-        try
-        {
-            GemmWorkers.Run(n, Gemm.MaxThreads, i => g.Im2Col<T>(xs.AsSpan(xo, x.ElementCount), cols, i));
-            for (int gi = 0; gi < groups; gi++)
-                if (cog > 0 && nl > 0)
-                    Gemm.Multiply<T>(false, false, cog, nl, kg, ws.AsSpan(wo + gi * cog * kg), kg,
-                        cols.AsSpan(gi * kg * nl), nl, yMat.AsSpan(gi * cog * nl), nl);
-            var b = bias?.ContiguousSpan().ToArray();
-            GemmWorkers.Run(n, Gemm.MaxThreads, i =>
-            {
-                for (int c = 0; c < cout; c++)
-                {
-                    var src = yMat.AsSpan(c * nl + i * l, l);
-                    var dst = y.AsSpan((i * cout + c) * l, l);
-                    if (b is null) src.CopyTo(dst);
-                    else System.Numerics.Tensors.TensorPrimitives.Add(src, b[c], dst);
-                }
-            });
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(yMat);
-            if (!recording) ArrayPool<T>.Shared.Return(cols);
-        }
-        var result = new Tensor<T>(y, [n, cout, g.OH, g.OW]);
-        if (!recording) return result;
-
+        var (bs, bo) = bias is null ? (null, 0) : Elements(bias);
+        var y = GC.AllocateUninitializedArray<T>(g.N * cout * g.L);
+        conv.Forward(xs, xo, ws, wo, bs, bo, y);
+        var result = new Tensor<T>(y, [g.N, cout, g.OH, g.OW]);
         Tensor<T>[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Record(result, "conv2d", inputs, saved: [weight], (dy, sink) =>
+        if (!Recording(inputs)) return result;
+
+        return Record(result, "conv2d", inputs, saved: [x, weight], (dy, sink) =>
         {
-            if (nl == 0 || cout == 0) return;
             var (dys, dyo) = Elements(dy);
-            var dyMat = ArrayPool<T>.Shared.Rent(cout * nl);
-            try
-            {
-                GemmWorkers.Run(n, Gemm.MaxThreads, i =>
-                {
-                    for (int c = 0; c < cout; c++)
-                        dys.AsSpan(dyo + (i * cout + c) * l, l).CopyTo(dyMat.AsSpan(c * nl + i * l, l));
-                });
-                if (bias is not null && sink.Needs(2))
-                {
-                    var db = sink.Buffer(2);
-                    for (int c = 0; c < cout; c++) db[c] += System.Numerics.Tensors.TensorPrimitives.Sum<T>(dyMat.AsSpan(c * nl, nl));
-                }
-                if (sink.Needs(1))
-                {
-                    var dw = sink.Buffer(1);
-                    for (int gi = 0; gi < groups; gi++)
-                        Gemm.Multiply<T>(false, true, cog, kg, nl, dyMat.AsSpan(gi * cog * nl), nl, cols.AsSpan(gi * kg * nl), nl,
-                            dw.Slice(gi * cog * kg), kg, accumulate: true);
-                }
-                if (sink.Needs(0))
-                {
-                    var dcols = ArrayPool<T>.Shared.Rent(k * nl);
-                    try
-                    {
-                        for (int gi = 0; gi < groups; gi++)
-                            Gemm.Multiply<T>(true, false, kg, nl, cog, ws.AsSpan(wo + gi * cog * kg), kg, dyMat.AsSpan(gi * cog * nl), nl,
-                                dcols.AsSpan(gi * kg * nl), nl);
-                        var dx = new T[x.ElementCount];
-                        GemmWorkers.Run(n, Gemm.MaxThreads, i => g.Col2Im<T>(dcols, dx, i));
-                        sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
-                    }
-                    finally { ArrayPool<T>.Shared.Return(dcols); }
-                }
-            }
-            finally { ArrayPool<T>.Shared.Return(dyMat); }
+            bool needB = bias is not null && sink.Needs(2);
+            var dx = sink.Needs(0) ? BufferPool<T>.RentTensor(x.ShapeArray) : null;
+            conv.Backward(xs, xo, ws, wo, dys, dyo, dx?.Storage, sink.Needs(1) ? sink.Buffer(1) : default, needB ? sink.Buffer(2) : default);
+            if (dx is not null) sink.Add(0, dx, owned: true);
         });
     }
 

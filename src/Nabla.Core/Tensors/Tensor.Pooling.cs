@@ -24,42 +24,96 @@ public sealed partial class Tensor<T>
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
         var y = GC.AllocateUninitializedArray<T>(planes * l);
         var indices = new int[planes * l];
-        GemmWorkers.Run(planes, Gemm.MaxThreads, p =>
+        ForPlanes(planes, (lo, hi) =>
         {
-            var plane = xs.AsSpan(xo + p * hw, hw);
-            for (int oy = 0; oy < g.OH; oy++)
-                for (int ox = 0; ox < g.OW; ox++)
-                {
-                    T best = T.NegativeInfinity;
-                    int arg = -1;
-                    for (int i = 0; i < g.KH; i++)
-                    {
-                        int ih = oy * g.SH - g.PH + i * g.DH;
-                        if ((uint)ih >= (uint)g.H) continue;
-                        for (int j = 0; j < g.KW; j++)
-                        {
-                            int iw = ox * g.SW - g.PW + j * g.DW;
-                            if ((uint)iw >= (uint)g.W) continue;
-                            T v = plane[ih * g.W + iw];
-                            if (arg < 0 || v > best || T.IsNaN(v)) { best = v; arg = ih * g.W + iw; if (T.IsNaN(v)) goto done; }
-                        }
-                    }
-                done:
-                    y[p * l + oy * g.OW + ox] = best;
-                    indices[p * l + oy * g.OW + ox] = arg;
-                }
+            for (int p = lo; p < hi; p++)
+            {
+                var plane = xs.AsSpan(xo + p * hw, hw);
+                if (g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 })
+                    MaxPlane2x2(g, plane, y.AsSpan(p * l, l), indices.AsSpan(p * l, l));
+                else MaxPlane(g, plane, y.AsSpan(p * l, l), indices.AsSpan(p * l, l));
+            }
         });
         var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
         if (!Recording(this)) return (result, indices);
         var x = this;
         return (Record(result, "max_pool2d", [this], saved: [], (dy, sink) =>
         {
-            var dys = dy.ContiguousSpan();
-            var dx = new T[x.ElementCount];
-            for (int p = 0, o = 0; p < planes; p++)
-                for (int q = 0; q < l; q++, o++) dx[p * hw + indices[o]] += dys[o];
-            sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
+            var (dys, dyo) = Elements(dy);
+            var dx = BufferPool<T>.RentTensor(x.ShapeArray);
+            var dxs = dx.Storage;
+            ForPlanes(planes, (lo, hi) =>
+            {
+                dxs.AsSpan(lo * hw, (hi - lo) * hw).Clear();
+                for (int p = lo; p < hi; p++)
+                    for (int q = p * l; q < (p + 1) * l; q++) dxs[p * hw + indices[q]] += dys[dyo + q];
+            });
+            sink.Add(0, dx, owned: true);
         }), indices);
+    }
+
+    /// <summary>
+    /// One plane's window maxima and their flat indices; the first maximum wins ties and the first NaN wins outright
+    /// (as PyTorch), and padding never wins.
+    /// </summary>
+    private static void MaxPlane(ConvGeometry g, ReadOnlySpan<T> plane, Span<T> y, Span<int> indices)
+    {
+        for (int oy = 0, q = 0; oy < g.OH; oy++)
+            for (int ox = 0; ox < g.OW; ox++, q++)
+            {
+                T best = T.NegativeInfinity;
+                int arg = -1;
+                for (int i = 0; i < g.KH; i++)
+                {
+                    int ih = oy * g.SH - g.PH + i * g.DH;
+                    if ((uint)ih >= (uint)g.H) continue;
+                    for (int j = 0; j < g.KW; j++)
+                    {
+                        int iw = ox * g.SW - g.PW + j * g.DW;
+                        if ((uint)iw >= (uint)g.W) continue;
+                        T v = plane[ih * g.W + iw];
+                        if (arg >= 0 && !(v > best) && !T.IsNaN(v)) continue;
+                        (best, arg) = (v, ih * g.W + iw);
+                        if (T.IsNaN(v)) { i = g.KH; break; }
+                    }
+                }
+                y[q] = best;
+                indices[q] = arg;
+            }
+    }
+
+    /// <summary><see cref="MaxPlane"/> for the common 2×2 window with stride 2 and no padding: four reads per output.</summary>
+    private static void MaxPlane2x2(ConvGeometry g, ReadOnlySpan<T> plane, Span<T> y, Span<int> indices)
+    {
+        int w = g.W, ow = g.OW;
+        for (int oy = 0; oy < g.OH; oy++)
+        {
+            var r0 = plane.Slice(2 * oy * w, w);
+            var r1 = plane.Slice((2 * oy + 1) * w, w);
+            var yr = y.Slice(oy * ow, ow);
+            var ir = indices.Slice(oy * ow, ow);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int c = 2 * ox;
+                T best = r0[c];
+                int arg = 2 * oy * w + c;
+                if (!T.IsNaN(best))
+                {
+                    if (r0[c + 1] > best || T.IsNaN(r0[c + 1])) (best, arg) = (r0[c + 1], arg + 1);
+                    if (!T.IsNaN(best) && (r1[c] > best || T.IsNaN(r1[c]))) (best, arg) = (r1[c], (2 * oy + 1) * w + c);
+                    if (!T.IsNaN(best) && (r1[c + 1] > best || T.IsNaN(r1[c + 1]))) (best, arg) = (r1[c + 1], (2 * oy + 1) * w + c + 1);
+                }
+                yr[ox] = best;
+                ir[ox] = arg;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(lo, hi) over ranges of <paramref name="planes"/> planes, spread over the cores.</summary>
+    private static void ForPlanes(int planes, Action<int, int> body)
+    {
+        int parts = Math.Min(planes, 4 * Math.Max(1, Gemm.MaxThreads));
+        GemmWorkers.Run(parts, Gemm.MaxThreads, p => body(p * planes / parts, (p + 1) * planes / parts));
     }
 
     /// <summary>
@@ -84,16 +138,24 @@ public sealed partial class Tensor<T>
                 scale[oy * g.OW + ox] = T.One / T.CreateChecked(count);
             }
         var y = GC.AllocateUninitializedArray<T>(planes * l);
-        GemmWorkers.Run(planes, Gemm.MaxThreads, p => SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true));
+        ForPlanes(planes, (lo, hi) =>
+        {
+            for (int p = lo; p < hi; p++) SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true);
+        });
         var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
         if (!Recording(this)) return result;
         var shape = ShapeArray;
         return Record(result, "avg_pool2d", [this], saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
-            var dx = new T[planes * hw];
-            GemmWorkers.Run(planes, Gemm.MaxThreads, p => SweepAverage(g, dx.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false));
-            sink.Add(0, new Tensor<T>(dx, shape), owned: true);
+            var dx = BufferPool<T>.RentTensor(shape);
+            var dxs = dx.Storage;
+            ForPlanes(planes, (lo, hi) =>
+            {
+                dxs.AsSpan(lo * hw, (hi - lo) * hw).Clear();
+                for (int p = lo; p < hi; p++) SweepAverage(g, dxs.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false);
+            });
+            sink.Add(0, dx, owned: true);
         });
     }
 
