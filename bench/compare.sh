@@ -10,12 +10,12 @@
 # missing peer is reported with the reason and the command that provides it, its rows are skipped, and the script
 # exits with status 3 at the end, so a table without a requested peer never passes for a complete one.
 #
-# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7] [--peers numpy,torch,torchsharp] [--no-build]
+# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7,W8] [--peers numpy,torch,torchsharp] [--no-build]
 #   PAIRS (default 3): peer/Nabla pairs per workload.  OUTDIR (default /tmp/nabla-compare): every run's output.
 #   --peers: which peers to run and require (default all three).
 set -euo pipefail
 
-pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7"; build=1; peer_list="numpy,torch,torchsharp"
+pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7,W8"; build=1; peer_list="numpy,torch,torchsharp"
 while [ $# -gt 0 ]; do
   case "$1" in
     -p) pairs=$2; shift 2 ;;
@@ -54,16 +54,16 @@ have_numpy=0; have_torch=0; have_torchsharp=0
 if [ ! -d "$peers" ]; then
   reason="no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
   echo "MISSING peers: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8
 elif [ ! -x "$py" ]; then
   reason="$py not found; install Debian's Python with: $setup_hint"
   echo "MISSING peer runtime: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8
 else
   reason="python3 cannot import numpy; $setup_hint"
   if ! wantpeer numpy; then :; elif "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W3, W5): $reason"; need numpy W1 W3 W5; fi
   reason="python3 cannot import torch; $setup_hint"
-  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7): $reason"; need torch W3 W6 W7; fi
+  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7): $reason"; need torch W3 W6 W7 W8; fi
   if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
     echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
   fi
@@ -75,7 +75,7 @@ fi
 # TorchSharp: a C# program built in a writable copy (shared/ may be read-only, and its build writes ~1 GB of bin/).
 ts_dir=${NABLA_TORCHSHARP:-$(dirname "$(dirname "$peers")")/peers/torchsharp}
 ts_dll="$ts_dir/bin/Release/net10.0/TorchSharpPeer.dll"
-if wantpeer torchsharp && { want W3 || want W6 || want W7; }; then
+if wantpeer torchsharp && { want W3 || want W6 || want W7 || want W8; }; then
   reason=""
   if [ ! -f "$ts_dir/TorchSharpPeer.csproj" ]; then
     if [ ! -f "$peers/torchsharp/TorchSharpPeer.csproj" ]; then reason="no $peers/torchsharp to build from"
@@ -91,7 +91,7 @@ if wantpeer torchsharp && { want W3 || want W6 || want W7; }; then
   fi
   [ -z "$reason" ] && [ ! -f "$ts_dll" ] && reason="no $ts_dll after the build"
   if [ -z "$reason" ]; then have_torchsharp=1
-  else echo "MISSING peer torchsharp (W3, W6, W7): $reason"; need torchsharp W3 W6 W7; fi
+  else echo "MISSING peer torchsharp (W3, W6, W7, W8): $reason"; need torchsharp W3 W6 W7 W8; fi
 fi
 
 if [ $build = 1 ]; then
@@ -234,6 +234,41 @@ if want W7 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
         "$(mb "$(rss "w7-$p-$dt")")" "$(mb "$(rss "w7-nabla-$dt")")" "epoch mean loss: peer $(field "w7-$p-$dt" 1 "${p}_small_mlp_$dt" epoch_mean_loss), Nabla $loss; Nabla $(collect "w7-nabla-$dt" "nabla_small_mlp_$dt" step_alloc_bytes) B/step; loads peer $(loads "w7-$p-$dt") / Nabla $(loads "w7-nabla-$dt")"
     done
   done
+fi
+
+if want W8 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
+  echo "W8 LeNet-5-shaped conv net float32..."
+  for i in $(seq 1 "$pairs"); do
+    [ $have_torch = 1 ] && run w8-torch "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_conv.py" float32 2
+    [ $have_torchsharp = 1 ] && run w8-torchsharp "$i" env OMP_WAIT_POLICY=passive dotnet "$ts_dll" conv float32 2
+    run w8-nabla "$i" dotnet "$dll" conv float32
+  done
+  nm=$(collect w8-nabla nabla_conv_float32 samples_per_s); nrss=$(rss w8-nabla)
+  # lossdiff KEY NAME FIELDS...: the largest difference of the given loss fields between the peer's first run and Nabla's
+  lossdiff() {
+    local key=$1 name=$2 a b d worst=0 f; shift 2
+    for f in "$@"; do
+      a=$(field "$key" 1 "$name" "$f"); b=$(field w8-nabla 1 nabla_conv_float32 "$f")
+      if [ -z "$a" ] || [ -z "$b" ]; then echo NA; return; fi
+      d=$(awk -v a="$a" -v b="$b" 'BEGIN {d = a - b; if (d < 0) d = -d; printf "%.2g", d}')
+      worst=$(awk -v w="$worst" -v d="$d" 'BEGIN {print (d > w) ? d : w}')
+    done
+    echo "$worst"
+  }
+  best=0
+  for p in torch torchsharp; do
+    eval "have=\$have_$p"; [ "$have" = 1 ] || continue
+    pm=$(collect "w8-$p" "${p}_conv_float32" samples_per_s)
+    [ "$pm" != NA ] && best=$(awk -v b="$best" -v p="$pm" 'BEGIN {print (p > b) ? p : b}')
+    diff=$(lossdiff "w8-$p" "${p}_conv_float32" epoch_mean_loss full_loss)
+    last=$(lossdiff "w8-$p" "${p}_conv_float32" final_batch_loss)
+    row "W8-float32" "$p" "$pm" "$nm" "samples/s" 1 - "$(mb "$(rss "w8-$p")")" "$(mb "$nrss")" \
+      "epoch-mean and full-data losses differ by at most $diff (target 1e-4: $(awk -v d="$diff" 'BEGIN {print (d != "NA" && d <= 1e-4) ? "met" : "not met"}')), final batch by $last (float32 rounding drift over 157 steps; see bench/README.md); Nabla $(collect w8-nabla nabla_conv_float32 step_alloc_bytes) B/step; loads peer $(loads "w8-$p") / Nabla $(loads w8-nabla)"
+  done
+  [ "$best" != 0 ] && row "W8-float32" "faster peer" "$best" "$nm" "samples/s" 1 1.0 "—" "$(mb "$nrss")" "target: at least the faster of PyTorch and TorchSharp"
+  if [ $have_torch = 1 ]; then
+    row "W8-float32-memory" torch "$(rss w8-torch)" "$nrss" "kB peak RSS" 0 1 "$(mb "$(rss w8-torch)")" "$(mb "$nrss")" "ratio = PyTorch's peak RSS / Nabla's (target: Nabla's at most PyTorch's)"
+  fi
 fi
 
 echo

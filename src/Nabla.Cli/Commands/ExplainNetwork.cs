@@ -31,6 +31,7 @@ public static class ExplainNetwork
         if (name is not null)
         {
             if (dataPath is not null || parse.GetResult(row) is not null) throw new CliException("--data and --row go with --model, not --example");
+            if (name == ExplainConv1d.Name) return ExplainConv1d.Run(format, stdout, stderr);
             explanation = NetworkExamples.Explain(name);
         }
         else
