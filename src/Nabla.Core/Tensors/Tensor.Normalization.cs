@@ -30,43 +30,59 @@ public sealed partial class Tensor<T>
         var (xs, xo) = Elements(x);
         var mean = new T[c];
         var invStd = new T[c];
-        T e = T.CreateChecked(eps);
-        if (batchStats)
-        {
-            for (int ch = 0; ch < c; ch++)
-            {
-                T sum = T.Zero;
-                for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum<T>(xs.AsSpan(xo + (i * c + ch) * s, s));
-                T mu = sum / T.CreateChecked(m), sq = T.Zero;
-                for (int i = 0; i < n; i++)
-                    foreach (var v in xs.AsSpan(xo + (i * c + ch) * s, s)) sq += (v - mu) * (v - mu);
-                mean[ch] = mu;
-                invStd[ch] = T.One / T.Sqrt(sq / T.CreateChecked(m) + e);
-                if (runningMean is not null)
-                {
-                    T mom = T.CreateChecked(momentum), keep = T.One - mom;
-                    runningMean[ch] = keep * runningMean[ch] + mom * mu;
-                    runningVar![ch] = keep * runningVar[ch] + mom * sq / T.CreateChecked(m - 1);
-                }
-            }
-        }
-        else
-            for (int ch = 0; ch < c; ch++) { mean[ch] = runningMean![ch]; invStd[ch] = T.One / T.Sqrt(runningVar![ch] + e); }
-
-        var w = weight?.ContiguousSpan().ToArray();
-        var b = bias?.ContiguousSpan().ToArray();
+        var unbiased = new T[c];
         var xhat = GC.AllocateUninitializedArray<T>(x.ElementCount);
         var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
-        for (int i = 0; i < n; i++)
+        var w = weight?.ContiguousSpan().ToArray();
+        var b = bias?.ContiguousSpan().ToArray();
+        T e = T.CreateChecked(eps), count = T.CreateChecked(m);
+        if (!batchStats)
+            for (int ch = 0; ch < c; ch++) { mean[ch] = runningMean![ch]; invStd[ch] = T.One / T.Sqrt(runningVar![ch] + e); }
+        // Channel by channel, channels spread over the cores: x̂ = (x − μ)·invStd, y = x̂·weight + bias, all vectorised.
+        ForRanges(c, (lo, hi) =>
+        {
+            for (int ch = lo; ch < hi; ch++)
+            {
+                if (batchStats)
+                {
+                    T sum = T.Zero, sq = T.Zero;
+                    for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum<T>(xs.AsSpan(xo + (i * c + ch) * s, s));
+                    T mu = sum / count;
+                    for (int i = 0; i < n; i++)
+                    {
+                        var xh = xhat.AsSpan((i * c + ch) * s, s);
+                        TensorPrimitives.Subtract(xs.AsSpan(xo + (i * c + ch) * s, s), mu, xh);
+                        sq += TensorPrimitives.SumOfSquares<T>(xh);
+                    }
+                    mean[ch] = mu;
+                    invStd[ch] = T.One / T.Sqrt(sq / count + e);
+                    unbiased[ch] = m > 1 ? sq / T.CreateChecked(m - 1) : T.Zero;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    int at = (i * c + ch) * s;
+                    var xh = xhat.AsSpan(at, s);
+                    if (batchStats) TensorPrimitives.Multiply(xh, invStd[ch], xh);
+                    else
+                    {
+                        TensorPrimitives.Subtract(xs.AsSpan(xo + at, s), mean[ch], xh);
+                        TensorPrimitives.Multiply(xh, invStd[ch], xh);
+                    }
+                    var yr = y.AsSpan(at, s);
+                    TensorPrimitives.Multiply<T>(xh, w is null ? T.One : w[ch], yr);
+                    if (b is not null) TensorPrimitives.Add<T>(yr, b[ch], yr);
+                }
+            }
+        });
+        if (batchStats && runningMean is not null)
+        {
+            T mom = T.CreateChecked(momentum), keep = T.One - mom;
             for (int ch = 0; ch < c; ch++)
             {
-                int at = (i * c + ch) * s;
-                var xh = xhat.AsSpan(at, s);
-                TensorPrimitives.Subtract(xs.AsSpan(xo + at, s), mean[ch], xh);
-                TensorPrimitives.Multiply(xh, invStd[ch], xh);
-                TensorPrimitives.Multiply<T>(xh, w is null ? T.One : w[ch], y.AsSpan(at, s));
-                if (b is not null) TensorPrimitives.Add<T>(y.AsSpan(at, s), b[ch], y.AsSpan(at, s));
+                runningMean[ch] = keep * runningMean[ch] + mom * mean[ch];
+                runningVar![ch] = keep * runningVar[ch] + mom * unbiased[ch];
             }
+        }
         var result = new Tensor<T>(y, x.ShapeArray);
         var inputs = Present(x, weight, bias);
         if (!Recording(inputs)) return result;
@@ -74,38 +90,42 @@ public sealed partial class Tensor<T>
         return Record(result, "batch_norm", inputs, saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
-            var dx = sink.Needs(0) ? new T[x.ElementCount] : null;
-            for (int ch = 0; ch < c; ch++)
+            var dx = sink.Needs(0) ? BufferPool<T>.RentTensor(x.ShapeArray) : null;
+            var dxs = dx?.Storage;
+            var sumDy = new T[c];
+            var sumDyXhat = new T[c];
+            ForRanges(c, (lo, hi) =>
             {
-                // Σ dy and Σ dy·x̂ over the channel's elements give the bias and weight gradients and the mean terms of dx.
-                T sumDy = T.Zero, sumDyXhat = T.Zero;
-                for (int i = 0; i < n; i++)
+                for (int ch = lo; ch < hi; ch++)
                 {
-                    int at = (i * c + ch) * s;
-                    sumDy += TensorPrimitives.Sum<T>(dys.AsSpan(dyo + at, s));
-                    sumDyXhat += TensorPrimitives.Dot<T>(dys.AsSpan(dyo + at, s), xhat.AsSpan(at, s));
-                }
-                if (weight is not null && sink.Needs(1)) sink.Buffer(1)[ch] += sumDyXhat;
-                if (bias is not null && sink.Needs(biasIndex)) sink.Buffer(biasIndex)[ch] += sumDy;
-                if (dx is null) continue;
-                T scale = (w is null ? T.One : w[ch]) * invStd[ch];
-                T meanDy = sumDy / T.CreateChecked(m), meanDyXhat = sumDyXhat / T.CreateChecked(m);
-                for (int i = 0; i < n; i++)
-                {
-                    int at = (i * c + ch) * s;
-                    var d = dx.AsSpan(at, s);
-                    if (batchStats)
+                    // Σ dy and Σ dy·x̂ over the channel's elements give the bias and weight gradients and the mean terms of dx.
+                    for (int i = 0; i < n; i++)
                     {
-                        // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂))
-                        TensorPrimitives.Multiply(xhat.AsSpan(at, s), -meanDyXhat, d);
-                        TensorPrimitives.Add(d, dys.AsSpan(dyo + at, s), d);
-                        TensorPrimitives.Add(d, -meanDy, d);
-                        TensorPrimitives.Multiply(d, scale, d);
+                        int at = (i * c + ch) * s;
+                        sumDy[ch] += TensorPrimitives.Sum<T>(dys.AsSpan(dyo + at, s));
+                        sumDyXhat[ch] += TensorPrimitives.Dot<T>(dys.AsSpan(dyo + at, s), xhat.AsSpan(at, s));
                     }
-                    else TensorPrimitives.Multiply(dys.AsSpan(dyo + at, s), scale, d);
+                    if (dxs is null) continue;
+                    T scale = (w is null ? T.One : w[ch]) * invStd[ch];
+                    T meanDy = sumDy[ch] / count, meanDyXhat = sumDyXhat[ch] / count;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int at = (i * c + ch) * s;
+                        var d = dxs.AsSpan(at, s);
+                        if (batchStats)
+                        {
+                            // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂))
+                            TensorPrimitives.MultiplyAdd(xhat.AsSpan(at, s), -meanDyXhat, dys.AsSpan(dyo + at, s), d);
+                            TensorPrimitives.Add(d, -meanDy, d);
+                            TensorPrimitives.Multiply(d, scale, d);
+                        }
+                        else TensorPrimitives.Multiply(dys.AsSpan(dyo + at, s), scale, d);
+                    }
                 }
-            }
-            if (dx is not null) sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
+            });
+            if (weight is not null && sink.Needs(1)) TensorPrimitives.Add(sink.Buffer(1), sumDyXhat, sink.Buffer(1));
+            if (bias is not null && sink.Needs(biasIndex)) TensorPrimitives.Add(sink.Buffer(biasIndex), sumDy, sink.Buffer(biasIndex));
+            if (dx is not null) sink.Add(0, dx, owned: true);
         });
     }
 

@@ -24,7 +24,7 @@ public sealed partial class Tensor<T>
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
         var y = GC.AllocateUninitializedArray<T>(planes * l);
         var indices = new int[planes * l];
-        ForPlanes(planes, (lo, hi) =>
+        ForRanges(planes, (lo, hi) =>
         {
             for (int p = lo; p < hi; p++)
             {
@@ -42,7 +42,7 @@ public sealed partial class Tensor<T>
             var (dys, dyo) = Elements(dy);
             var dx = BufferPool<T>.RentTensor(x.ShapeArray);
             var dxs = dx.Storage;
-            ForPlanes(planes, (lo, hi) =>
+            ForRanges(planes, (lo, hi) =>
             {
                 dxs.AsSpan(lo * hw, (hi - lo) * hw).Clear();
                 for (int p = lo; p < hi; p++)
@@ -109,11 +109,14 @@ public sealed partial class Tensor<T>
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(lo, hi) over ranges of <paramref name="planes"/> planes, spread over the cores.</summary>
-    private static void ForPlanes(int planes, Action<int, int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(lo, hi) over ranges covering 0 … <paramref name="count"/> − 1 (planes, channels),
+    /// spread over the cores; a few ranges per core, so a core slowed by other work takes fewer.
+    /// </summary>
+    private static void ForRanges(int count, Action<int, int> body)
     {
-        int parts = Math.Min(planes, 4 * Math.Max(1, Gemm.MaxThreads));
-        GemmWorkers.Run(parts, Gemm.MaxThreads, p => body(p * planes / parts, (p + 1) * planes / parts));
+        int parts = Math.Min(count, 4 * Math.Max(1, Gemm.MaxThreads));
+        GemmWorkers.Run(parts, Gemm.MaxThreads, p => body(p * count / parts, (p + 1) * count / parts));
     }
 
     /// <summary>
@@ -138,7 +141,7 @@ public sealed partial class Tensor<T>
                 scale[oy * g.OW + ox] = T.One / T.CreateChecked(count);
             }
         var y = GC.AllocateUninitializedArray<T>(planes * l);
-        ForPlanes(planes, (lo, hi) =>
+        ForRanges(planes, (lo, hi) =>
         {
             for (int p = lo; p < hi; p++) SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true);
         });
@@ -150,7 +153,7 @@ public sealed partial class Tensor<T>
             var (dys, dyo) = Elements(dy);
             var dx = BufferPool<T>.RentTensor(shape);
             var dxs = dx.Storage;
-            ForPlanes(planes, (lo, hi) =>
+            ForRanges(planes, (lo, hi) =>
             {
                 dxs.AsSpan(lo * hw, (hi - lo) * hw).Clear();
                 for (int p = lo; p < hi; p++) SweepAverage(g, dxs.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false);
