@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Nabla.Kernels;
 using Nabla.Rng;
 using Nabla.Tensors;
@@ -9,11 +10,22 @@ namespace Nabla.Benchmarks.Micro;
 /// Convolution forward + backward (both gradients) for 3×3 and 5×5 kernels at 32 and 64 channels (in = out) on a batch of
 /// 16 32×32 inputs with "same" padding, float32, beside the GEMM with the forward's matrix shape (C_out × N·H·W × C·k²).
 /// GFLOP/s = 3 · 2·C_out·C·k²·N·H·W (forward, data and weight gradients) / the mean time; the target is ≥ 60 % of the GEMM's
-/// rate on the same shape (three of its products).
+/// rate on the same shape (three of its products). Run: <c>Nabla.Benchmarks.dll bdn --filter "*Conv*"</c> (add
+/// <c>--inProcess</c> on a busy machine, where building the benchmark process can time out).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(Gflops))]
 public class ConvBenchmarks
 {
+    /// <summary>Adds the GFLOP/s column: both methods do 3 · 2·C_out·C·k²·N·H·W operations per call.</summary>
+    private sealed class Gflops : ManualConfig
+    {
+        public Gflops() => AddColumn(new GflopsColumn(c =>
+            3.0 * 2 * Square((int)c.Parameters["Channels"]) * Square((int)c.Parameters["Kernel"]) * Batch * Side * Side));
+
+        private static double Square(int v) => (double)v * v;
+    }
+
     private Tensor<float> _x = null!, _w = null!, _b = null!;
     private float[] _a = [], _bm = [], _c = [];
 
