@@ -10,7 +10,8 @@ namespace Nabla.Tensors;
 //   {
 //       if (sink.Needs(0)) sink.Add(0, gradientForA, owned: true);  // fresh array: becomes a.Grad without a copy
 //       if (sink.Needs(1)) { var buf = sink.Buffer(1); ... buf[i] += ...; }   // or add straight into b's buffer
-//   });
+//   }, ts => ...);                                                  // and the tangent rule: J·t from ts (null = 0),
+//                                                                   // written with tensor ops (forward mode, Hessians)
 //
 // `saved` lists every tensor whose VALUES the rule reads (inputs or the output). The node records each with its storage
 // version; before the rule runs, Backward checks that none was overwritten in place since (see TensorStorage) and throws
