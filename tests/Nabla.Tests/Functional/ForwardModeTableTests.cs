@@ -32,6 +32,22 @@ public class ForwardModeTableTests
 
     [Theory]
     [MemberData(nameof(TensorOpTableTests.Cases), MemberType = typeof(TensorOpTableTests))]
+    public void Jvp_matches_on_strided_views(string op, int shapeSet)
+    {
+        // Each input is a transposed (non-contiguous) view, so the tangent rules meet strided primal values and tangents.
+        var row = TensorOpTable.Find(op)!;
+        var random = new Random(op.Length * 257 + shapeSet);
+        var inputs = row.ShapeSets[shapeSet].Select((shape, i) => TensorOpTableTests.Sample([.. shape.Reverse()], row.Domains[i], random)).ToArray();
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            int which = k;
+            ModeChecks.FirstOrder(x => row.Build(inputs.Select((t, i) => (i == which ? x : t).Transpose()).ToArray()), inputs[k], random,
+                $"{op} on transposed views, shapes {shapeSet}, input {k}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TensorOpTableTests.Cases), MemberType = typeof(TensorOpTableTests))]
     public void Hvp_matches_central_differences_of_the_gradient(string op, int shapeSet)
     {
         var (row, inputs, random) = Setup(op, shapeSet);
