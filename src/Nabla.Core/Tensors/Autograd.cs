@@ -10,7 +10,8 @@ namespace Nabla.Tensors;
 //   {
 //       if (sink.Needs(0)) sink.Add(0, gradientForA, owned: true);  // fresh array: becomes a.Grad without a copy
 //       if (sink.Needs(1)) { var buf = sink.Buffer(1); ... buf[i] += ...; }   // or add straight into b's buffer
-//   });
+//   }, ts => ...);                                                  // and the tangent rule: J·t from ts (null = 0),
+//                                                                   // written with tensor ops (forward mode, Hessians)
 //
 // `saved` lists every tensor whose VALUES the rule reads (inputs or the output). The node records each with its storage
 // version; before the rule runs, Backward checks that none was overwritten in place since (see TensorStorage) and throws
@@ -25,11 +26,18 @@ namespace Nabla.Tensors;
 /// </summary>
 internal delegate void BackwardRule<T>(Tensor<T> dy, GradSink<T> sink) where T : unmanaged, IFloatingPointIeee754<T>;
 
+/// <summary>
+/// A tangent (forward-mode) rule: given each input's tangent (null where it is zero), the output's tangent J·t (null when
+/// zero; a shape that broadcasts to the output's is expanded). Written with tensor ops, so when it runs while recording,
+/// a reverse pass over the tangent differentiates it again (second derivatives, see Functional/TensorFunctional).
+/// </summary>
+internal delegate Tensor<T>? TangentRule<T>(Tensor<T>?[] tangents) where T : unmanaged, IFloatingPointIeee754<T>;
+
 /// <summary>A tensor a rule reads in backward, with the storage version it had when the op ran.</summary>
 internal readonly record struct SavedTensor<T>(Tensor<T> Tensor, int Version) where T : unmanaged, IFloatingPointIeee754<T>;
 
-/// <summary>How an output tensor was made: the op's name, its inputs, what its rule saved, and the rule itself.</summary>
-internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T>[] saved, BackwardRule<T> rule)
+/// <summary>How an output tensor was made: the op's name, its inputs, what its rules saved, and the rules themselves.</summary>
+internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T>[] saved, BackwardRule<T> rule, TangentRule<T>? tangent = null)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public string Name { get; } = name;
@@ -41,11 +49,28 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
     /// <summary>The rule, or null once Backward freed this node.</summary>
     public BackwardRule<T>? Rule { get; private set; } = rule;
 
+    /// <summary>The tangent rule (forward mode), or null when the op has none or the node was freed.</summary>
+    public TangentRule<T>? Tangent { get; private set; } = tangent;
+
     /// <summary>
     /// Runs the rule for output <paramref name="y"/> with gradient <paramref name="dy"/>, after checking that nothing it
     /// saved was overwritten and that the node was not freed by an earlier Backward.
     /// </summary>
     public void Run(Tensor<T> y, Tensor<T> dy)
+    {
+        ThrowIfUnusable(y);
+        Rule!(dy, new GradSink<T>(Inputs));
+    }
+
+    /// <summary>The tangent of output <paramref name="y"/> from its inputs' tangents, with the checks of <see cref="Run"/>.</summary>
+    public Tensor<T>? RunTangent(Tensor<T> y, Tensor<T>?[] tangents)
+    {
+        ThrowIfUnusable(y);
+        if (Tangent is null) throw new NablaException($"{Name} has no tangent rule, so forward mode (Jvp, Hessian) cannot go through it");
+        return Tangent(tangents);
+    }
+
+    private void ThrowIfUnusable(Tensor<T> y)
     {
         if (Rule is null)
             throw new NablaException($"Backward through {Name} (output shape {Shapes.Format(y.ShapeArray)}) a second time: the first Backward() "
@@ -55,13 +80,13 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
                 throw new NablaException($"cannot run backward: a tensor of shape {Shapes.Format(t.ShapeArray)} that {Name} saved for its gradient "
                     + $"was modified in place after {Name} ran (version {version} when saved, {t.Store.Version} now), so the gradient would use the new values. "
                     + "Clone it before writing (x.Clone()), or write it after Backward()");
-        Rule(dy, new GradSink<T>(Inputs));
     }
 
     /// <summary>Drops the rule, what it saved and the inputs, so their memory can go; a later Run throws.</summary>
     public void Free()
     {
         Rule = null;
+        Tangent = null;
         Saved = [];
         Inputs = [];
     }

@@ -106,6 +106,13 @@ public sealed partial class Tensor<T>
                 }
             }
             finally { ArrayPool<T>.Shared.Return(dyMat); }
+        }, ts =>
+        {
+            // Bilinear in (x, W) plus b: the convolution of each tangent with the other operand.
+            var tb = bias is null ? null : ts[2]?.Reshape(cout, 1, 1);
+            return Functional.Tangents.Sum(
+                ts[0] is null ? null : Conv2d(ts[0]!, weight, null, stride, padding, dilation, groups),
+                ts[1] is null ? null : Conv2d(x, ts[1]!, null, stride, padding, dilation, groups), tb);
         });
     }
 

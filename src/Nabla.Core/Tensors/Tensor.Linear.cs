@@ -122,6 +122,12 @@ public sealed partial class Tensor<T>
                 if (first) sink.Add(1, new Tensor<T>(dw!, weight.ShapeArray), owned: true);
             }
             if (dz is not null) ArrayPool<T>.Shared.Return(dz);
+        }, ts =>
+        {
+            // Bilinear in (x, W) plus b: t_z = t_x·Wᵀ + x·t_Wᵀ + t_b; through the activation, t_y = f′(z)·t_z.
+            var tz = Functional.Tangents.Sum(ts[0] is null ? null : Linear(ts[0]!, weight), ts[1] is null ? null : Linear(x, ts[1]!), bias is null ? null : ts[2]);
+            if (!activated || tz is null) return tz;
+            return Functional.ElementwiseDerivatives.UnaryTangent<T, TOp>(Linear(x, weight, bias), result, tz);
         });
     }
 
