@@ -82,14 +82,26 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = Model.Data;
         var s = Settings;
+        IReadOnlyList<int> layers = Model.LayerSizes;
+        IReadOnlyList<string> inputs = data.Features.ColumnNames;
+        if (s.Layers is not null)
+        {
+            // The diagram draws the chain of linear layers; the convolutions are drawn as filters.
+            var linears = RunRecorder<T>.LinearLayers(Trainer.Model).ToList();
+            if (linears.Count == 0 || linears[^1].OutFeatures != layers[^1])
+                throw new NablaException($"--record and --report draw the network's linear layers, so the network must end with one (\"linear {layers[^1]}\"): {s.Layers}");
+            layers = [linears[0].InFeatures, .. linears.Select(l => l.OutFeatures)];
+            if (layers[0] != inputs.Count) inputs = [.. Enumerable.Range(1, layers[0]).Select(i => $"x{i}")];
+        }
         return new RunSettings
         {
             Data = data.Description,
-            Inputs = data.Features.ColumnNames,
+            Architecture = s.Layers,
+            Inputs = inputs,
             Outputs = Model.Loss.Name == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
                 : Model.Loss.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
-            Layers = Model.LayerSizes,
-            Activation = s.Activation,
+            Layers = layers,
+            Activation = s.Layers is null ? s.Activation : Activations(s.Layers),
             Loss = Model.Loss.Name,
             Optimizer = s.Optimizer,
             LearningRate = s.LearningRate,
@@ -98,6 +110,13 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             Seed = s.Seed,
             Validation = s.Validation,
         };
+    }
+
+    // The activations a description uses, in order of first use ("relu, tanh"), or "none".
+    private static string Activations(string description)
+    {
+        var used = description.Split(',').Select(l => l.Trim().Split(' ')[0].ToLowerInvariant()).Where(Activation.Names.Contains).Distinct().ToList();
+        return used.Count == 0 ? "none" : string.Join(", ", used);
     }
 
     /// <summary>A recorder of this run for a run record or report, keeping at most <paramref name="snapshots"/> weight snapshots.</summary>

@@ -219,7 +219,7 @@ public static class Architecture
                 case "conv":
                     if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (give --image CxHxW for rows of pixels)");
                     int groups = Int("groups", 1, 1), kernel = Int("kernel", 0, 1);
-                    Spend((long)Int("out", 0, 1) * (shape[0] / groups) * kernel * kernel + Int("out", 0, 1));
+                    Spend((long)Int("out", 0, 1) * (shape[0] / groups) * kernel * kernel + (Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
                     var conv = new Conv2d<T>(shape[0], Int("out", 0, 1), Int("kernel", 0, 1), rng, Int("stride", 1, 1), Int("padding", 0, 0),
                         Int("dilation", 1, 1), Int("groups", 1, 1), Int("bias", 1, 0) != 0);
                     return (conv, ProbeShape(conv, shape, Wrong));
@@ -234,7 +234,7 @@ public static class Architecture
                 case "linear":
                     if (shape.Length != 1) throw Wrong("it needs flat features; put flatten before it");
                     int outF = Int("out", 0, 1);
-                    Spend((long)shape[0] * outF + outF);
+                    Spend((long)shape[0] * outF + (Int("bias", 1, 0) != 0 ? outF : 0));
                     return (new Linear<T>(shape[0], outF, rng, bias: Int("bias", 1, 0) != 0), [outF]);
                 case "dropout":
                     return (new Dropout<T>(Real("p", 0, 0, 1), rng), shape);

@@ -23,7 +23,9 @@ public sealed class OnnxNetworkExportTests : IDisposable
     public static TheoryData<string, string> Networks => new()
     {
         { "conv 4 3 padding=1, relu, maxpool 2, conv 6 3 stride=2, tanh, avgpool 2 padding=1, flatten, batchnorm, dropout 0.3, linear 10, sigmoid, linear 4", "float32" },
-        { "conv 4 5 dilation=2 bias=false, batchnorm, relu, maxpool 3 stride=2 padding=1, flatten, linear 4", "float64" },
+        { "conv 4 5 dilation=2 bias=false, batchnorm, relu, maxpool 3 stride=2 padding=1, flatten, linear 4", "float32" },
+        // ONNX Runtime's CPU provider has no float64 Conv kernel (the file is valid ONNX: the checker test reads one).
+        { "maxpool 2, avgpool 2 stride=1, flatten, batchnorm, tanh, linear 4", "float64" },
         { "conv 4 3 groups=1, sin, avgpool 2, flatten, layernorm, dropout 0.5, linear 4, softmax, linear 4", "float32" },
     };
 
