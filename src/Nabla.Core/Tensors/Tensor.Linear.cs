@@ -22,7 +22,7 @@ public sealed partial class Tensor<T>
     /// activation whose derivative follows from its output alone (ReLU, sigmoid, tanh; see <see cref="FusesWithLinear{TOp}"/>).
     /// Forward applies the activation in place on the matrix product's output (no second tensor, nothing else saved);
     /// backward turns dy into dz = f′·dy a row at a time and adds each row into the bias gradient in the same pass, then
-    /// runs the two matrix products. <see cref="Nn.Sequential{T}"/> uses it for a Linear followed by such an activation.
+    /// runs the two matrix products. Nabla.Training's <c>Sequential</c> uses it for a Linear followed by such an activation.
     /// </summary>
     internal static Tensor<T> LinearActivation<TOp>(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias) where TOp : struct, IUnaryOp<TOp>
     {
