@@ -50,7 +50,7 @@ public sealed partial class Tensor<T>
         var (gx, transX, ldx) = GemmOperand(x2);
         var (gw, transW, ldw) = GemmOperand(weight);
 
-        var y = GC.AllocateUninitializedArray<T>(m * outF);
+        var y = BufferPool<T>.Rent(m * outF);
         if (bias is null) y.AsSpan().Clear();
         else
         {
@@ -115,7 +115,7 @@ public sealed partial class Tensor<T>
             {
                 // dW[out, in] = dYᵀ[out, m] · X[m, in], written or added the same way.
                 bool first = sink.IsFirst(1);
-                var dw = first ? GC.AllocateUninitializedArray<T>(outF * inF) : null;
+                var dw = first ? BufferPool<T>.Rent(outF * inF) : null;
                 var target = first ? dw.AsSpan() : sink.Buffer(1);
                 if (inF > 0 && outF > 0)
                     Gemm.Multiply<T>(true, transX, outF, inF, m, dys, outF, gx.Storage.AsSpan(gx.Offset), ldx, target, inF, accumulate: !first);
@@ -133,7 +133,7 @@ public sealed partial class Tensor<T>
     {
         fresh = sink.IsFirst(i);
         if (!fresh) return sink.Buffer(i);
-        var g = GC.AllocateUninitializedArray<T>(length);
+        var g = BufferPool<T>.Rent(length);
         sink.Add(i, new Tensor<T>(g, length), owned: true);
         return g;
     }
