@@ -18,7 +18,9 @@ namespace Nabla.Tensors;
 //     in the graph node they record, and it does not share storage with the next output. Sequential marks it
 //     (Intermediate) with the number of live graph nodes that reach it (its producer and its one consumer); Backward
 //     decrements when it frees a node (Unreference) and the array goes back at zero — at once under NoGrad, after both
-//     rules ran in a training step. A retained graph is never freed, so its activations are never returned.
+//     rules ran in a training step. A retained graph is never freed, so its activations are never returned. This holds
+//     while nothing runs a freed node's closures (GradNode.Free drops them) and no public API hands out a node's inputs;
+//     a new layer joins the built-in list only if its op keeps its input and output nowhere but in its node.
 //
 // Debug switch: Poison fills every returned array with NaN, so an engine bug that reads returned memory changes the
 // values at once (the pool on/off property test runs with it).
