@@ -1,4 +1,4 @@
-#:project ../src/Nabla.Core/Nabla.Core.csproj
+#:project ../src/Nabla.App/Nabla.App.csproj
 #:property PublishAot=false
 // Notebook 001: a deep ReLU network, its backward pass, and a finite-difference check, with Nabla's tensor engine.
 //   f_k = β_k + Ω_k·h_k,  h_{k+1} = ReLU(f_k),  output = f_K,  ℓ = Σ (output − y)²

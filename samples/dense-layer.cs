@@ -1,4 +1,4 @@
-#:project ../src/Nabla.Core/Nabla.Core.csproj
+#:project ../src/Nabla.App/Nabla.App.csproj
 #:property PublishAot=false
 // Notebook 002: the backward pass of one ReLU neuron, then of a dense layer over a batch, with Nabla's tensor engine.
 // Run: dotnet run samples/dense-layer.cs

@@ -1,4 +1,4 @@
-#:project ../src/Nabla.Core/Nabla.Core.csproj
+#:project ../src/Nabla.App/Nabla.App.csproj
 #:property PublishAot=false
 // Notebook 003: a 3-4-1 sigmoid network trained by gradient descent, every partial derivative written out,
 // with Nabla's tensors (no autodiff here: like the notebook, we spell the chain rule out).

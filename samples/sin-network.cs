@@ -1,4 +1,4 @@
-#:project ../src/Nabla.Core/Nabla.Core.csproj
+#:project ../src/Nabla.Training/Nabla.Training.csproj
 #:property PublishAot=false
 // Notebook 000: two weights, y = sin(sin(x·w1)·w2), and the mean gradient of the squared error over a CSV,
 // computed by Nabla's tensor engine (the notebook multiplies the chain-rule factors by hand; backward does it for us).

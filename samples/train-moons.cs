@@ -1,4 +1,4 @@
-#:project ../src/Nabla.Core/Nabla.Core.csproj
+#:project ../src/Nabla.Training/Nabla.Training.csproj
 #:property PublishAot=false
 // Train a classifier on the two-moons data with Nabla's library API: the same steps PyTorch users know.
 // Run: dotnet run samples/train-moons.cs

@@ -23,7 +23,7 @@ public sealed partial class Tensor<T>
     /// Forward applies the activation in the matrix product's epilogue, to each block of output while it is in cache
     /// (no second tensor, no second pass, nothing else saved);
     /// backward turns dy into dz = f′·dy a row at a time and adds each row into the bias gradient in the same pass, then
-    /// runs the two matrix products. <see cref="Nn.Sequential{T}"/> uses it for a Linear followed by such an activation.
+    /// runs the two matrix products. Nabla.Training's <c>Sequential</c> uses it for a Linear followed by such an activation.
     /// </summary>
     internal static Tensor<T> LinearActivation<TOp>(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias) where TOp : struct, IUnaryOp<TOp>
     {

@@ -8,9 +8,10 @@ using Nabla.Tests.Samples;
 namespace Nabla.Tests.Packaging;
 
 /// <summary>
-/// The two NuGet packages work as a user would use them: <c>dotnet pack</c> both into a temporary feed, install the
-/// <c>nabla</c> tool from it into a temporary tool path and run it, and build a fresh console app against the
-/// <c>Nabla.Core</c> package that runs README's library example. Offline: the only package sources are the temporary
+/// The NuGet packages work as a user would use them: <c>dotnet pack</c> every packable project (the engine
+/// <c>Nabla.Core</c>, the training library <c>Nabla.Training</c>, the <c>nabla</c> tool) into a temporary feed, install
+/// the tool from it into a temporary tool path and run it, and build a fresh console app against the local
+/// <c>Nabla.Training</c> package (which brings <c>Nabla.Core</c>) that runs README's library example. Offline: the only package sources are the temporary
 /// feed and this machine's NuGet cache, and the installs use their own empty cache so a stale copy of the same
 /// version can never be picked up.
 /// </summary>
@@ -24,17 +25,23 @@ public sealed class PackageTests : IDisposable
     private string P(string name) => Path.Combine(_dir, name);
 
     [Fact]
-    public void Both_packages_carry_their_metadata_and_work_once_installed()
+    public void Every_package_carries_its_metadata_and_works_once_installed()
     {
         string root = SampleRunner.RepositoryRoot();
         string feed = P("feed");
+        // Every project under src/ that says it is packable, so a new package cannot be left out of this test.
+        var packable = Directory.GetFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("<IsPackable>true</IsPackable>", StringComparison.Ordinal))
+            .Select(f => Path.GetFileName(Path.GetDirectoryName(f))!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["Nabla.Cli", "Nabla.Core", "Nabla.Training"], packable);
         // Packing uses the repository's own restore (and cache), like a developer's dotnet pack.
-        Run("dotnet", root, isolated: false, "pack", Path.Combine("src", "Nabla.Core"), "-c", "Release", "-o", feed);
-        Run("dotnet", root, isolated: false, "pack", Path.Combine("src", "Nabla.Cli"), "-c", "Release", "-o", feed);
+        foreach (var project in packable)
+            Run("dotnet", root, isolated: false, "pack", Path.Combine("src", project), "-c", "Release", "-o", feed);
 
-        var library = Nuspec(feed, "Nabla.Core");
+        var engine = Nuspec(feed, "Nabla.Core");
+        var library = Nuspec(feed, "Nabla.Training");
         var tool = Nuspec(feed, "nabla");
-        foreach (var (nuspec, id) in new[] { (library, "Nabla.Core"), (tool, "nabla") })
+        foreach (var (nuspec, id) in new[] { (engine, "Nabla.Core"), (library, "Nabla.Training"), (tool, "nabla") })
         {
             Assert.Equal(id, Field(nuspec, "id"));
             Assert.Matches(@"^\d+\.\d+\.\d+", Field(nuspec, "version"));
@@ -45,13 +52,19 @@ public sealed class PackageTests : IDisposable
             Assert.Contains("backpropagation", Field(nuspec, "tags"));
         }
         Assert.Contains("DotnetTool", tool.ToString());
-        using (var zip = ZipFile.OpenRead(Directory.GetFiles(feed, "Nabla.Core.*.nupkg").Single()))
+        foreach (var id in new[] { "Nabla.Core", "Nabla.Training" })
         {
-            // The package ships the assembly its id names, with its XML documentation for IntelliSense.
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Nabla.Core.dll");
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Nabla.Core.xml");
+            using var zip = ZipFile.OpenRead(Directory.GetFiles(feed, id + ".*.nupkg").Single(f => Regex.IsMatch(Path.GetFileName(f), $@"^{Regex.Escape(id)}\.\d")));
+            // Each library package ships the assembly its id names, with its XML documentation for IntelliSense,
+            // and nothing of the application.
+            Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{id}.dll");
+            Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{id}.xml");
             Assert.Contains(zip.Entries, e => e.FullName == "README.md");
+            Assert.Single(zip.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
         }
+        // The training library depends on the engine's package of the same version.
+        var dependency = library.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Nabla.Core");
+        Assert.Equal(Field(engine, "version"), (string?)dependency.Attribute("version"));
 
         string config = WriteNuGetConfig(feed);
         string version = Field(tool, "version");
@@ -75,7 +88,7 @@ public sealed class PackageTests : IDisposable
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Nabla.Core" Version="{Field(library, "version")}" />
+                <PackageReference Include="Nabla.Training" Version="{Field(library, "version")}" />
               </ItemGroup>
             </Project>
             """);

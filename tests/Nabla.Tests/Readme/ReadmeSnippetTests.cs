@@ -28,7 +28,7 @@ public sealed partial class ReadmeSnippetTests
         try
         {
             string file = Path.Combine(dir, "snippet.cs");
-            File.WriteAllLines(file, [$"#:project {Path.Combine(root, "src", "Nabla.Core", "Nabla.Core.csproj")}", "#:property PublishAot=false", .. block.Lines]);
+            File.WriteAllLines(file, [$"#:project {Path.Combine(root, "src", "Nabla.Training", "Nabla.Training.csproj")}", "#:property PublishAot=false", .. block.Lines]);
             var start = new ProcessStartInfo("dotnet", ["run", file]) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
