@@ -113,7 +113,7 @@ public sealed partial class Tensor<T>
     private static Tensor<T>? WithScalar<TOp>(T s, Tensor<T> x, bool scalarFirst) where TOp : struct, IBinaryOp<TOp>
     {
         if (x.ElementCount > Kernels.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
-        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        var y = BufferPool<T>.Rent(x.ElementCount);
         return Kernels.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
     }
 

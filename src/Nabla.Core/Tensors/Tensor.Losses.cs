@@ -62,7 +62,7 @@ public sealed partial class Tensor<T>
         Tensor<T> y;
         if (reduction == Reduction.None)
         {
-            var l = GC.AllocateUninitializedArray<T>(n);
+            var l = BufferPool<T>.Rent(n);
             for (int i = 0; i < n; i++) l[i] = f(sa[i], sb[i]);
             y = new Tensor<T>(l, a.ShapeArray);
         }

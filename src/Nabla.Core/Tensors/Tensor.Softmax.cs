@@ -26,7 +26,7 @@ public sealed partial class Tensor<T>
         int n = ShapeArray[^1];
         var x = this;
         var xs = ContiguousSpan();
-        var y = GC.AllocateUninitializedArray<T>(xs.Length);
+        var y = BufferPool<T>.Rent(xs.Length);
         var tmp = ArrayPool<T>.Shared.Rent(Math.Max(n, 1));
         for (int r = 0; n > 0 && r < xs.Length / n; r++)
         {
