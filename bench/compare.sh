@@ -10,12 +10,12 @@
 # missing peer is reported with the reason and the command that provides it, its rows are skipped, and the script
 # exits with status 3 at the end, so a table without a requested peer never passes for a complete one.
 #
-# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7,W8] [--peers numpy,torch,torchsharp] [--no-build]
+# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7,W8,W9] [--peers numpy,torch,torchsharp] [--no-build]
 #   PAIRS (default 3): peer/Nabla pairs per workload.  OUTDIR (default /tmp/nabla-compare): every run's output.
 #   --peers: which peers to run and require (default all three).
 set -euo pipefail
 
-pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7,W8"; build=1; peer_list="numpy,torch,torchsharp"
+pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7,W8,W9"; build=1; peer_list="numpy,torch,torchsharp"
 while [ $# -gt 0 ]; do
   case "$1" in
     -p) pairs=$2; shift 2 ;;
@@ -54,16 +54,16 @@ have_numpy=0; have_torch=0; have_torchsharp=0
 if [ ! -d "$peers" ]; then
   reason="no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
   echo "MISSING peers: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7 W8
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9
 elif [ ! -x "$py" ]; then
   reason="$py not found; install Debian's Python with: $setup_hint"
   echo "MISSING peer runtime: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7 W8
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9
 else
   reason="python3 cannot import numpy; $setup_hint"
   if ! wantpeer numpy; then :; elif "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W3, W5): $reason"; need numpy W1 W3 W5; fi
   reason="python3 cannot import torch; $setup_hint"
-  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7): $reason"; need torch W3 W6 W7 W8; fi
+  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7, W8, W9): $reason"; need torch W3 W6 W7 W8 W9; fi
   if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
     echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
   fi
@@ -269,6 +269,16 @@ if want W8 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
   if [ $have_torch = 1 ]; then
     row "W8-float32-memory" torch "$(rss w8-torch)" "$nrss" "kB peak RSS" 0 1 "$(mb "$(rss w8-torch)")" "$(mb "$nrss")" "ratio = PyTorch's peak RSS / Nabla's (target: Nabla's at most PyTorch's)"
   fi
+fi
+
+if want W9 && [ $have_torch = 1 ]; then
+  echo "W9 trainer..."
+  for i in $(seq 1 "$pairs"); do
+    run "w9-torch" "$i" env OMP_WAIT_POLICY=passive "$py" "$root/bench/peers/torch_trainer.py"
+    run "w9-nabla" "$i" dotnet "$dll" trainer
+  done
+  row W9-trainer torch "$(collect w9-torch torch_trainer ms_per_epoch)" "$(collect w9-nabla nabla_trainer ms_per_epoch)" "ms/epoch" 0 1 \
+    "$(mb "$(rss w9-torch)")" "$(mb "$(rss w9-nabla)")" "nabla train's defaults, 150 rows, 100 epochs: whole run peer $(collect w9-torch torch_trainer seconds) s, Nabla $(collect w9-nabla nabla_trainer seconds) s; Nabla $(collect w9-nabla nabla_trainer epoch_alloc_bytes) B/epoch; loads peer $(loads w9-torch) / Nabla $(loads w9-nabla)"
 fi
 
 echo

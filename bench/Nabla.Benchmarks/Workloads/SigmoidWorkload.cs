@@ -22,7 +22,9 @@ internal static class SigmoidWorkload
         var inv = CultureInfo.InvariantCulture;
         int repeats = int.Parse(Options.Get(args, "--warmup", "1"), inv);
         for (int k = 0; k < repeats; k++) Train();   // warm-up runs first (JIT tiers), the last one counts
+        long bytes0 = GC.GetAllocatedBytesForCurrentThread();
         var r = Train();
+        long perIteration = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / Iterations;
         foreach (var (j, err) in r.Errors) output.WriteLine(string.Create(inv, $"iter {j,6}  mean_abs_error {err:R}"));
         output.WriteLine("W0 = " + Format(r.W0));
         output.WriteLine("W1 = " + Format(r.W1));
@@ -37,7 +39,7 @@ internal static class SigmoidWorkload
             output.WriteLine(string.Create(inv, $"final weights vs peer: max |difference| {worst:G3} (≤ 1e-12: {verdict})"));
         }
         output.WriteLine(string.Create(inv,
-            $"RESULT name=nabla_sigmoid seconds={r.Seconds:F4} iterations={Iterations} us_per_iter={r.Seconds / Iterations * 1e6:F3} weights_match={verdict}"));
+            $"RESULT name=nabla_sigmoid seconds={r.Seconds:F4} iterations={Iterations} us_per_iter={r.Seconds / Iterations * 1e6:F3} weights_match={verdict} bytes_per_iter={perIteration}"));
         return check.Length > 0 && verdict != "yes" ? 1 : 0;
     }
 

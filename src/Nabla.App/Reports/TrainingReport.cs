@@ -32,7 +32,8 @@ public static class TrainingReport
         ArgumentNullException.ThrowIfNull(run);
         RunRecordValidator.Validate(run, "run");
         var s = run.Settings;
-        string subtitle = $"{s.Data} · {string.Join("–", s.Layers)} {s.Activation} · {s.Loss} · {s.Optimizer} (lr {Number(s.LearningRate)}) · {run.Epochs[^1].Epoch} of {s.Epochs} epochs";
+        string network = s.Architecture ?? $"{string.Join("–", s.Layers)} {s.Activation}";
+        string subtitle = $"{s.Data} · {network} · {s.Loss} · {s.Optimizer} (lr {Number(s.LearningRate)}) · {run.Epochs[^1].Epoch} of {s.Epochs} epochs";
 
         bool plane = run.Snapshots.Any(snapshot => snapshot.Grid is not null) || run.Points is not null;
         bool classifier = run.Task == RunTask.Classification;
@@ -67,6 +68,16 @@ public static class TrainingReport
 </section>
 
 """);
+        if (run.Snapshots.Any(snapshot => snapshot.Filters is { Count: > 0 }))
+            body.Append("""
+<section class="card" id="filters-card"><h2>Convolution filters</h2>
+  <div id="filters" class="filter-grid"></div>
+  <div class="legend"><span><i class="swatch" style="background:var(--pos)"></i>positive weight</span>
+    <span><i class="swatch" style="background:var(--neg)"></i>negative weight</span>
+    <span>one small image per filter and input channel; strength ∝ |weight|</span></div>
+</section>
+
+""");
         body.Append("</div>\n");
         body.Append(classifier ? "<div class=\"row\">\n" : "<div>\n");
         body.Append("""<section class="card"><h2>Loss</h2><svg id="loss-chart" class="chart" role="img" aria-label="Loss per epoch"></svg><div class="legend" id="loss-legend"></div></section>""");
@@ -94,6 +105,7 @@ public static class TrainingReport
             ("task", run.Task == RunTask.Classification ? $"classification ({run.Classes} classes)" : "regression", false),
             ("inputs", string.Join(", ", s.Inputs), false),
             ("outputs", string.Join(", ", s.Outputs), false),
+            .. (s.Architecture is { } architecture ? [("architecture", architecture, false)] : Array.Empty<(string, string, bool)>()),
             ("layers", string.Join(" → ", s.Layers), true),
             ("activation", s.Activation, false),
             ("loss", s.Loss, false),

@@ -21,28 +21,23 @@ public static class EvaluateCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Option<string>("--model") { Description = "A model written by 'nabla train --save'.", Required = true };
-        var data = new Option<string>("--data") { Description = "A CSV file with the model's feature columns and its target column.", Required = true };
+        var data = new Option<string>("--data") { Description = "A CSV file with the model's feature columns and its target column, or IDX images (with --labels).", Required = true };
+        var labels = new Option<string>("--labels") { Description = "With IDX images as --data: the IDX file of their labels." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
-        var command = new Command("evaluate", "Measure a trained model on labelled rows: errors in the target's units, or accuracy and a confusion matrix.") { model, data, json };
+        var command = new Command("evaluate", "Measure a trained model on labelled rows: errors in the target's units, or accuracy and a confusion matrix.") { model, data, labels, json };
         command.SetAction(parse => CliAction.Guard(stderr, () =>
-            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout)));
+            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout, parse.GetValue(labels))));
         return command;
     }
 
     /// <summary>Evaluates the model at <paramref name="modelPath"/> on <paramref name="dataPath"/>; returns the exit code.</summary>
-    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout)
+    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null)
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
         var model = ModelFile.Load(modelPath);
-        var csv = CsvLoader.Load(dataPath, new CsvOptions
-        {
-            Features = model.Features,
-            Target = model.Target,
-            ClassTarget = model.IsClassifier,
-            KnownClasses = model.IsClassifier ? model.Classes : null,
-        });
+        var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true);
         if (csv.Rows == 0) throw new CliException($"--data: {dataPath} has no rows to evaluate");
-        var predictions = model.Predictor.Predict(csv.Features.Values, csv.Rows);
+        var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
         var targets = csv.Targets!;
         if (model.IsClassifier)
         {

@@ -18,7 +18,7 @@ public static class PredictCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Option<string>("--model") { Description = "A model written by 'nabla train --save'.", Required = true };
-        var data = new Option<string>("--data") { Description = "A CSV file with the model's feature columns.", Required = true };
+        var data = new Option<string>("--data") { Description = "A CSV file with the model's feature columns, or IDX images (gz or not) for a model trained on images.", Required = true };
         var output = new Option<string>("--out") { Description = "Write the predictions here (default: standard output)." };
         var command = new Command("predict", "Predict with a trained model, one CSV row per input row.") { model, data, output };
         command.SetAction(parse => CliAction.Guard(stderr, () =>
@@ -30,8 +30,8 @@ public static class PredictCommand
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
         var model = ModelFile.Load(modelPath);
-        var csv = CsvLoader.Load(dataPath, new CsvOptions { Features = model.Features });
-        var predictions = model.Predictor.Predict(csv.Features.Values, csv.Rows);
+        var csv = ModelInput.Load(model, dataPath, null, targets: false);
+        var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
 
         var text = new StringBuilder();
         text.Append("prediction");

@@ -12,13 +12,16 @@ public static class TrainCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Option<string>("--data") { Description = "A CSV file with a header row." };
+        var data = new Option<string>("--data") { Description = "A CSV file with a header row, or IDX images (with --labels)." };
+        var labels = new Option<string>("--labels") { Description = "With IDX images as --data: the IDX file of their labels (MNIST's layout, gz or not)." };
+        var image = new Option<string>("--image") { Description = "With a CSV --data: read each row's feature columns as one image of CxHxW pixels, e.g. 1x28x28." };
+        var layers = new Option<string>("--layers") { Description = "The network, e.g. \"conv 6 5, relu, maxpool 2, flatten, linear 10\", or a JSON file of layers (default: an MLP of --hidden and --activation)." };
         var target = new Option<string>("--target") { Description = "With --data: the column to predict." };
         var features = new Option<string>("--features") { Description = "With --data: feature columns, e.g. \"x1,x2\" (default: all but the target)." };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "With --data: drop rows with empty cells (default: refuse them)." };
         var dataset = new Option<string>("--dataset") { Description = $"A built-in dataset: {string.Join(", ", TrainingData.DatasetNames)}." };
         var samples = new Option<int>("--samples") { Description = "With --dataset: how many rows (default 200).", DefaultValueFactory = _ => 200 };
-        var noise = new Option<double>("--noise") { Description = "With --dataset: noise level (default 0.1).", DefaultValueFactory = _ => 0.1 };
+        var noise = new Option<double?>("--noise") { Description = "With --dataset: noise level (default 0.1; 0.3 for shapes)." };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes (default 16,16).", DefaultValueFactory = _ => "16,16" };
         var activation = Choice("--activation", "Hidden-layer activation.", "relu", TrainSettings.Activations);
         var task = new Option<string>("--task") { Description = "classify or regress (default: classify a target of text or of at most 10 distinct whole numbers, regress any other)." };
@@ -48,7 +51,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a neural network on a CSV file or a built-in dataset.")
         {
-            data, target, features, dropMissing, dataset, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
+            data, labels, image, target, features, dropMissing, dataset, layers, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
             weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
             record, report, snapshots, task, earlyStopping, distributed,
         };
@@ -59,8 +62,14 @@ public static class TrainCommand
 
         int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)
         {
+            string? description = LayersOption(parse.GetValue(layers));
+            if (description is not null)
+                foreach (var mlpOnly in new Option[] { hidden, activation })
+                    if (parse.GetResult(mlpOnly) is { Implicit: false })
+                        throw new CliException($"{mlpOnly.Name} is for an MLP; with --layers, describe every layer there (e.g. \"linear 16, relu, linear 2\")");
             var settings = new TrainSettings
             {
+                Layers = description,
                 Hidden = ParseSizes(parse.GetValue(hidden)!),
                 Activation = parse.GetValue(activation)!,
                 Loss = parse.GetValue(loss),
@@ -77,8 +86,8 @@ public static class TrainCommand
                 Task = parse.GetValue(task) switch { "classify" => TaskKind.Classification, "regress" => TaskKind.Regression, _ => null },
                 EarlyStopping = parse.GetValue(earlyStopping),
             };
-            var source = LoadData(parse.GetValue(data), parse.GetValue(target), parse.GetValue(features), parse.GetValue(dropMissing),
-                parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise), settings);
+            var source = LoadData(new DataOptions(parse.GetValue(data), parse.GetValue(labels), parse.GetValue(image), parse.GetValue(target),
+                parse.GetValue(features), parse.GetValue(dropMissing), parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise)), settings);
             string? savePath = parse.GetValue(save);
             var outputs = new TrainOutputs(savePath, parse.GetValue(checkpoint) ?? (savePath is null ? null : savePath + ".ckpt"),
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
@@ -114,22 +123,45 @@ public static class TrainCommand
         return sizes;
     }
 
-    private static TrainingData LoadData(string? data, string? target, string? features, bool dropMissing, string? dataset,
-        int samples, double noise, TrainSettings settings)
+    /// <summary>--layers as a description: the text itself, or the layers of a JSON file it names.</summary>
+    private static string? LayersOption(string? value)
     {
-        if (data is not null && dataset is not null) throw new CliException("give either --data or --dataset, not both");
-        if (dataset is not null)
+        if (value is null) return null;
+        bool json = value.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (!json) return value;
+        if (!File.Exists(value)) throw new CliException($"--layers: there is no file {value}");
+        try { return Nabla.Nn.Architecture.FromJson(File.ReadAllText(value), value); }
+        catch (IOException e) { throw new CliException($"--layers: cannot read {value} ({e.Message})"); }
+    }
+
+    private sealed record DataOptions(string? Data, string? Labels, string? Image, string? Target, string? Features, bool DropMissing,
+        string? Dataset, int Samples, double? Noise);
+
+    private static TrainingData LoadData(DataOptions o, TrainSettings settings)
+    {
+        if (o.Data is not null && o.Dataset is not null) throw new CliException("give either --data or --dataset, not both");
+        if (o.Dataset is not null)
         {
-            var set = TrainingData.FromDataset(dataset, samples, noise, settings.Seed);
+            if (o.Image is not null || o.Labels is not null) throw new CliException($"--image and --labels are for --data; the {o.Dataset} dataset brings its own shape and labels");
+            var set = TrainingData.FromDataset(o.Dataset, o.Samples, o.Noise ?? TrainingData.DefaultNoise(o.Dataset), settings.Seed);
             if (settings.Task is { } asked && asked != set.Task)
-                throw new CliException($"--task {(asked == TaskKind.Classification ? "classify" : "regress")} does not fit the {dataset} dataset, which is a {(set.Task == TaskKind.Classification ? "classification" : "regression")}; drop --task");
+                throw new CliException($"--task {(asked == TaskKind.Classification ? "classify" : "regress")} does not fit the {o.Dataset} dataset, which is a {(set.Task == TaskKind.Classification ? "classification" : "regression")}; drop --task");
             return set;
         }
-        if (data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, or --dataset {string.Join("|", TrainingData.DatasetNames)}");
-        if (target is null) throw new CliException("--data needs --target, the column to predict");
+        if (o.Data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, --data images-idx3-ubyte --labels labels-idx1-ubyte, or --dataset {string.Join("|", TrainingData.DatasetNames)}");
+        if (o.Labels is not null)
+        {
+            if (o.Target is not null || o.Features is not null || o.Image is not null)
+                throw new CliException("--labels reads IDX files, whose images and labels need no --target, --features or --image");
+            if (settings.Task == TaskKind.Regression) throw new CliException("--task regress does not fit IDX labels, which are classes; drop --task");
+            return TrainingData.FromIdx(o.Data, o.Labels);
+        }
+        if (Nabla.Data.IdxImages.LooksLikeIdx(o.Data)) throw new CliException($"--data {o.Data} is an IDX file (or gzip-compressed); give its labels with --labels");
+        if (o.Target is null) throw new CliException("--data needs --target, the column to predict");
         try
         {
-            return TrainingData.FromCsv(data, target, Assignments.ParseNames(features), settings.Task, dropMissing);
+            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing);
+            return o.Image is null ? table : table.AsImages(Nabla.Data.ImageShape.Parse(o.Image));
         }
         catch (TaskMismatchException e)
         {

@@ -174,7 +174,9 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static string Describe(TrainSetup<T> setup)
     {
         var s = setup.Settings;
-        return $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation}), loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
+        string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation})"
+            : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
+        return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
             $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}, batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
             (s.EarlyStopping is { } p ? $", early stopping after {p} epochs without improvement" : "");
     }

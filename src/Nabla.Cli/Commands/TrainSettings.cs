@@ -26,6 +26,12 @@ public sealed record TrainSettings
     /// <summary>Hidden layer sizes, input side first (the input and output sizes come from the data).</summary>
     public int[] Hidden { get; init => field = value.Length > 0 && value.All(h => h > 0) ? value : throw Bad("--hidden", "a list of positive layer sizes such as 16,16", string.Join(",", value)); } = [16, 16];
 
+    /// <summary>
+    /// The network as an <see cref="Nn.Architecture"/> description ("conv 6 5, relu, maxpool 2, flatten, linear 10"),
+    /// or null for an MLP of <see cref="Hidden"/> and <see cref="Activation"/>.
+    /// </summary>
+    public string? Layers { get; init; }
+
     /// <summary>The hidden layers' activation.</summary>
     public string Activation { get; init => field = OneOf("--activation", value, Activations); } = "relu";
 
@@ -117,6 +123,7 @@ public sealed record TrainSettings
             json.WriteNumber("seed", Seed);
             json.WriteNumber("validation", Validation);
             json.WriteString("dtype", DType);
+            if (Layers is not null) json.WriteString("layers", Layers);
             json.WriteString("data", data.Description);
             json.WriteNumber("rows", data.Rows);
             json.WriteString("contents", data.ContentHash().ToString("x16", CultureInfo.InvariantCulture));

@@ -22,7 +22,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
         var rng = new RandomState(settings.Seed);
         Table = new TabularData<T>(data, settings.Validation, rng);
         int[] layers = settings.LayerSizes(data);
-        var network = Mlp.Create<T>(layers, settings.Activation, rng);
+        Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation, rng) : Described(settings.Layers, data, layers, rng);
+        if (settings.Layers is not null) layers = [layers[0], layers[^1]];
         TrainingLoss<T> loss = lossName switch
         {
             "ce" => new CrossEntropyLoss<T>(),
@@ -46,8 +47,23 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
         };
         var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, RunIdentity = settings.Fingerprint(data) };
         Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
-        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale);
+        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale, settings.Layers);
     }
+
+    /// <summary>The network of an architecture description, checked to give one output per sample of what the loss needs.</summary>
+    private static Sequential<T> Described(string description, TrainingData data, int[] layers, RandomState rng)
+    {
+        var (network, output) = Architecture.Build<T>(description, [data.Features.Columns], rng, data.Image?.ToArray());
+        if (!output.SequenceEqual([layers[^1]]))
+        {
+            string needs = data.Task == TaskKind.Regression ? "a regression needs 1" : layers[^1] == 1 ? "two classes need 1 (a score)" : $"{layers[^1]} classes need {layers[^1]}";
+            throw new NablaException($"--layers: the network's last layer gives outputs of shape {Nabla.Tensors.Shapes.Format(output)} per sample, but {needs}; end with \"linear {layers[^1]}\"");
+        }
+        return network;
+    }
+
+    /// <summary>The number of trained values (every parameter's elements).</summary>
+    public long ParameterCount => Trainer.Model.Parameters().Sum(p => (long)p.ElementCount);
 
     /// <summary>The settings the objects were built from.</summary>
     public TrainSettings Settings { get; }
@@ -66,14 +82,26 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = Model.Data;
         var s = Settings;
+        IReadOnlyList<int> layers = Model.LayerSizes;
+        IReadOnlyList<string> inputs = data.Features.ColumnNames;
+        if (s.Layers is not null)
+        {
+            // The diagram draws the chain of linear layers; the convolutions are drawn as filters.
+            var linears = RunRecorder<T>.LinearLayers(Trainer.Model).ToList();
+            if (linears.Count == 0 || linears[^1].OutFeatures != layers[^1])
+                throw new NablaException($"--record and --report draw the network's linear layers, so the network must end with one (\"linear {layers[^1]}\"): {s.Layers}");
+            layers = [linears[0].InFeatures, .. linears.Select(l => l.OutFeatures)];
+            if (layers[0] != inputs.Count) inputs = [.. Enumerable.Range(1, layers[0]).Select(i => $"x{i}")];
+        }
         return new RunSettings
         {
             Data = data.Description,
-            Inputs = data.Features.ColumnNames,
+            Architecture = s.Layers,
+            Inputs = inputs,
             Outputs = Model.Loss.Name == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
                 : Model.Loss.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
-            Layers = Model.LayerSizes,
-            Activation = s.Activation,
+            Layers = layers,
+            Activation = s.Layers is null ? s.Activation : Activations(s.Layers),
             Loss = Model.Loss.Name,
             Optimizer = s.Optimizer,
             LearningRate = s.LearningRate,
@@ -82,6 +110,13 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             Seed = s.Seed,
             Validation = s.Validation,
         };
+    }
+
+    // The activations a description uses, in order of first use ("relu, tanh"), or "none".
+    private static string Activations(string description)
+    {
+        var used = description.Split(',').Select(l => l.Trim().Split(' ')[0].ToLowerInvariant()).Where(Activation.Names.Contains).Distinct().ToList();
+        return used.Count == 0 ? "none" : string.Join(", ", used);
     }
 
     /// <summary>A recorder of this run for a run record or report, keeping at most <paramref name="snapshots"/> weight snapshots.</summary>

@@ -76,4 +76,48 @@ public static class Gemm
         else
             GemmDirect.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, vectorize: true);
     }
+
+    /// <summary>
+    /// A fused layer's product: C = epilogue(bias + op(A)·op(B)), with <paramref name="bias"/> one value per column of C
+    /// (empty for none) and <typeparamref name="TE"/> applied to each row. On the packed path both happen block by block
+    /// while the block is in cache; elsewhere (small problems, k = 0, no FMA) as passes over C. Either way each element
+    /// is (bias + Σ over k-slices) in the packed path's order, the values of a bias-filled C with <c>accumulate</c>.
+    /// </summary>
+    internal static void MultiplyBiasEpilogue<T, TE>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, ReadOnlySpan<T> bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TE : IGemmEpilogue<T>
+    {
+        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} values for {n} columns", nameof(bias));
+        if (m == 0 || n == 0) return;
+        long work = (long)m * n * k;
+        bool packed = k > 0 && work >= SmallProblemThreshold && m > 1 && n > 1 && IsAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+        if (!packed)
+        {
+            for (int i = 0; i < m; i++)
+                if (bias.IsEmpty) c.Slice(i * ldc, n).Clear(); else bias.CopyTo(c.Slice(i * ldc, n));
+            Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate: true);
+            if (typeof(TE) == typeof(NoEpilogue<T>)) return;
+            if (ldc == n) TE.Apply(c[..(m * n)]);
+            else for (int i = 0; i < m; i++) TE.Apply(c.Slice(i * ldc, n));
+            return;
+        }
+        int threads = work >= ParallelThreshold ? Math.Min(MaxThreads, Environment.ProcessorCount) : 1;
+        if (typeof(T) == typeof(float))
+            GemmPacked.Multiply<float, Vector6x2<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k,
+                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                MemoryMarshal.Cast<T, float>(c), ldc, false, MemoryMarshal.Cast<T, float>(bias), GemmBlocking.Float, threads);
+        else
+            GemmPacked.Multiply<double, Vector6x2<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k,
+                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
+                MemoryMarshal.Cast<T, double>(c), ldc, false, MemoryMarshal.Cast<T, double>(bias), GemmBlocking.Double, threads);
+    }
+
+    /// <summary>An epilogue written for T run on the same memory viewed as TAs (T and TAs are the same type at run time).</summary>
+    private readonly struct EpilogueAs<T, TE, TAs> : IGemmEpilogue<TAs>
+        where T : unmanaged, IFloatingPointIeee754<T> where TE : IGemmEpilogue<T> where TAs : unmanaged, IFloatingPointIeee754<TAs>
+    {
+        public static void Apply(Span<TAs> row) => TE.Apply(MemoryMarshal.Cast<TAs, T>(row));
+    }
 }

@@ -25,7 +25,21 @@ internal static unsafe class GemmPacked
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate,
         GemmBlocking blocking, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TK : IGemmMicroKernel<T> =>
+        Multiply<T, TK, NoEpilogue<T>>(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, [], blocking, threads);
+
+    /// <summary>
+    /// As above, with a fused layer's bias and activation done block by block while each block of C is in cache:
+    /// before a block's first k-slice its rows are filled with <paramref name="bias"/> (one value per column; empty
+    /// for none) and the slice is added to them, so C = (bias + slice₁) + slice₂ + … exactly as a bias-filled C with
+    /// <c>accumulate</c>; after its last k-slice <typeparamref name="TE"/> transforms its rows. k must be positive.
+    /// </summary>
+    public static void Multiply<T, TK, TE>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, ReadOnlySpan<T> bias,
+        GemmBlocking blocking, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TK : IGemmMicroKernel<T>
+        where TE : IGemmEpilogue<T>
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -33,28 +47,29 @@ internal static unsafe class GemmPacked
             if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
             return;
         }
-        fixed (T* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c, pbias = bias)
         {
             bool splitRows = m >= n;
             int unit = splitRows ? TK.MR : TK.NR, extent = splitRows ? m : n;
             int chunk = RoundUp((extent + threads - 1) / Math.Max(threads, 1), unit);
             int parts = (extent + chunk - 1) / chunk;
+            T* biasOrNull = bias.IsEmpty ? null : pbias;
             if (parts <= 1)
             {
-                Serial<T, TK>(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, blocking);
+                Serial<T, TK, TE>(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, biasOrNull, blocking);
                 return;
             }
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc, ibias = (nint)biasOrNull;
             GemmWorkers.Run(parts, threads, t =>
             {
                 int lo = t * chunk, len = Math.Min(chunk, extent - lo);
-                T* sa = (T*)ia, sb = (T*)ib, sc = (T*)ic;
+                T* sa = (T*)ia, sb = (T*)ib, sc = (T*)ic, sbias = (T*)ibias;
                 if (splitRows)
-                    Serial<T, TK>(transA, transB, len, n, k, transA ? sa + lo : sa + (nint)lo * lda, lda,
-                        sb, ldb, sc + (nint)lo * ldc, ldc, accumulate, blocking);
+                    Serial<T, TK, TE>(transA, transB, len, n, k, transA ? sa + lo : sa + (nint)lo * lda, lda,
+                        sb, ldb, sc + (nint)lo * ldc, ldc, accumulate, sbias, blocking);
                 else
-                    Serial<T, TK>(transA, transB, m, len, k, sa, lda, transB ? sb + (nint)lo * ldb : sb + lo, ldb,
-                        sc + lo, ldc, accumulate, blocking);
+                    Serial<T, TK, TE>(transA, transB, m, len, k, sa, lda, transB ? sb + (nint)lo * ldb : sb + lo, ldb,
+                        sc + lo, ldc, accumulate, sbias is null ? null : sbias + lo, blocking);
             });
         }
     }
@@ -64,12 +79,14 @@ internal static unsafe class GemmPacked
     /// <summary>Aligns a pointer into a rented array up to the next 64-byte boundary.</summary>
     static T* Align64<T>(T* p) where T : unmanaged => (T*)(((nint)p + 63) & ~(nint)63);
 
-    /// <summary>The single-worker blocked product on raw pointers (k &gt; 0, m, n &gt; 0).</summary>
-    static void Serial<T, TK>(bool transA, bool transB, int m, int n, int k,
-        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate, GemmBlocking blocking)
+    /// <summary>The single-worker blocked product on raw pointers (k &gt; 0, m, n &gt; 0), with the epilogue (see Multiply).</summary>
+    static void Serial<T, TK, TE>(bool transA, bool transB, int m, int n, int k,
+        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate, T* bias, GemmBlocking blocking)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TK : IGemmMicroKernel<T>
+        where TE : IGemmEpilogue<T>
     {
+        bool epilogue = typeof(TE) != typeof(NoEpilogue<T>);
         int mr = TK.MR, nr = TK.NR;
         // Near-equal slices, so that e.g. k = 784 runs as 4 × 196 rather than 3 × 256 + 16.
         int kcStep = DivUp(k, DivUp(k, blocking.KC));
@@ -90,13 +107,20 @@ internal static unsafe class GemmPacked
                     for (int pc = 0; pc < k; pc += kcStep)
                     {
                         int kc = Math.Min(kcStep, k - pc);
-                        bool acc = accumulate || pc > 0;
+                        bool acc = accumulate || pc > 0, fillBias = bias is not null && pc == 0, last = pc + kc == k;
                         GemmPacking.PackB(nr, transB, b, ldb, pc, kc, jc, nc, bp);
                         for (int ic = 0; ic < m; ic += mcStep)
                         {
                             int mc = Math.Min(mcStep, m - ic);
+                            T* block = c + ic * ldc + jc;
                             GemmPacking.PackA(mr, transA, a, lda, ic, mc, pc, kc, ap);
-                            Sweep<T, TK>(kc, mc, nc, ap, bp, c + ic * ldc + jc, ldc, acc, edge);
+                            if (fillBias)
+                                for (int i = 0; i < mc; i++) new ReadOnlySpan<T>(bias + jc, nc).CopyTo(new Span<T>(block + i * ldc, nc));
+                            Sweep<T, TK>(kc, mc, nc, ap, bp, block, ldc, acc || fillBias, edge);
+                            if (!epilogue || !last) continue;
+                            // One call over the block when its rows are contiguous, so short rows still take the vector path.
+                            if (ldc == nc) TE.Apply(new Span<T>(block, mc * nc));
+                            else for (int i = 0; i < mc; i++) TE.Apply(new Span<T>(block + i * ldc, nc));
                         }
                     }
                 }

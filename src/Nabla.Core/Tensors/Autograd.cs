@@ -8,9 +8,11 @@ namespace Nabla.Tensors;
 //   if (!Recording(a, b)) return y;                           // 2. nothing to record: done
 //   return Record(y, "myop", [a, b], saved: [a, y], (dy, sink) =>   // 3. attach the derivative rule
 //   {
-//       if (sink.Needs(0)) sink.Add(0, gradientForA, owned: true);  // fresh array: becomes a.Grad without a copy
+//       if (sink.Needs(0)) sink.Add(0, gradientForA, owned: true);  // fresh tensor: becomes a.Grad without a copy, or goes
+//                                                                   // back to the pool once added (pass it once, keep no reference)
 //       if (sink.Needs(1)) { var buf = sink.Buffer(1); ... buf[i] += ...; }   // or add straight into b's buffer
-//   });
+//   }, ts => ...);                                                  // and the tangent rule: J·t from ts (null = 0),
+//                                                                   // written with tensor ops (forward mode, Hessians)
 //
 // `saved` lists every tensor whose VALUES the rule reads (inputs or the output). The node records each with its storage
 // version; before the rule runs, Backward checks that none was overwritten in place since (see TensorStorage) and throws
@@ -25,11 +27,18 @@ namespace Nabla.Tensors;
 /// </summary>
 internal delegate void BackwardRule<T>(Tensor<T> dy, GradSink<T> sink) where T : unmanaged, IFloatingPointIeee754<T>;
 
+/// <summary>
+/// A tangent (forward-mode) rule: given each input's tangent (null where it is zero), the output's tangent J·t (null when
+/// zero; a shape that broadcasts to the output's is expanded). Written with tensor ops, so when it runs while recording,
+/// a reverse pass over the tangent differentiates it again (second derivatives, see Functional/TensorFunctional).
+/// </summary>
+internal delegate Tensor<T>? TangentRule<T>(Tensor<T>?[] tangents) where T : unmanaged, IFloatingPointIeee754<T>;
+
 /// <summary>A tensor a rule reads in backward, with the storage version it had when the op ran.</summary>
 internal readonly record struct SavedTensor<T>(Tensor<T> Tensor, int Version) where T : unmanaged, IFloatingPointIeee754<T>;
 
-/// <summary>How an output tensor was made: the op's name, its inputs, what its rule saved, and the rule itself.</summary>
-internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T>[] saved, BackwardRule<T> rule)
+/// <summary>How an output tensor was made: the op's name, its inputs, what its rules saved, and the rules themselves.</summary>
+internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T>[] saved, BackwardRule<T> rule, TangentRule<T>? tangent = null)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public string Name { get; } = name;
@@ -41,11 +50,28 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
     /// <summary>The rule, or null once Backward freed this node.</summary>
     public BackwardRule<T>? Rule { get; private set; } = rule;
 
+    /// <summary>The tangent rule (forward mode), or null when the op has none or the node was freed.</summary>
+    public TangentRule<T>? Tangent { get; private set; } = tangent;
+
     /// <summary>
     /// Runs the rule for output <paramref name="y"/> with gradient <paramref name="dy"/>, after checking that nothing it
     /// saved was overwritten and that the node was not freed by an earlier Backward.
     /// </summary>
     public void Run(Tensor<T> y, Tensor<T> dy)
+    {
+        ThrowIfUnusable(y);
+        Rule!(dy, new GradSink<T>(Inputs));
+    }
+
+    /// <summary>The tangent of output <paramref name="y"/> from its inputs' tangents, with the checks of <see cref="Run"/>.</summary>
+    public Tensor<T>? RunTangent(Tensor<T> y, Tensor<T>?[] tangents)
+    {
+        ThrowIfUnusable(y);
+        if (Tangent is null) throw new NablaException($"{Name} has no tangent rule, so forward mode (Jvp, Hessian) cannot go through it");
+        return Tangent(tangents);
+    }
+
+    private void ThrowIfUnusable(Tensor<T> y)
     {
         if (Rule is null)
             throw new NablaException($"Backward through {Name} (output shape {Shapes.Format(y.ShapeArray)}) a second time: the first Backward() "
@@ -55,13 +81,19 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
                 throw new NablaException($"cannot run backward: a tensor of shape {Shapes.Format(t.ShapeArray)} that {Name} saved for its gradient "
                     + $"was modified in place after {Name} ran (version {version} when saved, {t.Store.Version} now), so the gradient would use the new values. "
                     + "Clone it before writing (x.Clone()), or write it after Backward()");
-        Rule(dy, new GradSink<T>(Inputs));
     }
 
-    /// <summary>Drops the rule, what it saved and the inputs, so their memory can go; a later Run throws.</summary>
-    public void Free()
+    /// <summary>
+    /// Drops the rule, what it saved and the inputs, so their memory can go; a later Run throws. A private activation
+    /// (input or <paramref name="output"/>) that no other live node reaches goes back to the pool (BufferPool rule 4).
+    /// </summary>
+    public void Free(Tensor<T> output)
     {
+        if (Rule is null) return;
+        foreach (var input in Inputs) BufferPool<T>.Unreference(input);
+        BufferPool<T>.Unreference(output);
         Rule = null;
+        Tangent = null;
         Saved = [];
         Inputs = [];
     }
@@ -79,7 +111,8 @@ internal readonly struct GradSink<T>(Tensor<T>[] inputs) where T : unmanaged, IF
     /// <summary>
     /// Adds <paramref name="g"/> to input <paramref name="i"/>'s gradient. <paramref name="g"/> has the input's shape or a
     /// shape the input broadcasts to (then it is summed over the broadcast dimensions). When <paramref name="owned"/>
-    /// (a fresh array nobody else holds) and the input has no gradient yet, g becomes the gradient without a copy.
+    /// (a fresh tensor nobody else holds, passed once and not kept) and the input has no gradient yet, g becomes the
+    /// gradient without a copy; otherwise, once added, its array goes back to the pool.
     /// </summary>
     public void Add(int i, Tensor<T> g, bool owned) => Autograd.Accumulate(inputs[i], g, owned);
 
@@ -102,8 +135,10 @@ internal static class Autograd
             throw new NablaException($"upstream gradient of shape {Shapes.Format(upstream.ShapeArray)} does not match output shape {Shapes.Format(root.ShapeArray)} in backward");
         var order = TopologicalOrder(root);
         using var scope = NoGrad.Scope();
-        // A computed root's gradient is read by its rule and dropped, never written, so it may alias the caller's upstream.
-        Accumulate(root, upstream, owned: root.Node is not null && !root.RetainsGrad);
+        // A computed root's gradient is read by its rule and dropped, never written, so it may alias the caller's upstream
+        // (not marked as the root's own: the caller's array never goes to the pool).
+        if (root.Node is not null && !root.RetainsGrad && root.Grad is null && upstream.IsContiguous && upstream.Node is null) root.Grad = upstream;
+        else Accumulate(root, upstream, owned: false);
         var pending = LeafHooks(order);
         for (int i = order.Count - 1; i >= 0; i--)
         {
@@ -111,7 +146,7 @@ internal static class Autograd
             if (t.Node is null || t.Grad is null) continue;
             t.Node.Run(t, t.Grad);
             if (pending is not null) ConsumerRan(t.Node.Inputs, pending);
-            if (!retainGraph) t.Node.Free();
+            if (!retainGraph) t.Node.Free(t);
             if (!t.RetainsGrad)
             {
                 var used = t.Grad;
@@ -179,22 +214,32 @@ internal static class Autograd
         {
             if (x.Grad is null)
             {
-                if (owned && g.IsContiguous && g.Node is null)
+                if (owned && g.IsContiguous && g.Node is null && !g.Store.Private)
                 {
                     x.Grad = g;
                     g.Store.Owner = x;   // a rented gradient goes back only through the tensor that adopted it
+                    g.Store.Pooled = g.Offset == 0 && g.Storage.Length == g.ElementCount;
+                    return;
                 }
-                else x.Grad = new Tensor<T>(g.IsContiguous ? g.ContiguousSpan().ToArray() : Kernels.Gather(g), x.ShapeArray);
-                return;
+                var copy = BufferPool<T>.RentTensor(x.ShapeArray);
+                Kernels.Accumulate(copy.Storage, 0, copy.StridesArray, g, overwrite: true);
+                x.Grad = copy;
+                copy.Store.Owner = x;
             }
-            var buf = Buffer(x);
-            Kernels.Accumulate(buf.Storage, buf.Offset, buf.StridesArray, g, overwrite: false);
-            return;
+            else
+            {
+                var buf = Buffer(x);
+                Kernels.Accumulate(buf.Storage, buf.Offset, buf.StridesArray, g, overwrite: false);
+            }
         }
-        if (!Shapes.BroadcastsTo(x.ShapeArray, g.ShapeArray))
-            throw new InvalidOperationException($"a rule returned a gradient of shape {Shapes.Format(g.ShapeArray)} for an input of shape {Shapes.Format(x.ShapeArray)}");
-        var target = Buffer(x);
-        Kernels.Accumulate(target.Storage, target.Offset, Shapes.BroadcastStrides(x.ShapeArray, target.StridesArray, g.ShapeArray), g, overwrite: false);
+        else
+        {
+            if (!Shapes.BroadcastsTo(x.ShapeArray, g.ShapeArray))
+                throw new InvalidOperationException($"a rule returned a gradient of shape {Shapes.Format(g.ShapeArray)} for an input of shape {Shapes.Format(x.ShapeArray)}");
+            var target = Buffer(x);
+            Kernels.Accumulate(target.Storage, target.Offset, Shapes.BroadcastStrides(x.ShapeArray, target.StridesArray, g.ShapeArray), g, overwrite: false);
+        }
+        if (owned) BufferPool<T>.Recycle(g);   // added in, not adopted: the rule's fresh tensor is dead (pool rule 3)
     }
 
     /// <summary>
@@ -208,9 +253,11 @@ internal static class Autograd
             g.Store.Version++;
             return g;
         }
-        var fresh = new Tensor<T>(new T[x.ElementCount], x.ShapeArray);
+        var fresh = BufferPool<T>.RentTensor(x.ShapeArray);
         if (x.Grad is not null) fresh.CopyFrom(x.Grad);
+        else fresh.Storage.AsSpan().Clear();
         x.Grad = fresh;
+        fresh.Store.Owner = x;
         return fresh;
     }
 }

@@ -2,39 +2,67 @@ using System.Numerics;
 
 namespace Nabla.Tensors;
 
+// Ownership rules: when an array may go back to the pool. A returned array is handed to the next Rent, so an array
+// goes back only when no tensor, view, span or rule can reach it any more; nothing is ever returned on a guess.
+//
+//  1. Rent gives a fresh or recycled array; every op output, gradient and kernel temporary may come from it. Renting
+//     is always safe: the array is the renter's alone. Arrays a user passes in (new Tensor(data, shape)) are never
+//     returned: only the three paths below return, and each names an engine-made array.
+//  2. A gradient of a computed tensor goes back when its rule ran and the tensor does not retain it (Autograd.Backward
+//     → Release): Grad is already null, rules copy what they keep, and the storage records the tensor that adopted it
+//     (Owner), so a gradient that was copied or handed to a leaf never comes back through another tensor.
+//  3. A partial gradient a rule passed as owned (a fresh tensor only the rule held) goes back once Accumulate has
+//     added it into its target instead of adopting it (Recycle): the rule drops it right after.
+//  4. An intermediate activation inside a Sequential of built-in layers (Linear, ReLU, Sigmoid, Tanh and their fused
+//     pairs) is private: the user never receives it, those layers keep no reference to their input or output except
+//     in the graph node they record, and it does not share storage with the next output. Sequential marks it
+//     (Intermediate) with the number of live graph nodes that reach it (its producer and its one consumer); Backward
+//     decrements when it frees a node (Unreference) and the array goes back at zero — at once under NoGrad, after both
+//     rules ran in a training step. A retained graph is never freed, so its activations are never returned. This holds
+//     while nothing runs a freed node's closures (GradNode.Free drops them) and no public API hands out a node's inputs;
+//     a new layer joins the built-in list only if its op keeps its input and output nowhere but in its node.
+//
+// Debug switch: Poison fills every returned array with NaN, so an engine bug that reads returned memory changes the
+// values at once (the pool on/off property test runs with it).
 /// <summary>
-/// Reuses the arrays of engine-made gradients that are provably dead: a non-retained gradient of a computed tensor once
-/// its rule ran (<see cref="Autograd"/> releases it; nothing outside the engine can reach it then, since the tensor's
-/// Grad is already null and rules copy what they keep). Buckets by exact length, per element type and thread, a few
-/// arrays each, so a training loop's repeating shapes hit and nothing grows without bound. Only arrays the engine
-/// rented and marked (<see cref="TensorStorage{T}.Pooled"/>) ever come back; a user's array never does.
+/// Per element type and per thread, arrays bucketed by exact length, a few per length and a bounded total, so a
+/// training loop's repeating shapes hit and nothing grows without bound. See the ownership rules above.
 /// </summary>
 internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     const int PerLength = 4, DefaultMinLength = 256;
+    const long MaxPooledBytes = 256L << 20;
 
     [ThreadStatic] private static Dictionary<int, Stack<T[]>>? buckets;
+    [ThreadStatic] private static long pooledBytes;
     [ThreadStatic] private static int minLength;
+    [ThreadStatic] private static bool disabled;
+    [ThreadStatic] private static bool poison;
+    [ThreadStatic] private static long recycled;
 
     /// <summary>
     /// Below this many elements (default 256) an allocation is cheap and pooling only adds bookkeeping; tests set 1 on
     /// their thread so small programs exercise the pool.
     /// </summary>
     public static int MinLength { get => minLength == 0 ? DefaultMinLength : minLength; set => minLength = value; }
-    [ThreadStatic] private static bool disabled;
-    [ThreadStatic] private static bool poison;
 
-    /// <summary>Turns pooling off on this thread (every Rent allocates, Return drops): the reference the tests compare with.</summary>
+    /// <summary>Turns pooling off on this thread (every Rent allocates, every return drops): the reference the tests compare with.</summary>
     public static bool Disabled { get => disabled; set => disabled = value; }
 
     /// <summary>Debug switch: returned arrays are filled with NaN, so an engine bug that reads a returned buffer shows at once.</summary>
     public static bool Poison { get => poison; set => poison = value; }
 
+    /// <summary>How many arrays this thread took back so far (tests check that a path really returns).</summary>
+    public static long Returned => recycled;
+
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static T[] Rent(int length)
     {
         if (!disabled && length >= MinLength && buckets is not null && buckets.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            pooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             return stack.Pop();
+        }
         return GC.AllocateUninitializedArray<T>(length);
     }
 
@@ -47,19 +75,68 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>
-    /// Gives <paramref name="grad"/>'s array back when it was rented and <paramref name="owner"/> (whose gradient it was,
-    /// and which just dropped it) still owns it; marks the storage so it can never be returned twice.
+    /// Rule 2: gives <paramref name="grad"/>'s array back when it was rented and <paramref name="owner"/> (whose gradient
+    /// it was, and which just dropped it) still owns it; marks the storage so it can never be returned twice.
     /// </summary>
     public static void Release(Tensor<T> owner, Tensor<T> grad)
     {
         var store = grad.Store;
         if (!store.Pooled || !ReferenceEquals(store.Owner, owner)) return;
-        store.Pooled = false;
         store.Owner = null;
-        if (disabled) return;
-        if (poison) store.Data.AsSpan().Fill(T.NaN);
+        Push(store);
+    }
+
+    /// <summary>
+    /// Rule 3: takes back the array of <paramref name="g"/>, a fresh tensor its caller alone held and drops now, when it
+    /// spans exactly its whole array (so no other tensor can be a view of it).
+    /// </summary>
+    public static void Recycle(Tensor<T> g)
+    {
+        var store = g.Store;
+        if (g.Node is not null || g.Offset != 0 || !g.IsContiguous || store.Data.Length != g.ElementCount || store.Owner is not null || store.Private) return;
+        Push(store);
+    }
+
+    /// <summary>
+    /// Rule 4: <paramref name="h"/>, made by a built-in layer of a Sequential, was given only to the next built-in layer,
+    /// which returned <paramref name="next"/>. Counts the graph nodes that reach h (its producer, the consumer) and
+    /// takes the array back at once when there are none (no recording).
+    /// </summary>
+    public static void Intermediate(Tensor<T> h, Tensor<T> next)
+    {
+        var store = h.Store;
+        if (store.Private || store.Owner is not null || ReferenceEquals(next.Store, store) || h.Offset != 0 || !h.IsContiguous
+            || store.Data.Length != h.ElementCount) return;
+        int refs = h.Node is null ? 0 : 1;
+        if (next.Node is not null)
+            foreach (var input in next.Node.Inputs) if (ReferenceEquals(input.Store, store)) refs++;
+        store.Private = true;
+        store.GraphRefs = refs;
+        if (refs == 0) Push(store);
+    }
+
+    /// <summary>Rule 4: a freed graph node reached <paramref name="t"/>; a private array goes back when the last such node is freed.</summary>
+    public static void Unreference(Tensor<T> t)
+    {
+        var store = t.Store;
+        if (store.Private && --store.GraphRefs == 0) Push(store);
+    }
+
+    /// <summary>Takes <paramref name="store"/>'s array, once: the storage is marked so no path can return it twice.</summary>
+    private static void Push(TensorStorage<T> store)
+    {
+        if (store.Returned) return;
+        store.Returned = true;
+        var array = store.Data;
+        if (disabled || array.Length < MinLength) return;
+        if (poison) array.AsSpan().Fill(T.NaN);
+        long bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (pooledBytes + bytes > MaxPooledBytes) return;
         buckets ??= [];
-        if (!buckets.TryGetValue(store.Data.Length, out var stack)) buckets[store.Data.Length] = stack = new Stack<T[]>(PerLength);
-        if (stack.Count < PerLength) stack.Push(store.Data);
+        if (!buckets.TryGetValue(array.Length, out var stack)) buckets[array.Length] = stack = new Stack<T[]>(PerLength);
+        if (stack.Count >= PerLength) return;
+        stack.Push(array);
+        pooledBytes += bytes;
+        recycled++;
     }
 }

@@ -13,7 +13,7 @@ internal static partial class Kernels
     public static T[] Partial<T, TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, Tensor<T> dy, int[] shape, bool wrtB)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
-        var g = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
+        var g = BufferPool<T>.Rent(Shapes.ElementCount(shape));
         var ys = y.ContiguousSpan();
         var dys = dy.ContiguousSpan();
         var rows = new Rows(shape,
@@ -37,7 +37,7 @@ internal static partial class Kernels
     /// <summary>y[i] = f(a[i], b[i]) for a scalar function over the broadcast <paramref name="shape"/>.</summary>
     public static T[] Zip<T>(Tensor<T> a, Tensor<T> b, int[] shape, Func<T, T, T> f) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
+        var y = BufferPool<T>.Rent(Shapes.ElementCount(shape));
         var rows = new Rows(shape,
             [Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape),
              Shapes.RowMajorStrides(shape)],
@@ -54,7 +54,7 @@ internal static partial class Kernels
     /// <summary>y[i] = cond[i] ≠ 0 ? a[i] : b[i] over the broadcast <paramref name="shape"/> (NaN counts as true).</summary>
     public static T[] Where<T>(Tensor<T> cond, Tensor<T> a, Tensor<T> b, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
+        var y = BufferPool<T>.Rent(Shapes.ElementCount(shape));
         var rows = new Rows(shape,
             [Shapes.BroadcastStrides(cond.ShapeArray, cond.StridesArray, shape),
              Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape),

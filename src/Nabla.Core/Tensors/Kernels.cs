@@ -16,7 +16,7 @@ internal static partial class Kernels
     public static T[] Map<T, TOp>(Tensor<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp<TOp>
     {
-        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        var y = BufferPool<T>.Rent(x.ElementCount);
         if (x.IsContiguous) { TOp.Apply<T>(x.Storage.AsSpan(x.Offset, y.Length), y); return y; }
         var rows = new Rows(x.ShapeArray, [x.StridesArray, Shapes.RowMajorStrides(x.ShapeArray)], [x.Offset, 0]);
         T[]? buffer = null;
@@ -34,7 +34,7 @@ internal static partial class Kernels
     public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
-        var y = GC.AllocateUninitializedArray<T>(Shapes.ElementCount(shape));
+        var y = BufferPool<T>.Rent(Shapes.ElementCount(shape));
         // Contiguous operands with as many elements as the output broadcast nothing: one span call.
         if (a.IsContiguous && b.IsContiguous && a.ElementCount == y.Length && b.ElementCount == y.Length)
         {
@@ -116,7 +116,7 @@ internal static partial class Kernels
     /// <summary>A new array with the tensor's elements in row-major order.</summary>
     public static T[] Gather<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        var y = BufferPool<T>.Rent(x.ElementCount);
         Accumulate(y, 0, Shapes.RowMajorStrides(x.ShapeArray), x, overwrite: true);
         return y;
     }

@@ -93,27 +93,29 @@ public sealed partial class Tensor<T>
     /// every input and <paramref name="y"/> itself for the version check (conservative: prefer the overload that names
     /// what the rule reads).
     /// </summary>
-    internal static Tensor<T> Record(Tensor<T> y, string name, Tensor<T>[] inputs, BackwardRule<T> rule)
+    internal static Tensor<T> Record(Tensor<T> y, string name, Tensor<T>[] inputs, BackwardRule<T> rule, TangentRule<T>? tangent = null)
     {
         if (!Recording(inputs)) return y;
         var saved = new SavedTensor<T>[inputs.Length + 1];
         for (int i = 0; i < inputs.Length; i++) saved[i] = new(inputs[i], inputs[i].Store.Version);
         saved[^1] = new(y, y.Store.Version);
-        y.Node = new GradNode<T>(name, inputs, saved, rule);
+        y.Node = new GradNode<T>(name, inputs, saved, rule, tangent);
         return y;
     }
 
     /// <summary>
     /// Attaches a rule to a freshly computed <paramref name="y"/> when recording and some input requires grad. The rule
     /// reads the values of exactly the tensors in <paramref name="saved"/> (inputs or y): their versions are recorded
-    /// now and checked before the rule runs (see the notes at the top of Autograd.cs).
+    /// now and checked before the rule runs (see the notes at the top of Autograd.cs). <paramref name="tangent"/> is the
+    /// op's forward-mode rule (every differentiable op has one; the op-table tests fail for an op without).
     /// </summary>
-    internal static Tensor<T> Record(Tensor<T> y, string name, Tensor<T>[] inputs, ReadOnlySpan<Tensor<T>> saved, BackwardRule<T> rule)
+    internal static Tensor<T> Record(Tensor<T> y, string name, Tensor<T>[] inputs, ReadOnlySpan<Tensor<T>> saved, BackwardRule<T> rule,
+        TangentRule<T>? tangent = null)
     {
         if (!Recording(inputs)) return y;
         var s = saved.Length == 0 ? [] : new SavedTensor<T>[saved.Length];
         for (int i = 0; i < s.Length; i++) s[i] = new(saved[i], saved[i].Store.Version);
-        y.Node = new GradNode<T>(name, inputs, s, rule);
+        y.Node = new GradNode<T>(name, inputs, s, rule, tangent);
         return y;
     }
 

@@ -45,6 +45,13 @@ public sealed partial class Tensor<T>
             var dx = sink.Needs(0) ? BufferPool<T>.RentTensor(x.ShapeArray) : null;
             conv.Backward(xs, xo, ws, wo, dys, dyo, dx?.Storage, sink.Needs(1) ? sink.Buffer(1) : default, needB ? sink.Buffer(2) : default);
             if (dx is not null) sink.Add(0, dx, owned: true);
+        }, ts =>
+        {
+            // Bilinear in (x, W) plus b: the convolution of each tangent with the other operand.
+            var tb = bias is null ? null : ts[2]?.Reshape(cout, 1, 1);
+            return Functional.Tangents.Sum(
+                ts[0] is null ? null : Conv2d(ts[0]!, weight, null, stride, padding, dilation, groups),
+                ts[1] is null ? null : Conv2d(x, ts[1]!, null, stride, padding, dilation, groups), tb);
         });
     }
 

@@ -64,6 +64,14 @@ public sealed partial class Tensor<T>
                 TensorPrimitives.MultiplyAdd(ps, scale, gr, gr);  // g += (softmax − onehot)·scale
             }
             ArrayPool<T>.Shared.Return(p);
+        }, ts =>
+        {
+            // t_l[r] = Σ_c (softmax(z[r]) − onehot[r])_c · t[r, c], then reduced as the loss is.
+            var onehot = Zeros(logits.ShapeArray);
+            var h = onehot.Storage;
+            for (int r = 0; r < n; r++) h[r * c + label[r]] = T.One;
+            var perRow = ((logits.Softmax(-1) - onehot) * ts[0]!).Sum(-1);
+            return reduction switch { Reduction.None => perRow, Reduction.Mean => perRow.Sum() / T.CreateTruncating(n), _ => perRow.Sum() };
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nabla.Functional;
 using Nabla.Ops;
 
 namespace Nabla.Tensors;
@@ -18,28 +19,31 @@ public sealed partial class Tensor<T>
 
     // Kept apart from Apply so the closure's captured variables are allocated only when recording.
     private static Tensor<T> RecordUnary<TOp>(Tensor<T> x, Tensor<T> y) where TOp : struct, IUnaryOp<TOp> =>
-        Record(y, TOp.Name, [x], saved: [x, y], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)));
+        Record(y, TOp.Name, [x], saved: [x, y], (dy, sink) => TOp.Backward<T>(x.ContiguousSpan(), y.Storage, dy.ContiguousSpan(), sink.Buffer(0)),
+            ts => ElementwiseDerivatives.UnaryTangent<T, TOp>(x, y, ts[0]!));
 
     /// <summary>
     /// y = f(a, b) for the op struct <typeparamref name="TOp"/>, with a and b broadcast by NumPy's rules; backward
     /// gives dy·∂f/∂a and dy·∂f/∂b over the broadcast shape, and the engine sums each back to its input's shape.
     /// </summary>
-    public static Tensor<T> Apply<TOp>(Tensor<T> a, Tensor<T> b) where TOp : struct, IBinaryOp<TOp> => Binary<TOp>(a, b, TOp.Name, null);
+    public static Tensor<T> Apply<TOp>(Tensor<T> a, Tensor<T> b) where TOp : struct, IBinaryOp<TOp> => Binary<TOp>(a, b, TOp.Name, null, null);
 
     /// <summary>Which of a binary op's operands its derivative rule reads (saved for the version check).</summary>
     private enum Reads { Nothing, Operands, OperandsAndResult }
 
+    // `tangent`, when given, is the op's own tangent rule t_y(a, b, y, t_a, t_b); otherwise the op structs' partials give it.
     private static Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string name, Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule,
-        Reads reads = Reads.OperandsAndResult) where TOp : struct, IBinaryOp<TOp>
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>?, Tensor<T>?, Tensor<T>?>? tangent, Reads reads = Reads.OperandsAndResult) where TOp : struct, IBinaryOp<TOp>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
         var y = Dense(Kernels.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
-        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule, reads) : y;
+        return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule, tangent, reads) : y;
     }
 
     // Kept apart from Binary so the closure's captured variables are allocated only when recording.
     private static Tensor<T> RecordBinary<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, string name,
-        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule, Reads reads) where TOp : struct, IBinaryOp<TOp>
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, BackwardRule<T>>? rule, Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>?, Tensor<T>?, Tensor<T>?>? tangent,
+        Reads reads) where TOp : struct, IBinaryOp<TOp>
     {
         var shape = y.ShapeArray;
         ReadOnlySpan<Tensor<T>> saved = reads switch { Reads.Nothing => [], Reads.Operands => [a, b], _ => [a, b, y] };
@@ -47,7 +51,7 @@ public sealed partial class Tensor<T>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
             if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
-        }));
+        }), ts => tangent is null ? ElementwiseDerivatives.BinaryTangent<T, TOp>(a, b, y, ts[0], ts[1]) : tangent(a, b, y, ts[0], ts[1]));
     }
 
     /// <summary>a + b, broadcast; ∂/∂a = ∂/∂b = 1, so dy passes through to both.</summary>
@@ -55,21 +59,21 @@ public sealed partial class Tensor<T>
     {
         if (sink.Needs(0)) sink.Add(0, dy, owned: false);
         if (sink.Needs(1)) sink.Add(1, dy, owned: false);
-    }, Reads.Nothing);
+    }, static (a, b, y, ta, tb) => Tangents.Plus(ta, tb), Reads.Nothing);
 
     /// <summary>a − b, broadcast; ∂/∂a = 1, ∂/∂b = −1.</summary>
     public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Binary<Sub>(a, b, "sub", (a, b, y) => (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, dy, owned: false);
         if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Map<T, Neg>(dy), dy.ShapeArray), owned: true);
-    }, Reads.Nothing);
+    }, static (a, b, y, ta, tb) => Tangents.Minus(ta, tb), Reads.Nothing);
 
     /// <summary>a · b element-wise, broadcast; ∂/∂a = b, ∂/∂b = a.</summary>
     public static Tensor<T> operator *(Tensor<T> a, Tensor<T> b) => Binary<Mul>(a, b, "mul", (a, b, y) => (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, MulNoGrad(dy, b), owned: true);
         if (sink.Needs(1)) sink.Add(1, MulNoGrad(dy, a), owned: true);
-    }, Reads.Operands);
+    }, static (a, b, y, ta, tb) => Tangents.Plus(ta is null ? null : ta * b, tb is null ? null : a * tb), Reads.Operands);
 
     /// <summary>a / b element-wise, broadcast; ∂/∂a = 1/b, ∂/∂b = −y/b.</summary>
     public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Binary<Div>(a, b, "div", (a, b, y) => (dy, sink) =>
@@ -77,7 +81,7 @@ public sealed partial class Tensor<T>
         var shape = y.ShapeArray;
         if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Map<T, Div>(dy, b, shape), shape), owned: true);
         if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, Div>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
-    });
+    }, static (a, b, y, ta, tb) => Tangents.Minus(ta, tb is null ? null : y * tb) is { } t ? t / b : null);
 
     private static Tensor<T> MulNoGrad(Tensor<T> a, Tensor<T> b)
     {
@@ -109,7 +113,7 @@ public sealed partial class Tensor<T>
     private static Tensor<T>? WithScalar<TOp>(T s, Tensor<T> x, bool scalarFirst) where TOp : struct, IBinaryOp<TOp>
     {
         if (x.ElementCount > Kernels.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
-        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
+        var y = BufferPool<T>.Rent(x.ElementCount);
         return Kernels.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
     }
 
@@ -117,16 +121,16 @@ public sealed partial class Tensor<T>
     public static Tensor<T> operator -(Tensor<T> x) => x.Neg();
 
     /// <summary>aᵇ element-wise, broadcast; ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (see <see cref="Ops.Pow"/>).</summary>
-    public Tensor<T> Pow(Tensor<T> exponent) => Binary<Ops.Pow>(this, exponent, "pow", null);
+    public Tensor<T> Pow(Tensor<T> exponent) => Binary<Ops.Pow>(this, exponent, "pow", null, null);
 
     /// <summary>xᵖ element-wise for a constant exponent p.</summary>
     public Tensor<T> Pow(T exponent) => Pow(Scalar(exponent));
 
     /// <summary>max(a, b) element-wise, broadcast; the gradient goes to the larger input and is split evenly on ties.</summary>
-    public Tensor<T> Maximum(Tensor<T> other) => Binary<Ops.Maximum>(this, other, "maximum", null);
+    public Tensor<T> Maximum(Tensor<T> other) => Binary<Ops.Maximum>(this, other, "maximum", null, null);
 
     /// <summary>min(a, b) element-wise, broadcast; the gradient goes to the smaller input and is split evenly on ties.</summary>
-    public Tensor<T> Minimum(Tensor<T> other) => Binary<Ops.Minimum>(this, other, "minimum", null);
+    public Tensor<T> Minimum(Tensor<T> other) => Binary<Ops.Minimum>(this, other, "minimum", null, null);
 
     /// <summary>min(max(x, lo), hi) element-wise: gradient 1 strictly inside [lo, hi], 0 outside (½ exactly at a bound).</summary>
     public Tensor<T> Clamp(T min, T max) => Maximum(Scalar(min)).Minimum(Scalar(max));
@@ -168,6 +172,6 @@ public sealed partial class Tensor<T>
         {
             if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Where(condition, dy, zero, shape), shape), owned: true);
             if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Where(condition, zero, dy, shape), shape), owned: true);
-        });
+        }, ts => Where(condition, ts[0] ?? zero, ts[1] ?? zero));
     }
 }

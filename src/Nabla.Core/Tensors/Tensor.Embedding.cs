@@ -34,6 +34,11 @@ public sealed partial class Tensor<T>
             var dw = sink.Buffer(0);
             for (int i = 0; i < picked.Length; i++)
                 System.Numerics.Tensors.TensorPrimitives.Add(dw.Slice(picked[i] * d, d), dys.Slice(i * d, d), dw.Slice(picked[i] * d, d));
+        }, ts =>
+        {
+            var flat = new int[picked.Length * d];
+            for (int i = 0; i < flat.Length; i++) flat[i] = picked[i / Math.Max(d, 1)] * d + i % Math.Max(d, 1);
+            return Functional.Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
         });
     }
 
@@ -62,6 +67,6 @@ public sealed partial class Tensor<T>
             var dx = new T[mask.Length];
             System.Numerics.Tensors.TensorPrimitives.Multiply(dy.ContiguousSpan(), mask, dx);
             sink.Add(0, new Tensor<T>(dx, shape), owned: true);
-        });
+        }, ts => ts[0]! * new Tensor<T>(mask, shape));
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class Tensor<T>
     /// <summary>
     /// The fully connected layer as one op: y = x·Wᵀ + b, with x of shape [..., in], <paramref name="weight"/> of shape
     /// [out, in] (PyTorch's layout) and <paramref name="bias"/> of shape [out] or null; y has shape [..., out].
-    /// Forward is one <see cref="Gemm"/> call with transB that accumulates onto rows pre-filled with b.
+    /// Forward is one <see cref="Gemm"/> call with transB whose blocks of output start from b while in cache.
     /// Backward, each one Gemm with transpose flags and no transposed copies: dX = dY·W, dW += dYᵀ·X,
     /// db += Σ over the rows of dY. Leading dimensions of x are flattened into the batch (x of rank 1 is one row).
     /// </summary>
@@ -20,7 +20,8 @@ public sealed partial class Tensor<T>
     /// <summary>
     /// activation(x·Wᵀ + b) as one op, the values of <c>Linear(x, weight, bias).Apply&lt;TOp&gt;()</c> bit for bit, for an
     /// activation whose derivative follows from its output alone (ReLU, sigmoid, tanh; see <see cref="FusesWithLinear{TOp}"/>).
-    /// Forward applies the activation in place on the matrix product's output (no second tensor, nothing else saved);
+    /// Forward applies the activation in the matrix product's epilogue, to each block of output while it is in cache
+    /// (no second tensor, no second pass, nothing else saved);
     /// backward turns dy into dz = f′·dy a row at a time and adds each row into the bias gradient in the same pass, then
     /// runs the two matrix products. Nabla.Training's <c>Sequential</c> uses it for a Linear followed by such an activation.
     /// </summary>
@@ -50,17 +51,15 @@ public sealed partial class Tensor<T>
         var (gx, transX, ldx) = GemmOperand(x2);
         var (gw, transW, ldw) = GemmOperand(weight);
 
-        var y = GC.AllocateUninitializedArray<T>(m * outF);
-        if (bias is null) y.AsSpan().Clear();
+        // One product whose epilogue adds the bias and applies the activation block by block while C is in cache.
+        var y = BufferPool<T>.Rent(m * outF);
+        var b = bias is null ? default : bias.ContiguousSpan();
+        if (activated)
+            Gemm.MultiplyBiasEpilogue<T, ActivationEpilogue<TOp>>(transX, !transW, m, outF, inF, gx.Storage.AsSpan(gx.Offset), ldx,
+                gw.Storage.AsSpan(gw.Offset), ldw, y, outF, b);
         else
-        {
-            var b = bias.ContiguousSpan();
-            for (int r = 0; r < m; r++) b.CopyTo(y.AsSpan(r * outF, outF));
-        }
-        if (m > 0 && outF > 0)
-            Gemm.Multiply<T>(transX, !transW, m, outF, inF, gx.Storage.AsSpan(gx.Offset), ldx, gw.Storage.AsSpan(gw.Offset), ldw,
-                y, outF, accumulate: true);
-        if (activated) TOp.Apply<T>(y, y);
+            Gemm.MultiplyBiasEpilogue<T, NoEpilogue<T>>(transX, !transW, m, outF, inF, gx.Storage.AsSpan(gx.Offset), ldx,
+                gw.Storage.AsSpan(gw.Offset), ldw, y, outF, b);
         var result = new Tensor<T>(y, [.. x.ShapeArray[..^1], outF]);
         if (bias is null ? !Recording(x, weight) : !Recording(x, weight, bias)) return result;
 
@@ -115,14 +114,26 @@ public sealed partial class Tensor<T>
             {
                 // dW[out, in] = dYᵀ[out, m] · X[m, in], written or added the same way.
                 bool first = sink.IsFirst(1);
-                var dw = first ? GC.AllocateUninitializedArray<T>(outF * inF) : null;
+                var dw = first ? BufferPool<T>.Rent(outF * inF) : null;
                 var target = first ? dw.AsSpan() : sink.Buffer(1);
                 if (inF > 0 && outF > 0)
                     Gemm.Multiply<T>(true, transX, outF, inF, m, dys, outF, gx.Storage.AsSpan(gx.Offset), ldx, target, inF, accumulate: !first);
                 if (first) sink.Add(1, new Tensor<T>(dw!, weight.ShapeArray), owned: true);
             }
             if (dz is not null) ArrayPool<T>.Shared.Return(dz);
+        }, ts =>
+        {
+            // Bilinear in (x, W) plus b: t_z = t_x·Wᵀ + x·t_Wᵀ + t_b; through the activation, t_y = f′(z)·t_z.
+            var tz = Functional.Tangents.Sum(ts[0] is null ? null : Linear(ts[0]!, weight), ts[1] is null ? null : Linear(x, ts[1]!), bias is null ? null : ts[2]);
+            if (!activated || tz is null) return tz;
+            return Functional.ElementwiseDerivatives.UnaryTangent<T, TOp>(Linear(x, weight, bias), result, tz);
         });
+    }
+
+    /// <summary>The activation <typeparamref name="TOp"/> as the matrix product's epilogue, applied in place.</summary>
+    private readonly struct ActivationEpilogue<TOp> : IGemmEpilogue<T> where TOp : struct, IUnaryOp<TOp>
+    {
+        public static void Apply(Span<T> row) => TOp.Apply<T>(row, row);
     }
 
     /// <summary>
@@ -133,7 +144,7 @@ public sealed partial class Tensor<T>
     {
         fresh = sink.IsFirst(i);
         if (!fresh) return sink.Buffer(i);
-        var g = GC.AllocateUninitializedArray<T>(length);
+        var g = BufferPool<T>.Rent(length);
         sink.Add(i, new Tensor<T>(g, length), owned: true);
         return g;
     }

@@ -37,7 +37,7 @@ public sealed partial class Tensor<T>
     {
         if (sink.Needs(0)) sink.Add(0, MatMulNoGrad(dy, b.SwapLastTwo()), owned: true);
         if (sink.Needs(1)) sink.Add(1, MatMulNoGrad(a.SwapLastTwo(), dy), owned: true);
-    });
+    }, ts => Functional.Tangents.Plus(ts[0]?.MatMul(b), ts[1] is null ? null : a.MatMul(ts[1]!)));
 
     /// <summary>The outer product of two 1-d tensors: y[i, j] = a[i]·b[j].</summary>
     public static Tensor<T> Outer(Tensor<T> a, Tensor<T> b)

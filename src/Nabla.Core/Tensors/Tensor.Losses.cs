@@ -14,7 +14,8 @@ public sealed partial class Tensor<T>
         ElementLoss(prediction, target, reduction, "squared_error",
             static (p, t) => (p - t) * (p - t),
             static (p, t) => T.CreateTruncating(2) * (p - t),
-            static (p, t) => T.CreateTruncating(-2) * (p - t));
+            static (p, t) => T.CreateTruncating(-2) * (p - t),
+            static (p, t, tp, tt) => T.CreateTruncating(2) * (p - t) * Functional.Tangents.Minus(tp, tt)!);
 
     /// <summary>
     /// Binary cross-entropy on logits z against targets y in [0, 1] (same shape), in the stable form
@@ -25,7 +26,8 @@ public sealed partial class Tensor<T>
         ElementLoss(logits, targets, reduction, "bce_with_logits",
             static (z, y) => T.Max(z, T.Zero) - z * y + T.LogP1(T.Exp(-T.Abs(z))),
             static (z, y) => T.One / (T.One + T.Exp(-z)) - y,
-            static (z, y) => -z);
+            static (z, y) => -z,
+            static (z, y, tz, ty) => Functional.Tangents.Minus(tz is null ? null : (z.Sigmoid() - y) * tz, ty is null ? null : z * ty)!);
 
     /// <summary>
     /// The hinge (max-margin) loss of micrograd's demo: l[i] = max(0, 1 − y[i]·s[i]) for scores s and labels y = ±1
@@ -36,11 +38,21 @@ public sealed partial class Tensor<T>
         ElementLoss(scores, labels, reduction, "hinge",
             static (s, y) => T.Max(T.Zero, T.One - y * s),
             static (s, y) => T.One - y * s > T.Zero ? -y : T.Zero,
-            static (s, y) => T.One - y * s > T.Zero ? -s : T.Zero);
+            static (s, y) => T.One - y * s > T.Zero ? -s : T.Zero,
+            static (s, y, ts, ty) =>
+            {
+                Tensor<T> violated;
+                using (NoGrad.Scope()) violated = (T.One - y * s).GreaterThan(Scalar(T.Zero));
+                return -(violated * Functional.Tangents.Plus(ts is null ? null : y * ts, ty is null ? null : s * ty)!);
+            });
 
-    /// <summary>The shared body of the element-wise losses: l = f(a, b) per element, reduced; backward scales ∂f/∂a, ∂f/∂b by dy.</summary>
+    /// <summary>
+    /// The shared body of the element-wise losses: l = f(a, b) per element, reduced; backward scales ∂f/∂a, ∂f/∂b by dy.
+    /// <paramref name="tangent"/> gives the per-element tangent ∂f/∂a·t_a + ∂f/∂b·t_b (a tangent may be null: zero)
+    /// with tensor ops, reduced as the loss is.
+    /// </summary>
     private static Tensor<T> ElementLoss(Tensor<T> a, Tensor<T> b, Reduction reduction, string name,
-        Func<T, T, T> f, Func<T, T, T> dfa, Func<T, T, T> dfb)
+        Func<T, T, T> f, Func<T, T, T> dfa, Func<T, T, T> dfb, Func<Tensor<T>, Tensor<T>, Tensor<T>?, Tensor<T>?, Tensor<T>> tangent)
     {
         if (!a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
             throw new NablaException($"{name}: prediction of shape {Shapes.Format(a.ShapeArray)} and target of shape {Shapes.Format(b.ShapeArray)} differ; reshape one so they match");
@@ -50,7 +62,7 @@ public sealed partial class Tensor<T>
         Tensor<T> y;
         if (reduction == Reduction.None)
         {
-            var l = GC.AllocateUninitializedArray<T>(n);
+            var l = BufferPool<T>.Rent(n);
             for (int i = 0; i < n; i++) l[i] = f(sa[i], sb[i]);
             y = new Tensor<T>(l, a.ShapeArray);
         }
@@ -75,6 +87,10 @@ public sealed partial class Tensor<T>
                 for (int i = 0; i < g.Length; i++)
                     g[i] += partial(xa[i], xb[i]) * (reduction == Reduction.None ? d[i] : scale);
             }
+        }, ts =>
+        {
+            var t = tangent(a, b, ts[0], ts[1]);
+            return reduction switch { Reduction.None => t, Reduction.Mean => t.Sum() / T.CreateTruncating(n), _ => t.Sum() };
         });
     }
 }

@@ -126,6 +126,12 @@ public sealed partial class Tensor<T>
             if (weight is not null && sink.Needs(1)) TensorPrimitives.Add(sink.Buffer(1), sumDyXhat, sink.Buffer(1));
             if (bias is not null && sink.Needs(biasIndex)) TensorPrimitives.Add(sink.Buffer(biasIndex), sumDy, sink.Buffer(biasIndex));
             if (dx is not null) sink.Add(0, dx, owned: true);
+        }, ts =>
+        {
+            var paramShape = Enumerable.Range(0, x.Rank).Select(a => a == 1 ? c : 1).ToArray();
+            var stats = batchStats ? ((Tensor<T>, Tensor<T>)?)null : (new Tensor<T>(mean, paramShape), new Tensor<T>(invStd, paramShape));
+            return Functional.NormalizationTangents.Tangent(x, weight, [0, .. Enumerable.Range(2, x.Rank - 2)], eps, paramShape, stats,
+                ts[0], weight is null ? null : ts[1], bias is null ? null : ts[biasIndex]);
         });
     }
 
@@ -190,7 +196,8 @@ public sealed partial class Tensor<T>
                 TensorPrimitives.Multiply(dxr, invStd[r], dxr);
             }
             if (dx is not null) sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
-        });
+        }, ts => Functional.NormalizationTangents.Tangent(x, weight, [.. Enumerable.Range(x.Rank - k, k)], eps, normalizedShape, null,
+            ts[0], weight is null ? null : ts[1], bias is null ? null : ts[biasIndex]));
     }
 
     /// <summary>The inputs of an op whose weight and bias are optional: x, then whichever of them is given.</summary>

@@ -49,6 +49,13 @@ public sealed partial class Tensor<T>
                     for (int q = p * l; q < (p + 1) * l; q++) dxs[p * hw + indices[q]] += dys[dyo + q];
             });
             sink.Add(0, dx, owned: true);
+        }, ts =>
+        {
+            // The tangent of each maximum is the tangent of the element chosen.
+            var flat = new int[indices.Length];
+            for (int p = 0, o = 0; p < planes; p++)
+                for (int q = 0; q < l; q++, o++) flat[o] = p * hw + indices[o];
+            return Functional.Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
         }), indices);
     }
 
@@ -159,7 +166,7 @@ public sealed partial class Tensor<T>
                 for (int p = lo; p < hi; p++) SweepAverage(g, dxs.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false);
             });
             sink.Add(0, dx, owned: true);
-        });
+        }, ts => ts[0]!.AvgPool2d(kernelSize, stride, padding, countIncludePad));
     }
 
     /// <summary>Forward: out[q] = scale[q]·Σ window(q) of plane. Backward (its adjoint): plane[window(q)] += scale[q]·out[q].</summary>

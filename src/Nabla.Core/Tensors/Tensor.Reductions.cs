@@ -24,7 +24,8 @@ public sealed partial class Tensor<T>
         var y = keepDims ? sum : new Tensor<T>(sum.Storage, ReducedShape(ax));
         var x = this;
         return Record(y, "sum", [x], saved: [], (dy, sink) =>
-            sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, keep, Shapes.RowMajorStrides(keep)).ExpandNoGrad(x.ShapeArray), owned: false));
+            sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, keep, Shapes.RowMajorStrides(keep)).ExpandNoGrad(x.ShapeArray), owned: false),
+            ts => ts[0]!.Sum(ax, keepDims));
     }
 
     /// <summary>The mean of all elements, a 0-d tensor (NaN for an empty tensor).</summary>
@@ -81,6 +82,13 @@ public sealed partial class Tensor<T>
             var mask = x.EqualTo(new Tensor<T>(y.Store, 0, keep, Shapes.RowMajorStrides(keep)));
             var share = new Tensor<T>(dy.Store, dy.Offset, keep, Shapes.RowMajorStrides(keep)) / mask.Sum(ax, keepDims: true);
             sink.Add(0, mask * share, owned: true);
+        }, ts =>
+        {
+            // The tangent of the maximum is the mean of the tied elements' tangents (the split the gradient uses).
+            Tensor<T> mask;
+            using (NoGrad.Scope()) mask = x.EqualTo(new Tensor<T>(y.Store, 0, keep, Shapes.RowMajorStrides(keep)));
+            var t = (mask * ts[0]!).Sum(ax, keepDims: true) / mask.Sum(ax, keepDims: true);
+            return keepDims ? t : t.Reshape(y.ShapeArray);
         });
     }
 

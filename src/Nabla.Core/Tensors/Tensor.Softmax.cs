@@ -26,7 +26,7 @@ public sealed partial class Tensor<T>
         int n = ShapeArray[^1];
         var x = this;
         var xs = ContiguousSpan();
-        var y = GC.AllocateUninitializedArray<T>(xs.Length);
+        var y = BufferPool<T>.Rent(xs.Length);
         var tmp = ArrayPool<T>.Shared.Rent(Math.Max(n, 1));
         for (int r = 0; n > 0 && r < xs.Length / n; r++)
         {
@@ -71,6 +71,13 @@ public sealed partial class Tensor<T>
                 TensorPrimitives.Add(dxr, ts, dxr);
             }
             ArrayPool<T>.Shared.Return(t);
+        }, ts =>
+        {
+            // softmax: t_y = y ⊙ (t − Σ y ⊙ t); log_softmax: t_y = t − Σ softmax ⊙ t (sums along the last axis).
+            var t = ts[0]!;
+            var p = log ? result.Exp() : result;
+            var centred = t - (p * t).Sum(-1, keepDims: true);
+            return log ? centred : result * centred;
         });
     }
 }

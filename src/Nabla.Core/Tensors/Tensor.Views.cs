@@ -7,9 +7,10 @@ public sealed partial class Tensor<T>
     /// <summary>
     /// Records a view <paramref name="y"/> of this tensor. Its gradient is found by applying the same view,
     /// <paramref name="sameView"/>, to a zero buffer of this tensor's shape and adding dy through it; repeated
-    /// elements (a broadcast view has stride 0) receive the sum of their gradients.
+    /// elements (a broadcast view has stride 0) receive the sum of their gradients. A view is linear, so its tangent is
+    /// the same view of the input's tangent, taken by <paramref name="tangentView"/> (the public, recorded method).
     /// </summary>
-    private Tensor<T> View(string name, Tensor<T> y, Func<Tensor<T>, Tensor<T>> sameView)
+    private Tensor<T> View(string name, Tensor<T> y, Func<Tensor<T>, Tensor<T>> sameView, Func<Tensor<T>, Tensor<T>> tangentView)
     {
         var x = this;
         return Record(y, name, [x], saved: [], (dy, sink) =>
@@ -18,7 +19,7 @@ public sealed partial class Tensor<T>
             var v = sameView(g);
             Kernels.Accumulate(v.Storage, v.Offset, v.StridesArray, dy, overwrite: false);
             sink.Add(0, g, owned: true);
-        });
+        }, ts => tangentView(ts[0]!));
     }
 
     /// <summary>The same elements in a new shape (one dimension may be −1, inferred). A view when contiguous, else a copy.</summary>
@@ -28,7 +29,8 @@ public sealed partial class Tensor<T>
         var source = IsContiguous ? this : Contiguous();
         var y = new Tensor<T>(source.Store, source.Offset, s, Shapes.RowMajorStrides(s));
         var x = source;
-        return Record(y, "reshape", [x], saved: [], (dy, sink) => sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, x.ShapeArray, Shapes.RowMajorStrides(x.ShapeArray)), owned: false));
+        return Record(y, "reshape", [x], saved: [], (dy, sink) => sink.Add(0, new Tensor<T>(dy.Store, dy.Offset, x.ShapeArray, Shapes.RowMajorStrides(x.ShapeArray)), owned: false),
+            ts => ts[0]!.Reshape(s));
     }
 
     /// <summary>A 1-d view (or copy, when not contiguous) of all elements in row-major order.</summary>
@@ -52,7 +54,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>A view with the dimensions reordered: dimension i of the result is dimension <c>axes[i]</c> of this tensor.</summary>
-    public Tensor<T> Permute(params int[] axes) => View("permute", PermuteView(axes), g => g.PermuteView(axes));
+    public Tensor<T> Permute(params int[] axes) => View("permute", PermuteView(axes), g => g.PermuteView(axes), t => t.Permute(axes));
 
     internal Tensor<T> PermuteView(int[] axes)
     {
@@ -68,7 +70,7 @@ public sealed partial class Tensor<T>
         if (Rank != 2) return Permute(Enumerable.Range(0, Rank).Reverse().ToArray());
         // The matrix case without Permute's axis checks, which cost more than the view itself on small tensors.
         var y = new Tensor<T>(Store, Offset, [ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]]);
-        return Recording(this) ? View("permute", y, static g => g.PermuteView([1, 0])) : y;
+        return Recording(this) ? View("permute", y, static g => g.PermuteView([1, 0]), static t => t.Transpose()) : y;
     }
 
     /// <summary>A view with dimensions <paramref name="axis0"/> and <paramref name="axis1"/> swapped.</summary>
@@ -104,7 +106,7 @@ public sealed partial class Tensor<T>
         int e = Math.Clamp(end < 0 ? (int)Math.Max(0L, (long)end + n) : end, 0, n);
         int len = e > s ? 1 + (e - s - 1) / step : 0;
         if (len <= 1) step = 1; // one element needs no stride, and stride × a huge step would overflow
-        return View("slice", SliceView(ax, s, len, step), g => g.SliceView(ax, s, len, step));
+        return View("slice", SliceView(ax, s, len, step), g => g.SliceView(ax, s, len, step), t => t.Slice(ax, s, len == 0 ? s : s + (len - 1) * step + 1, step));
     }
 
     internal Tensor<T> SliceView(int axis, int start, int length, int step)
@@ -122,7 +124,7 @@ public sealed partial class Tensor<T>
         int ax = Shapes.NormalizeAxis(axis, Rank, "select");
         int i = index < 0 ? index + ShapeArray[ax] : index;
         if (i < 0 || i >= ShapeArray[ax]) throw new NablaException($"index {index} is out of range for axis {axis} of shape {Shapes.Format(ShapeArray)} in select");
-        return View("select", SelectView(ax, i), g => g.SelectView(ax, i));
+        return View("select", SelectView(ax, i), g => g.SelectView(ax, i), t => t.Select(ax, i));
     }
 
     internal Tensor<T> SelectView(int axis, int index) => new(Store, Offset + index * StridesArray[axis],
@@ -154,7 +156,7 @@ public sealed partial class Tensor<T>
     {
         if (ShapeArray.AsSpan().SequenceEqual(shape)) return this;
         var y = ExpandNoGrad(shape);
-        return View("expand", y, g => g.ExpandNoGrad(shape));
+        return View("expand", y, g => g.ExpandNoGrad(shape), t => t.Expand(shape));
     }
 
     internal Tensor<T> ExpandNoGrad(int[] shape)
@@ -171,6 +173,6 @@ public sealed partial class Tensor<T>
     public Tensor<T> Clone()
     {
         var y = new Tensor<T>(Kernels.Gather(this), ShapeArray);
-        return Record(y, "clone", [this], saved: [], (dy, sink) => sink.Add(0, dy, owned: false));
+        return Record(y, "clone", [this], saved: [], (dy, sink) => sink.Add(0, dy, owned: false), static ts => ts[0]);
     }
 }

@@ -15,7 +15,8 @@ public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build
 
 /// <summary>
 /// Every differentiable tensor op, once: the gradient tests run a central-difference check on every row and
-/// every shape set, and a test fails when a public differentiable member of <see cref="Tensor{T}"/> has no row.
+/// every shape set (reverse mode, forward mode against reverse mode, and second derivatives), and a test fails when a
+/// public differentiable member of <see cref="Tensor{T}"/> has no row or a recorded op has no tangent rule.
 /// The element-wise rows are generated from <see cref="OpTable"/>, so a new op struct is checked here for free.
 /// </summary>
 public static class TensorOpTable

@@ -6,6 +6,7 @@ namespace Nabla.Tensors;
 /// method, MatMul's <c>into</c>, AsSpan, optimizer steps). A derivative rule records the version of each tensor it saved;
 /// Backward compares, so a value overwritten between forward and backward is refused rather than silently used.
 /// Writing the raw array a tensor was built on (<see cref="Tensor{T}(T[], int[])"/>) is the one path the counter cannot see.
+/// The remaining fields belong to <see cref="BufferPool{T}"/> and its ownership rules.
 /// </summary>
 internal sealed class TensorStorage<T>(T[] data)
 {
@@ -15,9 +16,18 @@ internal sealed class TensorStorage<T>(T[] data)
     /// <summary>How many public writes this storage has seen.</summary>
     public int Version;
 
-    /// <summary>True when <see cref="Data"/> was rented from <see cref="BufferPool{T}"/> and may go back once dead.</summary>
+    /// <summary>True when <see cref="Data"/> was rented from <see cref="BufferPool{T}"/> for a gradient that may go back once dead.</summary>
     public bool Pooled;
 
     /// <summary>The tensor whose gradient this storage became (the only one that may release it), or null.</summary>
     public object? Owner;
+
+    /// <summary>True for an activation only graph nodes can reach (rule 4 of the pool); <see cref="GraphRefs"/> counts them.</summary>
+    public bool Private;
+
+    /// <summary>How many live graph nodes still reach a <see cref="Private"/> storage.</summary>
+    public int GraphRefs;
+
+    /// <summary>True once <see cref="Data"/> went back to the pool (so it is never returned twice).</summary>
+    public bool Returned;
 }

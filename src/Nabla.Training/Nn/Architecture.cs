@@ -45,7 +45,15 @@ public static class Architecture
     /// come from it too. Returns the network and the shape of one output sample.
     /// </summary>
     public static (Sequential<T> Network, int[] OutputShape) Build<T>(string description, int[] sampleShape, RandomState rng, int[]? imageShape = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> => Build<T>(description, sampleShape, rng, imageShape, long.MaxValue);
+
+    /// <summary>
+    /// As the public overload, refusing (before allocating) a description whose parameters and buffers would hold more
+    /// than <paramref name="maxValues"/> values: a model file's description is only a claim, the tensors it holds are
+    /// what bounds it.
+    /// </summary>
+    internal static (Sequential<T> Network, int[] OutputShape) Build<T>(string description, int[] sampleShape, RandomState rng, int[]? imageShape,
+        long maxValues) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(sampleShape);
@@ -61,9 +69,10 @@ public static class Architecture
         }
         var layers = Parse(description);
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"linear 16, relu, linear 2\"");
+        long budget = maxValues;
         foreach (var layer in layers)
         {
-            var (module, next) = Create<T>(layer, shape, rng, description);
+            var (module, next) = Create<T>(layer, shape, rng, description, ref budget);
             net.Add(module);
             shape = next;
         }
@@ -177,10 +186,17 @@ public static class Architecture
     private static string Usage(string name, Kind kind) =>
         string.Join(" ", [name, .. kind.Positional.Select(p => p.ToUpperInvariant()), .. kind.Named.Select(n => $"[{n}=…]")]);
 
-    private static (Module<T> Module, int[] Shape) Create<T>(Layer layer, int[] shape, RandomState rng, string text)
+    private static (Module<T> Module, int[] Shape) Create<T>(Layer layer, int[] shape, RandomState rng, string text, ref long budget)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var at = layer.Name;
+        long left = budget;
+        void Spend(long values)
+        {
+            if (values > left)
+                throw Error(text, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {left:N0} the model's tensors hold");
+            left -= values;
+        }
         int Int(string key, int fallback, int min)
         {
             if (!layer.Args.TryGetValue(key, out var a)) return fallback;
@@ -202,6 +218,8 @@ public static class Architecture
             {
                 case "conv":
                     if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (give --image CxHxW for rows of pixels)");
+                    int groups = Int("groups", 1, 1), kernel = Int("kernel", 0, 1);
+                    Spend((long)Int("out", 0, 1) * (shape[0] / groups) * kernel * kernel + (Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
                     var conv = new Conv2d<T>(shape[0], Int("out", 0, 1), Int("kernel", 0, 1), rng, Int("stride", 1, 1), Int("padding", 0, 0),
                         Int("dilation", 1, 1), Int("groups", 1, 1), Int("bias", 1, 0) != 0);
                     return (conv, ProbeShape(conv, shape, Wrong));
@@ -216,11 +234,13 @@ public static class Architecture
                 case "linear":
                     if (shape.Length != 1) throw Wrong("it needs flat features; put flatten before it");
                     int outF = Int("out", 0, 1);
+                    Spend((long)shape[0] * outF + (Int("bias", 1, 0) != 0 ? outF : 0));
                     return (new Linear<T>(shape[0], outF, rng, bias: Int("bias", 1, 0) != 0), [outF]);
                 case "dropout":
                     return (new Dropout<T>(Real("p", 0, 0, 1), rng), shape);
                 case "batchnorm":
                     double momentum = Real("momentum", 0.1, 0, 1), eps = Real("eps", 1e-5, 0, 1);
+                    if (shape.Length is >= 1 and <= 3) Spend(4L * shape[0] + 1);
                     return shape.Length switch
                     {
                         1 or 2 => (new BatchNorm1d<T>(shape[0], eps, momentum), shape),
@@ -228,8 +248,10 @@ public static class Architecture
                         _ => throw Wrong("it needs [C], [C, L] or [C, H, W]"),
                     };
                 case "layernorm":
+                    Spend(2L * Shapes.ElementCount(shape));
                     return (new LayerNorm<T>(shape, Real("eps", 1e-5, 0, 1)), shape);
                 case "embedding":
+                    Spend((long)Int("num", 0, 1) * Int("dim", 0, 1));
                     return (new Embedding<T>(Int("num", 0, 1), Int("dim", 0, 1), rng), [.. shape, Int("dim", 0, 1)]);
                 default:
                     return (Activation.Create<T>(at.Text), shape);
@@ -238,6 +260,10 @@ public static class Architecture
         catch (NablaException e) when (!e.Message.Contains('^'))
         {
             throw Error(text, at.Start, at.Text.Length, e.Message);
+        }
+        finally
+        {
+            budget = left;
         }
     }
 

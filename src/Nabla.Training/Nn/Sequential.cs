@@ -31,19 +31,25 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
     /// x passed through every layer in order (the input itself when empty). A <see cref="Linear{T}"/> followed by a
     /// <see cref="ReLU{T}"/>, <see cref="Sigmoid{T}"/> or <see cref="Tanh{T}"/> runs as one fused op (same values and
     /// gradients bit for bit, one tensor instead of two, the bias gradient fused with the activation's derivative).
+    /// Between two built-in layers (Linear, ReLU, Sigmoid, Tanh) the activation never reaches the caller, so its memory
+    /// goes back to the engine's pool once no graph node needs it (at once under NoGrad, else when Backward frees the graph).
     /// </summary>
     public override Tensor<T> Forward(Tensor<T> input)
     {
         var x = input;
+        bool xBuiltIn = false;   // x was made here by a built-in layer: only this loop and the graph hold it
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i] is Linear<T> linear && i + 1 < layers.Count && Fused(linear, layers[i + 1], x) is { } y)
+            Tensor<T> y;
+            bool builtIn;
+            if (layers[i] is Linear<T> linear && i + 1 < layers.Count && Fused(linear, layers[i + 1], x) is { } fused)
             {
-                x = y;
+                (y, builtIn) = (fused, true);
                 i++;
-                continue;
             }
-            x = layers[i].Forward(x);
+            else (y, builtIn) = (layers[i].Forward(x), layers[i] is Linear<T> or ReLU<T> or Sigmoid<T> or Tanh<T>);
+            if (xBuiltIn && builtIn) BufferPool<T>.Intermediate(x, y);
+            (x, xBuiltIn) = (y, builtIn);
         }
         return x;
     }

@@ -25,17 +25,39 @@ internal sealed class NodeProto : ProtoMessage
     }
 }
 
-/// <summary>onnx.AttributeProto holding one integer (type INT = 2), the only kind the exported graphs need.</summary>
-internal sealed class AttributeProto(string name, long value) : ProtoMessage
+/// <summary>onnx.AttributeProto holding one integer (type INT = 2), one float (FLOAT = 1) or a list of integers (INTS = 7).</summary>
+internal sealed class AttributeProto : ProtoMessage
 {
-    private const int IntType = 2;
+    private const int FloatType = 1, IntType = 2, IntsType = 7;
+    private readonly string _name;
+    private readonly int _type;
+    private readonly long _int;
+    private readonly float _float;
+    private readonly long[] _ints = [];
 
-    public override int Size => StringSize(1, name) + Int64Size(3, value) + Int64Size(20, IntType);
+    public AttributeProto(string name, long value) => (_name, _type, _int) = (name, IntType, value);
+
+    public AttributeProto(string name, float value) => (_name, _type, _float) = (name, FloatType, value);
+
+    public AttributeProto(string name, long[] values) => (_name, _type, _ints) = (name, IntsType, values);
+
+    public override int Size => StringSize(1, _name) + Int64Size(20, _type) + _type switch
+    {
+        IntType => Int64Size(3, _int),
+        FloatType => CodedOutputStream.ComputeTagSize(2) + 4,
+        _ => Int64sSize(8, _ints),
+    };
 
     public override void WriteTo(CodedOutputStream output)
     {
-        String(output, 1, name);
-        Int64(output, 3, value);
-        Int64(output, 20, IntType);
+        String(output, 1, _name);
+        if (_type == FloatType)
+        {
+            output.WriteTag(2, WireFormat.WireType.Fixed32);
+            output.WriteFloat(_float);
+        }
+        if (_type == IntType) Int64(output, 3, _int);
+        if (_type == IntsType) Int64s(output, 8, _ints);
+        Int64(output, 20, _type);
     }
 }

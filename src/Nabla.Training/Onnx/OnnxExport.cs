@@ -38,6 +38,19 @@ public static class OnnxExport
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         var model = ModelFile.Load(modelPath);   // validates layers, names, shapes and metadata
         var file = SafetensorsFile.Load(modelPath);
+        if (model.IsClassifier && model.Classes.Count < 2)
+            throw new NablaException($"{modelPath}: a classifier with {model.Classes.Count} class labels cannot be exported");
+        if (model.Architecture is { } architecture)
+        {
+            var described = new MlpExport(model.DType, model.LayerSizes, [], [], model.Activation, model.Loss, model.Classes, model.Features,
+                model.Target, model.Standardizer, model.TargetScale.Mean, model.TargetScale.Std);
+            return model.Network switch
+            {
+                Nn.Sequential<float> f => OnnxMlpGraph.Build(described, modelPath, (g, x) => OnnxNetworkGraph.Add(g, x, f, modelPath), architecture),
+                Nn.Sequential<double> d => OnnxMlpGraph.Build(described, modelPath, (g, x) => OnnxNetworkGraph.Add(g, x, d, modelPath), architecture),
+                _ => throw new NablaException($"{modelPath}: the network is not a sequence of layers"),
+            };
+        }
         int linears = model.LayerSizes.Length - 1;
         var weights = new double[linears][];
         var biases = new double[linears][];

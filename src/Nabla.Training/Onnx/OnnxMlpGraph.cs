@@ -41,9 +41,15 @@ internal static class OnnxMlpGraph
         ["relu"] = "Relu", ["tanh"] = "Tanh", ["sigmoid"] = "Sigmoid", ["sin"] = "Sin", ["identity"] = null,
     };
 
-    public static ModelProto Build(MlpExport m, string source)
+    /// <summary>
+    /// The graph of <paramref name="m"/>; <paramref name="body"/>, when given, builds the network between the
+    /// standardised input and the outputs (taking the builder and the input's name, returning the output's name)
+    /// in place of the MLP's Gemm layers, and <paramref name="architecture"/> describes it.
+    /// </summary>
+    public static ModelProto Build(MlpExport m, string source, Func<Builder, string, string>? body = null, string? architecture = null)
     {
-        if (!ActivationOps.TryGetValue(m.Activation, out var activationOp))
+        string? activationOp = null;
+        if (body is null && !ActivationOps.TryGetValue(m.Activation, out activationOp))
             throw new NablaException($"{source}: activation \"{m.Activation}\" has no ONNX export (exportable: {string.Join(", ", ActivationOps.Keys)})");
         var type = m.DType switch
         {
@@ -54,7 +60,8 @@ internal static class OnnxMlpGraph
         var graph = new Builder(type);
         string x = graph.Node("Sub", "centred", [Input, graph.Numbers("feature_mean", [m.Layers[0]], [.. m.Standardizer.Means])]);
         x = graph.Node("Div", "standardised", [x, graph.Numbers("feature_std", [m.Layers[0]], [.. m.Standardizer.Stds])]);
-        for (int i = 0; i + 1 < m.Layers.Length; i++)
+        if (body is not null) x = body(graph, x);
+        else for (int i = 0; i + 1 < m.Layers.Length; i++)
         {
             // Parameter names are the model file's (and PyTorch's): Linear layers sit at even indices of the Sequential.
             string w = graph.Numbers($"{2 * i}.weight", [m.Layers[i + 1], m.Layers[i]], m.Weights[i]);
@@ -91,10 +98,11 @@ internal static class OnnxMlpGraph
             OpsetImport = [new OperatorSetIdProto("", OpsetVersion)],
             ProducerName = "nabla",
             ProducerVersion = typeof(OnnxMlpGraph).Assembly.GetName().Version?.ToString(3),
-            DocString = $"A Nabla MLP ({string.Join("→", m.Layers)}, {m.Activation}, loss {m.Loss}) predicting {m.Target}.",
+            DocString = architecture is null ? $"A Nabla MLP ({string.Join("→", m.Layers)}, {m.Activation}, loss {m.Loss}) predicting {m.Target}."
+                : $"A Nabla network ({architecture}, loss {m.Loss}) predicting {m.Target}.",
             Graph = new GraphProto
             {
-                Name = "nabla_mlp",
+                Name = architecture is null ? "nabla_mlp" : "nabla_network",
                 Node = graph.Nodes,
                 Initializer = graph.Initializers,
                 Input = [new ValueInfoProto(Input, type, [Rows, m.Layers[0]], $"raw (not standardised) features: {string.Join(", ", m.Features)}")],
@@ -106,7 +114,7 @@ internal static class OnnxMlpGraph
                 new("nabla.target", m.Target),
                 new("nabla.classes", JsonList(m.Classes)),
                 new("nabla.loss", m.Loss),
-                new("nabla.activation", m.Activation),
+                architecture is null ? new("nabla.activation", m.Activation) : new("nabla.architecture", architecture),
             ],
         };
     }
@@ -127,8 +135,18 @@ internal static class OnnxMlpGraph
     }
 
     /// <summary>Collects nodes and constants; node names are their output names, so every name in the file is unique.</summary>
-    private sealed class Builder(OnnxDataType type)
+    internal sealed class Builder(OnnxDataType type)
     {
+        /// <summary>The element type of the graph's numbers.</summary>
+        public OnnxDataType Type => type;
+
+        /// <summary>A constant of 64-bit integers (shapes for Reshape).</summary>
+        public string Integers(string name, long[] values)
+        {
+            Initializers.Add(new TensorProto { Name = name, DataType = OnnxDataType.Int64, Dims = [values.Length], RawData = MemoryMarshal.AsBytes(values.AsSpan()).ToArray() });
+            return name;
+        }
+
         public List<NodeProto> Nodes { get; } = [];
         public List<TensorProto> Initializers { get; } = [];
 

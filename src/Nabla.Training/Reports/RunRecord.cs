@@ -103,6 +103,14 @@ public sealed record RunSettings
 
     /// <summary>The fraction of the samples held out for validation, 0 for none.</summary>
     public required double Validation { get; init; }
+
+    /// <summary>
+    /// The network's <see cref="Nn.Architecture"/> description when it is not a plain MLP; <see cref="Layers"/> then
+    /// lists the sizes of its chain of linear layers (the part the diagram draws) and the snapshots' filters hold
+    /// its convolutions. Null (and absent from the file) for an MLP.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Architecture { get; init; }
 }
 
 /// <summary>The metrics of one epoch. Validation values are null without a validation set; accuracies are null for a regression.</summary>

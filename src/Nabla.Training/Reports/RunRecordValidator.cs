@@ -62,6 +62,20 @@ internal static class RunRecordValidator
                 if (layer.WeightGrad is { } wg) CheckMatrix(wg, $"{where}.weightGrad", layers[l + 1], layers[l], Fail);
                 if (layer.BiasGrad is { } bg) CheckVector(bg, $"{where}.biasGrad", layers[l + 1], Fail);
             }
+            if (snapshot.Filters is { } filters)
+            {
+                NoNulls(filters, $"{at}.filters", Fail);
+                for (int f = 0; f < filters.Count; f++)
+                {
+                    string where = $"{at}.filters[{f}]";
+                    var shape = filters[f].Shape;
+                    if (shape is null || shape.Count != 4 || shape.Any(d => d < 1))
+                        Fail($"{where}.shape", "should be 4 positive sizes [out, in, kernel height, kernel width]");
+                    long count = shape!.Aggregate(1L, (a, d) => a * d);
+                    if (filters[f].Weight is null || filters[f].Weight.Count != count)
+                        Fail($"{where}.weight", $"has {filters[f].Weight?.Count ?? 0} value(s), but shape [{string.Join(", ", shape!)}] needs {count}");
+                }
+            }
             if (snapshot.Grid is { } grid)
             {
                 if (layers[0] != 2) Fail($"{at}.grid", $"is given, but a grid needs exactly 2 inputs (settings.layers[0] is {layers[0]})");

@@ -13,6 +13,26 @@ public sealed record RunSnapshot
 
     /// <summary>The model's output over a grid of the input plane, or null.</summary>
     public GridValues? Grid { get; init; }
+
+    /// <summary>The filters of every convolution layer, in network order; null (and absent from the file) when there are none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FilterSnapshot>? Filters { get; init; }
+}
+
+/// <summary>
+/// One convolution layer's filters: <c>Weight</c> holds the [out, in / groups, kernel height, kernel width] weight
+/// (PyTorch's layout) row-major, so filter o's kernel for input channel i starts at ((o · in) + i) · kh · kw.
+/// </summary>
+public sealed record FilterSnapshot
+{
+    /// <summary>The layer's state-dict name (its position in the network), e.g. "1".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>[out, in / groups, kernel height, kernel width].</summary>
+    public required IReadOnlyList<int> Shape { get; init; }
+
+    /// <summary>The weights, row-major in <see cref="Shape"/>.</summary>
+    public required IReadOnlyList<double> Weight { get; init; }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.Data;
 using Nabla.IO;
 using Nabla.Serialization;
 
@@ -55,6 +56,31 @@ public sealed partial class ModelFile
         var extra = file.Names.FirstOrDefault(n => !expected.Any(e => e.Name == n));
         if (extra is not null)
             throw new NablaException($"{path}: tensor \"{Excerpt.Of(extra)}\" is not part of a network with layers {string.Join(",", layers)}");
+    }
+
+    /// <summary>
+    /// For a model described by "nabla.architecture": "nabla.layers" is just [inputs, outputs], and every tensor is
+    /// finite (their names and shapes are checked when the state is loaded into the network the description builds).
+    /// </summary>
+    private static void CheckArchitecture(string path, int[] layers, SafetensorsFile file)
+    {
+        if (layers.Length != 2)
+            throw new NablaException($"{path}: metadata \"nabla.layers\" = \"{Excerpt.Of(string.Join(",", layers))}\"; a model with \"nabla.architecture\" lists only its input and output sizes");
+        if (string.IsNullOrWhiteSpace(file.Metadata["nabla.architecture"]))
+            throw new NablaException($"{path}: metadata \"nabla.architecture\" is empty");
+        foreach (var name in file.Names) CheckFinite(path, file.Tensors[name]);
+    }
+
+    /// <summary>"nabla.image" (CxHxW), when present, parsed and checked against the input size.</summary>
+    private static ImageShape? ImageOf(string path, SafetensorsFile file, int inputs)
+    {
+        if (!file.Metadata.TryGetValue("nabla.image", out var text)) return null;
+        ImageShape image;
+        try { image = ImageShape.Parse(text); }
+        catch (NablaException e) { throw new NablaException($"{path}: metadata \"nabla.image\": {e.Message}", e); }
+        if (image.Size != inputs)
+            throw new NablaException($"{path}: metadata \"nabla.image\" = \"{Excerpt.Of(text)}\" holds {image.Size} pixels, but the model takes {inputs} inputs");
+        return image;
     }
 
     private static void CheckFinite(string path, SafeTensor tensor)

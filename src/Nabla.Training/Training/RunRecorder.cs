@@ -21,6 +21,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
     private const int GridSize = 40, MaxPoints = 600;
     private readonly List<RunSnapshot> _snapshots = [];
     private readonly List<Linear<T>> _layers = [.. LinearLayers(trainer.Model)];
+    private readonly List<(string Name, Conv2d<T> Layer)> _convolutions = [.. Convolutions(trainer.Model, "")];
 
     /// <summary>Whether <paramref name="epoch"/> is one of the evenly spread snapshot epochs (0 and the last always are).</summary>
     public bool WantsSnapshot(int epoch)
@@ -43,7 +44,13 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
             WeightGrad = l.Weight.Grad is { } g && epoch > 0 ? Rows(g.ToArray(), l.OutFeatures, l.InFeatures) : null,
             BiasGrad = l.Bias?.Grad is { } bg && epoch > 0 ? Array.ConvertAll(bg.ToArray(), double.CreateChecked) : null,
         }).ToList();
-        _snapshots.Add(new RunSnapshot { Epoch = epoch, Layers = layers, Grid = Grid() });
+        var filters = _convolutions.Count == 0 ? null : _convolutions.Select(c => new FilterSnapshot
+        {
+            Name = c.Name,
+            Shape = [.. c.Layer.Weight.Shape],
+            Weight = Array.ConvertAll(c.Layer.Weight.ToArray(), double.CreateChecked),
+        }).ToList();
+        _snapshots.Add(new RunSnapshot { Epoch = epoch, Layers = layers, Grid = Grid(), Filters = filters });
     }
 
     /// <summary>
@@ -83,6 +90,14 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
             foreach (var layer in LinearLayers(child)) yield return layer;
     }
 
+    // Every Conv2d in the module tree with its state-dict name, depth first in child order.
+    private static IEnumerable<(string, Conv2d<T>)> Convolutions(Module<T> module, string name)
+    {
+        if (module is Conv2d<T> conv) yield return (name, conv);
+        foreach (var (childName, child) in module.Children())
+            foreach (var layer in Convolutions(child, name.Length == 0 ? childName : $"{name}.{childName}")) yield return layer;
+    }
+
     private static double[][] Rows(T[] values, int rows, int columns) =>
         Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, columns).Select(c => double.CreateChecked(values[r * columns + c])).ToArray()).ToArray();
 
@@ -96,7 +111,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
 
     private GridValues? Grid()
     {
-        if (tabular is null || tabular.Data.Features.Columns != 2) return null;
+        if (tabular is null || tabular.Data.Features.Columns != 2 || settings.Layers[0] != 2) return null;
         var (x0, x1, y0, y1) = Bounds(tabular.Data);
         var points = new double[GridSize * GridSize * 2];
         for (int r = 0; r < GridSize; r++)
@@ -116,7 +131,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
 
     private DataPoints? Points()
     {
-        if (tabular is null || tabular.Data.Features.Columns != 2) return null;
+        if (tabular is null || tabular.Data.Features.Columns != 2 || settings.Layers[0] != 2) return null;
         var data = tabular.Data;
         int step = Math.Max(1, (data.Rows + MaxPoints - 1) / MaxPoints);
         var rows = Enumerable.Range(0, data.Rows).Where(r => r % step == 0).ToList();

@@ -17,8 +17,13 @@ namespace Nabla.Training;
 /// <param name="Data">The table it was trained on (names and classes are read from it).</param>
 /// <param name="Standardizer">The feature standardisation fitted on the training rows.</param>
 /// <param name="TargetScale">Undoes the target's standardisation (identity for a classifier).</param>
+/// <param name="Architecture">
+/// The <see cref="Nn.Architecture"/> description the network was built from, or null for an MLP of
+/// <paramref name="LayerSizes"/> and <paramref name="Activation"/>; with one, <paramref name="LayerSizes"/> is just
+/// [inputs, outputs].
+/// </param>
 public sealed record TabularModel<T>(Module<T> Network, IReadOnlyList<int> LayerSizes, string Activation, TrainingLoss<T> Loss,
-    TrainingData Data, Standardizer Standardizer, TargetScale TargetScale) where T : unmanaged, IFloatingPointIeee754<T>
+    TrainingData Data, Standardizer Standardizer, TargetScale TargetScale, string? Architecture = null) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Predictions from raw feature rows, as <c>nabla predict</c> makes them.</summary>
     public Predictor<T> Predictor { get; } =

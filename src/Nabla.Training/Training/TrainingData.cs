@@ -57,6 +57,30 @@ public sealed class TrainingData
     /// <summary>The number of rows.</summary>
     public int Rows => Features.Rows;
 
+    /// <summary>The shape of one image when every row holds an image's pixels (row-major C·H·W), otherwise null.</summary>
+    public ImageShape? Image { get; private init; }
+
+    /// <summary>
+    /// The same rows read as images of <paramref name="shape"/>: each row's columns are one image's pixels, channel by
+    /// channel, row by row. Throws when the column count is not C·H·W.
+    /// </summary>
+    public TrainingData AsImages(ImageShape shape)
+    {
+        shape.CheckColumns(Features.Columns, Description);
+        return new TrainingData(Features, Targets, Task, Classes, TargetName, Description, TaskReason) { Image = shape };
+    }
+
+    /// <summary>
+    /// Images and labels from a pair of IDX files (MNIST's <c>train-images-idx3-ubyte</c> and
+    /// <c>train-labels-idx1-ubyte</c>, gzip-compressed or not), a classification into classes 0 … max label.
+    /// </summary>
+    public static TrainingData FromIdx(string imagesPath, string labelsPath)
+    {
+        var (set, shape) = IdxImages.Load(imagesPath, labelsPath);
+        string description = $"{Path.GetFileName(imagesPath)} ({set.Rows} images of {shape})";
+        return FromSet(set, description, $"{Path.GetFileName(labelsPath)} holds {set.Classes} classes").AsImages(shape);
+    }
+
     /// <summary>
     /// A 64-bit FNV-1a hash of the column names, every feature and target value (their bits) and the class labels,
     /// so a checkpoint can tell that a file with the same name and size now holds other data.
@@ -76,7 +100,13 @@ public sealed class TrainingData
     }
 
     /// <summary>The built-in datasets <see cref="FromDataset"/> knows.</summary>
-    public static readonly string[] DatasetNames = ["moons", "circles", "spirals", "xor", "sine"];
+    public static readonly string[] DatasetNames = ["moons", "circles", "spirals", "xor", "sine", "shapes"];
+
+    /// <summary>The noise level of each built-in dataset when none is asked for.</summary>
+    public static double DefaultNoise(string dataset) => dataset == "shapes" ? ShapesNoise : 0.1;
+
+    private const double ShapesNoise = 0.3;
+    private const int ShapesSize = 16;
 
     /// <summary>A built-in dataset, generated in code from the NumPy-exact generator seeded with <paramref name="seed"/>.</summary>
     public static TrainingData FromDataset(string name, int samples, double noise, uint seed)
@@ -91,17 +121,24 @@ public sealed class TrainingData
             "spirals" => Datasets.Spirals(Math.Max(2, samples / 3), 3, rng),
             "xor" => Datasets.Xor(samples, noise, rng),
             "sine" => Datasets.Sine(samples, noise, rng),
+            "shapes" => ShapesDataset.Create(samples, rng, ShapesSize, noise),
             _ => throw new NablaException($"unknown dataset '{name}' (known: {string.Join(", ", DatasetNames)})"),
         };
-        var classes = set.IsClassification
-            ? Enumerable.Range(0, set.Classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray()
-            : [];
         // The spiral recipe has its own fixed noise; the others take --noise.
         string noiseText = name == "spirals" ? "" : $", noise {noise.ToString(CultureInfo.InvariantCulture)}";
-        string description = $"{name} ({set.Rows} samples{noiseText}, seed {seed})";
+        string description = $"{name} ({set.Rows} {(name == "shapes" ? $"images of 1x{ShapesSize}x{ShapesSize}" : "samples")}{noiseText}, seed {seed})";
+        var data = FromSet(set, description, set.IsClassification ? $"the {name} dataset has {set.Classes} classes" : $"the {name} dataset's target is a value",
+            name == "shapes" ? ShapesDataset.ClassNames : null);
+        return name == "shapes" ? data.AsImages(new ImageShape(1, ShapesSize, ShapesSize)) : data;
+    }
+
+    private static TrainingData FromSet(Dataset set, string description, string reason, IReadOnlyList<string>? classNames = null)
+    {
+        var classes = set.IsClassification
+            ? classNames ?? Enumerable.Range(0, set.Classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray()
+            : [];
         return new TrainingData(new DataTable(set.FeatureNames, set.Features), set.Targets,
-            set.IsClassification ? TaskKind.Classification : TaskKind.Regression, classes, set.TargetName, description,
-            set.IsClassification ? $"the {name} dataset has {set.Classes} classes" : $"the {name} dataset's target is a value");
+            set.IsClassification ? TaskKind.Classification : TaskKind.Regression, classes, set.TargetName, description, reason);
     }
 
     /// <summary>

@@ -94,7 +94,7 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData(new[] { "train" }, "nothing to train on")]
     [InlineData(new[] { "train", "--data", "x.csv" }, "--data: there is no file 'x.csv'")]
-    [InlineData(new[] { "train", "--dataset", "planets" }, "--dataset must be one of moons, circles, spirals, xor, sine; got 'planets'")]
+    [InlineData(new[] { "train", "--dataset", "planets" }, "--dataset must be one of moons, circles, spirals, xor, sine, shapes; got 'planets'")]
     [InlineData(new[] { "train", "--dataset", "moons", "--hidden", "16,x" }, "--hidden must be layer sizes separated by commas")]
     [InlineData(new[] { "train", "--dataset", "moons", "--lr", "-1" }, "--lr must be a number > 0, got -1")]
     [InlineData(new[] { "train", "--dataset", "moons", "--resume" }, "--resume needs a checkpoint")]

@@ -12,28 +12,9 @@ public sealed class IdxTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[] Idx(byte type, int[] dims, byte[] data)
-    {
-        var bytes = new List<byte> { 0, 0, type, (byte)dims.Length };
-        foreach (var d in dims)
-        {
-            var b = new byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(b, d);
-            bytes.AddRange(b);
-        }
-        bytes.AddRange(data);
-        return [.. bytes];
-    }
+    private static byte[] Idx(byte type, int[] dims, byte[] data) => IdxWriter.Bytes(type, dims, data);
 
-    private string Write(string name, byte[] bytes, bool gzip = false)
-    {
-        string path = Path.Combine(_dir, name);
-        if (!gzip) { File.WriteAllBytes(path, bytes); return path; }
-        using var file = File.Create(path);
-        using var z = new GZipStream(file, CompressionLevel.Fastest);
-        z.Write(bytes);
-        return path;
-    }
+    private string Write(string name, byte[] bytes, bool gzip = false) => IdxWriter.Write(Path.Combine(_dir, name), bytes, gzip);
 
     [Theory]
     [InlineData(false)]

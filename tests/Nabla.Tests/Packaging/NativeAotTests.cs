@@ -5,32 +5,53 @@ using Nabla.Tests.Samples;
 namespace Nabla.Tests.Packaging;
 
 /// <summary>
-/// The CLI publishes as a Native AOT binary with no trimming or AOT warning, and every command works in it on real
-/// input: what the binary prints and writes is what the JIT-compiled CLI prints and writes in-process.
+/// tools/publish-native.sh once per test class: two Native AOT builds of the CLI (x86-64-v3 with the AVX2/FMA kernels,
+/// x86-64-v2 without AVX) and the launcher that picks one, into a temporary folder.
+/// </summary>
+public sealed class NativeBuild : IDisposable
+{
+    private readonly Lazy<(int Exit, string Output)> _publish;
+
+    public NativeBuild() => _publish = new(() =>
+    {
+        var r = NativeAotTests.Run("bash", SampleRunner.RepositoryRoot(), Path.Combine("tools", "publish-native.sh"), Path.Combine(Dir, "native"));
+        return (r.Exit, r.Out + r.Err);
+    });
+
+    /// <summary>The temporary folder: native/ holds the builds, the tests write their files beside it.</summary>
+    public string Dir { get; } = Directory.CreateTempSubdirectory("nabla-aot-").FullName;
+
+    /// <summary>Publishes (the first time) and returns the launcher's path; skips the test off linux-x64.</summary>
+    public string Launcher()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Skip("the Native AOT builds are published for linux-x64 and run, so they need a linux-x64 machine.");
+        var (exit, output) = _publish.Value;
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("warning", output, StringComparison.OrdinalIgnoreCase);
+        return Path.Combine(Dir, "native", "nabla");
+    }
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+}
+
+/// <summary>
+/// The CLI publishes as Native AOT binaries with no trimming or AOT warning, and every command works in them on real
+/// input: what the binary prints and writes is what the JIT-compiled CLI prints and writes in-process. The x86-64-v2
+/// build contains no AVX instruction (so it runs on CPUs without AVX) and gives the same predictions.
 /// </summary>
 [Collection(SampleRunner.Collection)]   // publishing builds the library project, as the samples' dotnet run does
-public sealed class NativeAotTests : IDisposable
+public sealed class NativeAotTests(NativeBuild build) : IClassFixture<NativeBuild>
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("nabla-aot-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly string _dir = build.Dir;
 
     private string P(string name) => Path.Combine(_dir, name);
 
     [Fact]
     public void The_native_binary_publishes_without_warnings_and_runs_every_command()
     {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-        {
-            Assert.Skip("the Native AOT check publishes for linux-x64 and runs the binary, so it needs a linux-x64 machine.");
-        }
-        string root = SampleRunner.RepositoryRoot();
-        var publish = Run("dotnet", root, "publish", Path.Combine("src", "Nabla.Cli"), "-c", "Release", "-r", "linux-x64",
-            "-p:PublishAot=true", "-o", P("bin"));
-        Assert.True(publish.Exit == 0, publish.Out + publish.Err);
-        Assert.DoesNotContain("warning", publish.Out + publish.Err, StringComparison.OrdinalIgnoreCase);
-        string nabla = P("bin/nabla");
-        Assert.False(File.Exists(P("bin/nabla.dll")), "a native binary, not a framework-dependent app");
+        string nabla = build.Launcher();
+        Assert.False(File.Exists(P("native/x86-64-v3/nabla.dll")), "a native binary, not a framework-dependent app");
 
         // train: model, checkpoint, run record, report and plot, then a resume from the checkpoint.
         var train = Run(nabla, _dir, "train", "--dataset", "moons", "--epochs", "20", "--save", P("m.safetensors"),
@@ -79,10 +100,73 @@ public sealed class NativeAotTests : IDisposable
         Assert.StartsWith("error", bad.Err);
     }
 
-    private static (int Exit, string Out, string Err) Run(string program, string workingDirectory, params string[] args)
+    [Fact]
+    public void The_x86_64_v2_build_has_no_AVX_instruction_and_predicts_what_the_JIT_build_predicts()
+    {
+        string launcher = build.Launcher();
+        // objdump is the independent judge of what the binaries contain; the v3 build must show VEX code, or the
+        // pattern below would prove nothing.
+        if (Run("sh", _dir, "-c", "command -v objdump").Exit != 0) Assert.Skip("objdump (binutils) is not installed, so the instructions cannot be listed.");
+        static int VexInstructions(string binary)
+        {
+            var dump = Run("objdump", "/", "-d", "--no-show-raw-insn", binary);
+            Assert.Equal(0, dump.Exit);
+            return dump.Out.Split('\n').Count(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\s+[0-9a-f]+:\s+v[a-z0-9]+\s"));
+        }
+        Assert.True(VexInstructions(P("native/x86-64-v3/nabla")) > 1000, "the x86-64-v3 build uses AVX (VEX-encoded) instructions");
+        Assert.Equal(0, VexInstructions(P("native/x86-64-v2/nabla")));
+
+        // The v2 build trains and predicts; on a model trained by the JIT CLI its probabilities equal the JIT CLI's
+        // (its matrix kernels add in another order, so equal to 1e-6, not digit for digit).
+        var env = new Dictionary<string, string> { ["NABLA_ISA"] = "x86-64-v2" };
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "moons", "--epochs", "30", "--save", P("jit.safetensors")).Exit);
+        var train = Run(launcher, _dir, env, "train", "--dataset", "moons", "--epochs", "30", "--save", P("v2.safetensors"));
+        Assert.True(train.Exit == 0, train.Err);
+        Assert.Contains("epoch 30/30", train.Out);
+        File.WriteAllText(P("rows.csv"), "x1,x2\n0,1\n1,-0.5\n0.3,0.2\n-1.2,0.7\n");
+        var v2 = Run(launcher, _dir, env, "predict", "--model", P("jit.safetensors"), "--data", P("rows.csv"));
+        Assert.True(v2.Exit == 0, v2.Err);
+        var jit = CliRunner.Run("predict", "--model", P("jit.safetensors"), "--data", P("rows.csv"));
+        Assert.Equal(0, jit.Exit);
+        var (a, b) = (Cells(jit.Out), Cells(v2.Out));
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (double.TryParse(a[i], System.Globalization.CultureInfo.InvariantCulture, out double x)
+                && double.TryParse(b[i], System.Globalization.CultureInfo.InvariantCulture, out double y))
+                Assert.True(Math.Abs(x - y) <= 1e-6, $"cell {i}: JIT {x}, x86-64-v2 {y}");
+            else Assert.Equal(a[i], b[i]);
+        }
+    }
+
+    private static string[] Cells(string output) => output.Split([',', '\n', ' '], StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public void The_launcher_runs_the_AVX2_build_exactly_when_the_CPU_has_AVX2_and_FMA()
+    {
+        string launcher = build.Launcher();
+        string flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "";
+        var set = flags.Split([' ', '\t', ':'], StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        string expected = set.Contains("avx2") && set.Contains("fma") ? "x86-64-v3" : "x86-64-v2";
+        // sh -x traces the exec line, which names the build the launcher chose.
+        var traced = Run("sh", _dir, "-x", launcher, "grad", "x*y", "--at", "x=1,y=2");
+        Assert.Equal(0, traced.Exit);
+        Assert.Contains($"/{expected}/nabla grad", traced.Err);
+        Assert.Contains("∂f/∂x", traced.Out);
+
+        var bad = Run(launcher, _dir, new Dictionary<string, string> { ["NABLA_ISA"] = "x86-64-v4" }, "grad", "x", "--at", "x=1");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("NABLA_ISA must be x86-64-v3 or x86-64-v2", bad.Err);
+    }
+
+    internal static (int Exit, string Out, string Err) Run(string program, string workingDirectory, params string[] args) =>
+        Run(program, workingDirectory, [], args);
+
+    private static (int Exit, string Out, string Err) Run(string program, string workingDirectory, Dictionary<string, string> env, params string[] args)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (k, v) in env) start.Environment[k] = v;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;

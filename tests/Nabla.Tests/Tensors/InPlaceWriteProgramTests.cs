@@ -1,3 +1,4 @@
+using Nabla.Nn;
 using Nabla.Tensors;
 
 namespace Nabla.Tests.Tensors;
@@ -17,6 +18,7 @@ public class InPlaceWriteProgramTests
     {
         // Pool on (every size pooled, returned buffers poisoned with NaN) against pool off: identical outcomes.
         int pooledRuns = 0;
+        long returned = BufferPool<double>.Returned;
         for (int seed = 0; seed < Seeds; seed++)
         {
             (List<double[]> Grads, string? Error) on, off;
@@ -41,6 +43,7 @@ public class InPlaceWriteProgramTests
             if (on.Error is null) pooledRuns++;
         }
         Assert.True(pooledRuns > 10);
+        Assert.True(BufferPool<double>.Returned - returned > 1000, "the programs should return arrays to the pool");
     }
 
     [Fact]
@@ -70,6 +73,11 @@ public class InPlaceWriteProgramTests
     {
         var rng = new Random(seed);
         var w = new[] { Values(rng, 1).RequireGrad(), Values(rng, 2).RequireGrad() };
+        // Built-in layers in a row: the activations between them are private and go back to the pool (rule 4).
+        var net = new Sequential<double>(new Linear<double>(3, 4), new ReLU<double>(), new Linear<double>(4, 4), new Tanh<double>(),
+            new ReLU<double>(), new Sigmoid<double>(), new Linear<double>(4, 3), new Sigmoid<double>());
+        foreach (var p in net.Parameters())
+            p.CopyFrom(new Tensor<double>([.. Enumerable.Range(0, p.ElementCount).Select(_ => Math.Round(rng.NextDouble() * 2 - 1, 3))], [.. p.Shape]));
         var data = new List<Tensor<double>> { Values(rng, 3), Values(rng, 4) };
         var live = new List<Tensor<double>> { w[0], w[1] };
         Tensor<double> Data(int i) => copyOnUse ? data[i].Clone() : data[i];
@@ -79,8 +87,10 @@ public class InPlaceWriteProgramTests
             {
                 var a = live[rng.Next(live.Count)];
                 int d = rng.Next(data.Count);
-                Tensor<double> y = rng.Next(11) switch
+                Tensor<double> y = rng.Next(13) switch
                 {
+                    11 => net.Forward(a) * Data(d),
+                    12 => net.Forward(Data(d)) + a,
                     0 => a * Data(d),
                     1 => a + Data(d),
                     2 => a - Data(d),
@@ -98,12 +108,13 @@ public class InPlaceWriteProgramTests
                 if (rng.Next(5) == 0)
                 {
                     // A data tensor computed under NoGrad joins the pool; later writes to it must be caught too.
-                    using (NoGrad.Scope()) data.Add(data[rng.Next(data.Count)] * 0.5);
+                    using (NoGrad.Scope()) data.Add(rng.Next(2) == 0 ? data[rng.Next(data.Count)] * 0.5 : net.Forward(data[rng.Next(data.Count)]));
                 }
             }
             var loss = live[^1].Sum() + live[^2].Sum();
+            if (rng.Next(4) == 0) loss.Backward(retainGraph: true);   // a retained graph returns nothing; the second pass frees it
             loss.Backward();
-            return (w.Select(t => t.Grad?.ToArray() ?? []).ToList(), null);
+            return (w.Concat(net.Parameters()).Select(t => t.Grad?.ToArray() ?? []).ToList(), null);
         }
         catch (NablaException e)
         {

@@ -12,6 +12,7 @@ const run = JSON.parse(document.getElementById('run-data').textContent);
 const snaps = run.snapshots;
 const viewBlock = document.getElementById('report-view');
 const network = createNetwork(document.getElementById('network'), run, viewBlock ? JSON.parse(viewBlock.textContent) : null);
+const filters = createFilters(document.getElementById('filters'), run);
 const best = Number.isInteger(run.bestEpoch) ? run.bestEpoch : null;
 showScores(run);
 const heatSvg = document.getElementById('heatmap');
@@ -41,6 +42,7 @@ play.disabled = snaps.length < 2;
 function show(k) {
   const epoch = snaps[k].epoch;
   network.show(k);
+  if (filters) filters.show(k);
   if (heat) heat.show(k);
   charts.forEach(c => c.mark(epoch));
   slider.value = String(k);

@@ -67,8 +67,11 @@ function createNetwork(svg, run, view) {
   });
   const reduced = edges.map((e, l) => e ? `layer ${l} → ${l + 1}: the ${e[0].length} strongest of ${sizes[l]} incoming weights per neuron` : null).filter(x => x);
   const note = document.getElementById('network-note');
-  if (note && reduced.length) {
-    note.textContent = `Wide layers are drawn by their strongest weights (largest |w| at the last snapshot): ${reduced.join('; ')}. The run file keeps every weight.`;
+  const notes = [];
+  if (run.settings.architecture) notes.push(`The diagram shows the linear layers of “${run.settings.architecture}”; convolutions are drawn as filters.`);
+  if (reduced.length) notes.push(`Wide layers are drawn by their strongest weights (largest |w| at the last snapshot): ${reduced.join('; ')}. The run file keeps every weight.`);
+  if (note && notes.length) {
+    note.textContent = notes.join(' ');
     note.hidden = false;
   }
 

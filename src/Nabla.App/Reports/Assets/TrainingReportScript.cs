@@ -10,7 +10,7 @@ internal static partial class TrainingReportScript
 {
     /// <summary>The whole script, one strict-mode function scope.</summary>
     public static string Source { get; } =
-        "(function () {\n'use strict';\n" + Common + Network + Charts + HeatMap + Scores + Main + "})();\n";
+        "(function () {\n'use strict';\n" + Common + Network + Filters + Charts + HeatMap + Scores + Main + "})();\n";
 
     private const string Common = """
 // ---- common helpers ----------------------------------------------------------------

@@ -44,5 +44,9 @@ table.confusion th.corner { font-weight: 500; color: var(--muted); font-size: 12
 table.confusion td.diag { font-weight: 650; }
 .legend .readout { margin-left: auto; font-variant-numeric: tabular-nums; color: var(--ink); }
 .colorbar { height: 10px; width: 160px; border-radius: 3px; display: inline-block; vertical-align: middle; margin: 0 6px; }
+.filter-grid { display: flex; flex-direction: column; gap: 10px; }
+.filter-layer { margin: 0; }
+.filter-layer figcaption { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
+svg.filters rect.tap { stroke: #e5e7eb; stroke-width: 0.3; }
 """;
 }

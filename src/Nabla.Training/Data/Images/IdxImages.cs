@@ -13,17 +13,12 @@ public static class IdxImages
     /// </summary>
     public static (Dataset Data, ImageShape Shape) Load(string imagesPath, string labelsPath)
     {
-        var images = IdxFile.Load(imagesPath);
+        var (pixels, count, shape) = LoadImages(imagesPath);
         var labels = IdxFile.Load(labelsPath);
-        var d = images.Dimensions;
-        if (d.Count is not (3 or 4))
-            throw new NablaException($"{imagesPath}: images need 3 dimensions (count, rows, columns) or 4 (count, channels, rows, columns), the file has {d.Count} ({string.Join("x", d)})");
-        var shape = d.Count == 3 ? new ImageShape(1, d[1], d[2]) : new ImageShape(d[1], d[2], d[3]);
-        if (shape.Size == 0) throw new NablaException($"{imagesPath}: images of shape {string.Join("x", d.Skip(1))} hold no pixels");
         if (labels.Dimensions.Count != 1)
             throw new NablaException($"{labelsPath}: labels need 1 dimension, the file has {labels.Dimensions.Count} ({string.Join("x", labels.Dimensions)})");
-        if (labels.Dimensions[0] != d[0])
-            throw new NablaException($"{labelsPath} has {labels.Dimensions[0]} labels but {imagesPath} has {d[0]} images");
+        if (labels.Dimensions[0] != count)
+            throw new NablaException($"{labelsPath} has {labels.Dimensions[0]} labels but {imagesPath} has {count} images");
         int classes = 0;
         for (int i = 0; i < labels.Values.Length; i++)
         {
@@ -32,10 +27,37 @@ public static class IdxImages
                 throw new NablaException($"{labelsPath}: label {i} is {v.ToString(CultureInfo.InvariantCulture)}, not a class number from 0 to 65535");
             classes = Math.Max(classes, (int)v + 1);
         }
+        return (new Dataset(pixels, count, shape.Size, PixelNames(shape), labels.Values, "label", isClassification: true, classes), shape);
+    }
+
+    /// <summary>
+    /// The images of an IDX file alone (for predictions), as rows of C·H·W pixels: unsigned bytes scaled to [0, 1],
+    /// other types unchanged. Throws naming the file when it is not 3- or 4-dimensional or its images are empty.
+    /// </summary>
+    public static (double[] Pixels, int Count, ImageShape Shape) LoadImages(string imagesPath)
+    {
+        var images = IdxFile.Load(imagesPath);
+        var d = images.Dimensions;
+        if (d.Count is not (3 or 4))
+            throw new NablaException($"{imagesPath}: images need 3 dimensions (count, rows, columns) or 4 (count, channels, rows, columns), the file has {d.Count} ({string.Join("x", d)})");
+        var shape = d.Count == 3 ? new ImageShape(1, d[1], d[2]) : new ImageShape(d[1], d[2], d[3]);
+        if (shape.Size == 0) throw new NablaException($"{imagesPath}: images of shape {string.Join("x", d.Skip(1))} hold no pixels");
         var pixels = images.Values;
         if (images.TypeCode == 0x08)
             for (int i = 0; i < pixels.Length; i++) pixels[i] /= 255.0;
-        var names = Enumerable.Range(0, shape.Size).Select(i => "pixel" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return (new Dataset(pixels, d[0], shape.Size, names, labels.Values, "label", isClassification: true, classes), shape);
+        return (pixels, d[0], shape);
+    }
+
+    /// <summary>The column names of an image's pixels: pixel0, pixel1, … in row-major C·H·W order.</summary>
+    public static string[] PixelNames(ImageShape shape) =>
+        [.. Enumerable.Range(0, shape.Size).Select(i => "pixel" + i.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>True when <paramref name="path"/> starts as an IDX file does (two zero bytes) or is gzip-compressed.</summary>
+    public static bool LooksLikeIdx(string path)
+    {
+        if (!File.Exists(path)) return false;
+        Span<byte> head = stackalloc byte[2];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(head, 2, throwOnEndOfStream: false) == 2 && ((head[0] == 0 && head[1] == 0) || (head[0] == 0x1F && head[1] == 0x8B));
     }
 }

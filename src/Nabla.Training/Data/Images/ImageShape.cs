@@ -32,6 +32,9 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
             throw new NablaException($"{source} has {columns} feature columns, but an image of {this} needs {Channels}·{Height}·{Width} = {Size}");
     }
 
+    /// <summary>[C, H, W], the shape of one sample as a tensor without the batch axis.</summary>
+    public int[] ToArray() => [Channels, Height, Width];
+
     /// <summary><c>CxHxW</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Channels}x{Height}x{Width}");
 }
