@@ -111,4 +111,18 @@ public sealed class ExplainNetworkCommandTests : IDisposable
         Assert.Contains("--row 25: ", stderr);
         Assert.Contains("has 24 data rows (1 … 24)", stderr);
     }
+
+    [Fact]
+    public void A_model_trained_with_layers_is_refused_naming_its_architecture()
+    {
+        // The matrix form shows chains of dense layers; a --layers model (here with a normalisation layer between
+        // them) must not be read as an MLP, silently or with a confusing "not a matrix" message.
+        string data = Csv(), model = _dir.File("layers.safetensors");
+        var train = CliRunner.Run("train", "--data", data, "--target", "y", "--layers", "linear 4, layernorm, tanh, linear 1", "--epochs", "2", "--save", model);
+        Assert.True(train.Exit == 0, train.Err);
+        var (exit, _, stderr) = CliRunner.Run("explain", "--model", model, "--data", data, "--row", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains("explain --model shows multilayer perceptrons", stderr);
+        Assert.Contains("\"linear 4, layernorm, tanh, linear 1\"", stderr);
+    }
 }

@@ -19,6 +19,11 @@ public static class ModelNetwork
     public static NetworkExplanation Explain(string modelPath, string dataPath, int row)
     {
         var model = ModelFile.Load(modelPath); // validates the file and its metadata
+        // The matrix form (z = W·a + b, a = f(z)) is a chain of dense layers; a model trained with --layers records its
+        // own architecture, which may hold convolutions, pooling or normalisation that this form cannot show.
+        if (model.Architecture is not null)
+            throw new NablaException($"{modelPath}: explain --model shows multilayer perceptrons (trained with --hidden) in matrix form; "
+                + $"this model's architecture is \"{model.Architecture}\"");
         var file = SafetensorsFile.Load(modelPath);
         var csv = CsvLoader.Load(dataPath, new CsvOptions
         {
