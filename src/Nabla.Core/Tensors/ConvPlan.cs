@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Nabla.Kernels;
+using Nabla.Ops;
 
 namespace Nabla.Tensors;
 
@@ -38,8 +39,12 @@ internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
         return parts > 1 ? (parts, 1) : (1, threads);
     }
 
-    /// <summary>y [N, C_out, L] = conv(x) + bias; x, w and the bias (null for none) are contiguous from their offsets.</summary>
-    public void Forward<T>(T[] xs, int xo, T[] ws, int wo, T[]? bs, int bo, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// y [N, C_out, L] = conv(x) + bias, then <typeparamref name="TOp"/> when <paramref name="activated"/>; x, w and the
+    /// bias (null for none) are contiguous from their offsets.
+    /// </summary>
+    public void Forward<T, TOp>(T[] xs, int xo, T[] ws, int wo, T[]? bs, int bo, T[] y, bool activated)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<TOp>
     {
         var (parts, inner) = Split();
         int chw = Chw, l = g.L, k = K;
@@ -61,6 +66,7 @@ internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
                         var row = yi.Slice(c * l, l);
                         TensorPrimitives.Add(row, bs[bo + c], row);
                     }
+                if (activated) TOp.Apply<T>(yi, yi);
             }
             finally { if (cols is not null) ArrayPool<T>.Shared.Return(cols); }
         });
@@ -68,10 +74,12 @@ internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
 
     /// <summary>
     /// The gradients from dy [N, C_out, L]: dx (overwritten; null when not needed), dw and db added to (empty when not
-    /// needed). Each worker sums its samples' dw and db into its own partial, added up at the end in a fixed order.
+    /// needed). With the activated output <paramref name="y"/> (null for none), each sample's dy first becomes
+    /// f′(y)·dy in a per-worker scratch. Each worker sums its samples' dw and db into its own partial, added up at the
+    /// end in a fixed order.
     /// </summary>
-    public void Backward<T>(T[] xs, int xo, T[] ws, int wo, T[] dys, int dyo, T[]? dx, Span<T> dw, Span<T> db)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public void Backward<T, TOp>(T[] xs, int xo, T[] ws, int wo, T[] dys, int dyo, T[]? y, T[]? dx, Span<T> dw, Span<T> db)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<TOp>
     {
         int n = g.N, chw = Chw, l = g.L, k = K, wsize = cout * kg;
         if (n == 0) return;
@@ -86,12 +94,21 @@ internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
                 int lo = p * n / parts, hi = (p + 1) * n / parts;
                 var cols = needW && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
                 var dcols = dx is not null && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
+                var dz = y is not null ? ArrayPool<T>.Shared.Rent(cout * l) : null;
                 try
                 {
                     pb?.AsSpan(p * cout, cout).Clear();
                     for (int i = lo; i < hi; i++)
                     {
-                        var dyi = dys.AsSpan(dyo + i * cout * l, cout * l);
+                        ReadOnlySpan<T> dyi = dys.AsSpan(dyo + i * cout * l, cout * l);
+                        if (dz is not null)
+                        {
+                            var dzi = dz.AsSpan(0, cout * l);
+                            var yi = y.AsSpan(i * cout * l, cout * l);
+                            dzi.Clear();
+                            TOp.Backward<T>(yi, yi, dyi, dzi);
+                            dyi = dzi;
+                        }
                         if (pw is not null)
                         {
                             var x = xs.AsSpan(xo + i * chw, chw);
@@ -121,6 +138,7 @@ internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
                 {
                     if (cols is not null) ArrayPool<T>.Shared.Return(cols);
                     if (dcols is not null) ArrayPool<T>.Shared.Return(dcols);
+                    if (dz is not null) ArrayPool<T>.Shared.Return(dz);
                 }
             });
             for (int p = 0; p < parts; p++)

@@ -60,6 +60,19 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => Tensor<T>.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
 
+    /// <summary>
+    /// This layer and the activation <paramref name="next"/> after it as one op (<see cref="Tensor{T}.Conv2dActivation{TOp}"/>:
+    /// the same values and gradients, one tensor instead of two), or null when <paramref name="next"/> is not a ReLU,
+    /// sigmoid or tanh. <see cref="Sequential{T}"/> calls it for each Conv2d followed by another layer.
+    /// </summary>
+    internal Tensor<T>? FusedWith(Module<T> next, Tensor<T> input) => next switch
+    {
+        ReLU<T> => Tensor<T>.Conv2dActivation<Ops.Relu>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        Sigmoid<T> => Tensor<T>.Conv2dActivation<Ops.Sigmoid>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        Tanh<T> => Tensor<T>.Conv2dActivation<Ops.Tanh>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        _ => null,
+    };
+
     /// <inheritdoc/>
     protected override IEnumerable<(string Name, Tensor<T> Parameter)> OwnParameters()
     {
