@@ -37,11 +37,12 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     public bool IsPointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
 
     /// <summary>
-    /// Unfolds one sample <paramref name="x"/> [C, H, W] into <paramref name="cols"/>, the matrix [C·KH·KW, L] whose row
-    /// (c, i, j) and column (oh, ow) hold x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (0 outside the plane). The matrix is
-    /// small (one sample), so it stays in cache for the product that follows.
+    /// Unfolds one sample <paramref name="x"/> [C, H, W] into <paramref name="cols"/>, the matrix [C·KH·KW, L] (rows
+    /// <paramref name="ld"/> apart, so several samples can sit side by side) whose row (c, i, j) and column (oh, ow) hold
+    /// x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (0 outside the plane). The matrix is small (a few samples), so it stays
+    /// in cache for the product that follows.
     /// </summary>
-    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
         for (int c = 0; c < C; c++)
@@ -50,7 +51,7 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * ld, l);
                     var (x0, x1, iw0) = Columns(j);
                     for (int y = 0; y < oh; y++)
                     {
@@ -68,10 +69,10 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Im2Col"/>: adds every entry of <paramref name="cols"/> [C·KH·KW, L] back onto the sample
-    /// <paramref name="dx"/> [C, H, W] at the position it was read from.
+    /// The adjoint of <see cref="Im2Col"/>: adds every entry of <paramref name="cols"/> [C·KH·KW, L] (rows
+    /// <paramref name="ld"/> apart) back onto the sample <paramref name="dx"/> [C, H, W] at the position it was read from.
     /// </summary>
-    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
         for (int c = 0; c < C; c++)
@@ -80,7 +81,7 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * ld, l);
                     var (x0, x1, iw0) = Columns(j);
                     if (x1 == x0) continue;
                     for (int y = 0; y < oh; y++)

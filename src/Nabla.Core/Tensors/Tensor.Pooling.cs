@@ -11,7 +11,15 @@ public sealed partial class Tensor<T>
     /// gradient to the input element that was the maximum (the first one on ties).
     /// </summary>
     public Tensor<T> MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1) =>
-        MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: false).Output;
+        MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: false, null).Output;
+
+    /// <summary>
+    /// <see cref="MaxPool2d"/> with the output given <paramref name="shape"/> (the same elements in the same order, as a
+    /// reshape would): Nabla.Training's pooling layers use it when a Flatten follows, so no view and no copy of the
+    /// gradient back are needed.
+    /// </summary>
+    internal Tensor<T> MaxPool2dShaped(int kernelSize, int? stride, int padding, int[] shape) =>
+        MaxPoolCore(kernelSize, stride, padding, 1, withIndices: false, shape).Output;
 
     /// <summary>
     /// <see cref="MaxPool2d"/> that also returns, per output element, the flat index (h·W + w) of the chosen input
@@ -19,7 +27,7 @@ public sealed partial class Tensor<T>
     /// </summary>
     public (Tensor<T> Output, int[] Indices) MaxPool2dWithIndices(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
     {
-        var (output, indices) = MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: true);
+        var (output, indices) = MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: true, null);
         return (output, indices!);
     }
 
@@ -27,9 +35,10 @@ public sealed partial class Tensor<T>
     /// The pooling itself. The output is rented (an op output, BufferPool rule 1); backward saves the input and finds
     /// each window's maximum again (MaxPoolKernels), so no index array is kept per step.
     /// </summary>
-    private (Tensor<T> Output, int[]? Indices) MaxPoolCore(int kernelSize, int? stride, int padding, int dilation, bool withIndices)
+    private (Tensor<T> Output, int[]? Indices) MaxPoolCore(int kernelSize, int? stride, int padding, int dilation, bool withIndices, int[]? shape)
     {
         var g = PoolGeometry("max_pool2d", kernelSize, stride, padding, dilation);
+        shape = OutputShape(g, shape);
         var (xs, xo) = Elements(this);
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
         var y = BufferPool<T>.Rent(planes * l);
@@ -39,7 +48,7 @@ public sealed partial class Tensor<T>
             for (int p = lo; p < hi; p++)
                 MaxPoolKernels.Forward(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), indices is null ? default : indices.AsSpan(p * l, l));
         });
-        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        var result = new Tensor<T>(y, shape);
         if (!Recording(this)) return (result, indices);
         var x = this;
         return (Record(result, "max_pool2d", [this], saved: [this], (dy, sink) =>
@@ -84,9 +93,14 @@ public sealed partial class Tensor<T>
     /// with <paramref name="countIncludePad"/> false, the number of window elements inside the input. Backward spreads each
     /// output's gradient evenly (by the same divisor) over its window.
     /// </summary>
-    public Tensor<T> AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true)
+    public Tensor<T> AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true) =>
+        AvgPool2dShaped(kernelSize, stride, padding, countIncludePad, null);
+
+    /// <summary><see cref="AvgPool2d"/> with the output given <paramref name="shape"/> (null: [N, C, OH, OW]), as <see cref="MaxPool2dShaped"/>.</summary>
+    internal Tensor<T> AvgPool2dShaped(int kernelSize, int? stride, int padding, bool countIncludePad, int[]? shape)
     {
         var g = PoolGeometry("avg_pool2d", kernelSize, stride, padding, 1);
+        shape = OutputShape(g, shape);
         var (xs, xo) = Elements(this);
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
         // The divisor depends only on the output position, so one plane's worth serves every plane.
@@ -104,13 +118,13 @@ public sealed partial class Tensor<T>
         {
             for (int p = lo; p < hi; p++) SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true);
         });
-        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        var result = new Tensor<T>(y, shape);
         if (!Recording(this)) return result;
-        var shape = ShapeArray;
+        var xShape = ShapeArray;
         return Record(result, "avg_pool2d", [this], saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
-            var dx = BufferPool<T>.RentTensor(shape);
+            var dx = BufferPool<T>.RentTensor(xShape);
             var dxs = dx.Storage;
             ForRanges(planes, (lo, hi) =>
             {
@@ -118,7 +132,7 @@ public sealed partial class Tensor<T>
                 for (int p = lo; p < hi; p++) SweepAverage(g, dxs.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false);
             });
             sink.Add(0, dx, owned: true);
-        }, ts => ts[0]!.AvgPool2d(kernelSize, stride, padding, countIncludePad));
+        }, ts => ts[0]!.AvgPool2dShaped(kernelSize, stride, padding, countIncludePad, shape));
     }
 
     /// <summary>Forward: out[q] = scale[q]·Σ window(q) of plane. Backward (its adjoint): plane[window(q)] += scale[q]·out[q].</summary>
@@ -144,6 +158,15 @@ public sealed partial class Tensor<T>
                         for (int w = w0; w < w1; w++) plane[h * g.W + w] += share;
                 }
             }
+    }
+
+    /// <summary>[N, C, OH, OW], or <paramref name="shape"/> when given (it must hold as many elements).</summary>
+    private static int[] OutputShape(ConvGeometry g, int[]? shape)
+    {
+        if (shape is null) return [g.N, g.C, g.OH, g.OW];
+        if (Shapes.ElementCount(shape) != g.N * g.C * g.L)
+            throw new InvalidOperationException($"pooling output of {g.N * g.C * g.L} elements cannot take shape {Shapes.Format(shape)}");
+        return shape;
     }
 
     private ConvGeometry PoolGeometry(string op, int kernelSize, int? stride, int padding, int dilation)
