@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Nabla.Kernels;
 
 namespace Nabla.Tensors;
 
@@ -33,6 +34,9 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
         return g;
     }
 
+    /// <summary>Stride 1, no padding, no dilation: every window lies inside the plane and each unfolded run is contiguous.</summary>
+    private bool IsDense => SH == 1 && SW == 1 && PH == 0 && PW == 0 && DH == 1 && DW == 1;
+
     /// <summary>True when the unfolded matrix of a sample is the sample itself: a 1×1 kernel, stride 1, no padding.</summary>
     public bool IsPointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
 
@@ -45,6 +49,19 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
+        if (IsDense)
+        {
+            // Every window inside the plane: row (c, i, j) is OH runs of OW elements, run y starting at x[c, y + i, j].
+            for (int c = 0, r = 0; c < C; c++)
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++, r++)
+                    {
+                        var src = x.Slice(c * hw + i * W + j);
+                        var row = cols.Slice(r * ld, l);
+                        for (int y = 0; y < oh; y++) Runs.Copy(src.Slice(y * W, ow), row.Slice(y * ow, ow));
+                    }
+            return;
+        }
         for (int c = 0; c < C; c++)
         {
             var plane = x.Slice(c * hw, hw);
@@ -75,6 +92,18 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
+        if (IsDense)
+        {
+            for (int c = 0, r = 0; c < C; c++)
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++, r++)
+                    {
+                        var dst = dx.Slice(c * hw + i * W + j);
+                        var row = cols.Slice(r * ld, l);
+                        for (int y = 0; y < oh; y++) Runs.Add(row.Slice(y * ow, ow), dst.Slice(y * W, ow));
+                    }
+            return;
+        }
         for (int c = 0; c < C; c++)
         {
             var plane = dx.Slice(c * hw, hw);
