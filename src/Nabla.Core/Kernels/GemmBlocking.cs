@@ -16,4 +16,10 @@ internal readonly record struct GemmBlocking(int MC, int KC, int NC)
 
     /// <summary>Same footprint in bytes as <see cref="Float"/>: A block 72×256×8 B = 144 KiB, B micro-panel 256×8×8 B = 16 KiB.</summary>
     public static GemmBlocking Double => new(MC: 72, KC: 256, NC: 4080);
+
+    /// <summary>For the AVX-512 kernel (6×32): the same A block; its B micro-panel 256×32×4 B = 32 KiB, NC a multiple of 32.</summary>
+    public static GemmBlocking WideFloat => new(MC: 144, KC: 256, NC: 4064);
+
+    /// <summary>For the AVX-512 kernel (6×16), as <see cref="WideFloat"/> in bytes.</summary>
+    public static GemmBlocking WideDouble => new(MC: 72, KC: 256, NC: 4064);
 }
