@@ -55,7 +55,8 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// Packs depths p0 … p0+kc−1 and columns j0 … j0+nc−1 of op(B) into ⌈nc/nr⌉ panels of nr columns:
     /// dst[q·nr·kc + p·nr + j] = op(B)(p0 + p, j0 + q·nr + j), or 0 where j0 + q·nr + j ≥ j0 + nc.
-    /// op(B)(p,j) is b[p·ldb + j], or b[j·ldb + p] when <c>transB</c>. Full panels of 64 or 128 bytes per row (the AVX2 and AVX-512 kernels' widths) are copied a vector at a time.
+    /// op(B)(p,j) is b[p·ldb + j], or b[j·ldb + p] when <c>transB</c>. Full panels of 64 or 128 bytes per row (the AVX2 and AVX-512 kernels' widths) are copied a vector at a time;
+    /// full panels of a transposed B go through <see cref="GemmTranspose"/>.
     /// </summary>
     public static void PackB<T>(int nr, bool transB, T* b, nint ldb, int p0, int kc, int j0, int nc, T* dst)
         where T : unmanaged
@@ -97,6 +98,17 @@ internal static unsafe class GemmPacking
                     for (; j < cols; j++) d[j] = src[j];
                     for (; j < nr; j++) d[j] = default;
                 }
+            }
+            else if (cols == nr && nr % GemmTranspose.Side<T>() == 0 && GemmTranspose.IsSupported<T>())
+            {
+                // Rows of the stored B are columns of the panel: transpose square blocks in registers, the rest of kc by element.
+                int side = GemmTranspose.Side<T>(), p = 0;
+                T* src = b + (nint)(j0 + q) * ldb + p0;
+                for (; p + side <= kc; p += side)
+                    for (int j = 0; j < nr; j += side)
+                        GemmTranspose.Block(src + (nint)j * ldb + p, ldb, dst + (nint)p * nr + j, nr);
+                for (; p < kc; p++)
+                    for (int j = 0; j < nr; j++) dst[(nint)p * nr + j] = src[(nint)j * ldb + p];
             }
             else
             {
