@@ -74,8 +74,9 @@ public static class Gemm
 
     /// <summary>
     /// The packed product for float or double with the widest micro-kernel this machine runs: the AVX-512 one
-    /// (<see cref="Vector6x2Wide{T}"/>, twice the lanes) where the runtime enables Vector512, else the AVX2 one. Both sum
-    /// each element in the same order, so which one ran does not change the result.
+    /// (<see cref="Vector6x2Wide{T}"/>, twice the lanes, deeper k-slices) where the runtime enables Vector512, else the AVX2
+    /// one. Both sum each k-slice of an element in the same order; where k needs more than one slice their slices differ,
+    /// so the two agree to rounding (bit for bit for k ≤ 256).
     /// </summary>
     private static void Packed<T, TE>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, ReadOnlySpan<T> bias, int threads)

@@ -9,7 +9,7 @@ namespace Nabla.Kernels;
 /// 6×32 for float and 6×16 for double. On cores with full-width 512-bit FMA units (AMD Zen 5, Intel server
 /// cores) one instruction does twice the work of the AVX2 kernel's, and the packed product runs close to twice as fast;
 /// <see cref="Gemm"/> picks it when the runtime reports Vector512 accelerated. Same loop and summation order per element
-/// as the AVX2 kernel (a chain of fused multiply-adds over p), so both give bit-identical C for the same blocking.
+/// as the AVX2 kernel (a chain of fused multiply-adds over p), so both give bit-identical C with the same blocking.
 /// </summary>
 internal readonly unsafe struct Vector6x2Wide<T> : IGemmMicroKernel<T> where T : unmanaged
 {
