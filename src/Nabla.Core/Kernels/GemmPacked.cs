@@ -59,19 +59,30 @@ internal static unsafe class GemmPacked
                 Serial<T, TK, TE>(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, biasOrNull, blocking);
                 return;
             }
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc, ibias = (nint)biasOrNull;
-            GemmWorkers.Run(parts, threads, t =>
-            {
-                int lo = t * chunk, len = Math.Min(chunk, extent - lo);
-                T* sa = (T*)ia, sb = (T*)ib, sc = (T*)ic, sbias = (T*)ibias;
-                if (splitRows)
-                    Serial<T, TK, TE>(transA, transB, len, n, k, transA ? sa + lo : sa + (nint)lo * lda, lda,
-                        sb, ldb, sc + (nint)lo * ldc, ldc, accumulate, sbias, blocking);
-                else
-                    Serial<T, TK, TE>(transA, transB, m, len, k, sa, lda, transB ? sb + (nint)lo * ldb : sb + lo, ldb,
-                        sc + lo, ldc, accumulate, sbias is null ? null : sbias + lo, blocking);
-            });
+            Split<T, TK, TE>(transA, transB, m, n, k, (nint)pa, lda, (nint)pb, ldb, (nint)pc, ldc, accumulate, (nint)biasOrNull,
+                blocking, threads, parts, chunk, splitRows);
         }
+    }
+
+    // Apart from Multiply so the closure (which captures the arguments) is allocated only when the work is split.
+    static void Split<T, TK, TE>(bool transA, bool transB, int m, int n, int k, nint ia, int lda, nint ib, int ldb, nint ic, int ldc,
+        bool accumulate, nint ibias, GemmBlocking blocking, int threads, int parts, int chunk, bool splitRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TK : IGemmMicroKernel<T>
+        where TE : IGemmEpilogue<T>
+    {
+        int extent = splitRows ? m : n;
+        GemmWorkers.Run(parts, threads, t =>
+        {
+            int lo = t * chunk, len = Math.Min(chunk, extent - lo);
+            T* sa = (T*)ia, sb = (T*)ib, sc = (T*)ic, sbias = (T*)ibias;
+            if (splitRows)
+                Serial<T, TK, TE>(transA, transB, len, n, k, transA ? sa + lo : sa + (nint)lo * lda, lda,
+                    sb, ldb, sc + (nint)lo * ldc, ldc, accumulate, sbias, blocking);
+            else
+                Serial<T, TK, TE>(transA, transB, m, len, k, sa, lda, transB ? sb + (nint)lo * ldb : sb + lo, ldb,
+                    sc + lo, ldc, accumulate, sbias is null ? null : sbias + lo, blocking);
+        });
     }
 
     static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
