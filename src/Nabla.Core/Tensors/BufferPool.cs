@@ -21,6 +21,10 @@ namespace Nabla.Tensors;
 //     rules ran in a training step. A retained graph is never freed, so its activations are never returned. This holds
 //     while nothing runs a freed node's closures (GradNode.Free drops them) and no public API hands out a node's inputs;
 //     a new layer joins the built-in list only if its op keeps its input and output nowhere but in its node.
+//  5. A TensorScope releases the op results made inside it when it ends (TensorScope.cs states which). This is the one
+//     path that returns arrays tensors can still reach, so it marks the storage Released first, and every read of a
+//     tensor's storage (Tensor.Storage, the view constructor, Backward's saved-tensor check) refuses a released storage:
+//     a released array is never read through a tensor again, whoever rents it next.
 //
 // Debug switch: Poison fills every returned array with NaN, so an engine bug that reads returned memory changes the
 // values at once (the pool on/off property test runs with it).
@@ -121,6 +125,9 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         var store = t.Store;
         if (store.Private && --store.GraphRefs == 0) Push(store);
     }
+
+    /// <summary>A scope ended and released <paramref name="store"/> (its tensors refuse access from now on): its array goes back.</summary>
+    public static void ReturnReleased(TensorStorage<T> store) => Push(store);
 
     /// <summary>Takes <paramref name="store"/>'s array, once: the storage is marked so no path can return it twice.</summary>
     private static void Push(TensorStorage<T> store)

@@ -11,9 +11,8 @@ namespace Nabla.Tensors;
 /// </summary>
 public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The shared storage (array + version counter); <see cref="Storage"/> is its array, cached for the kernels.</summary>
+    /// <summary>The shared storage (array + version counter); <see cref="Storage"/> is its array.</summary>
     internal readonly TensorStorage<T> Store;
-    internal readonly T[] Storage;
     internal readonly int Offset;
     internal readonly int[] ShapeArray;
     internal readonly int[] StridesArray;
@@ -33,7 +32,6 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         if (data.Length != n)
             throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
         Store = new TensorStorage<T>(data);
-        Storage = data;
         ElementCount = n;
         ShapeArray = (int[])shape.Clone();
         StridesArray = Shapes.RowMajorStrides(shape);
@@ -48,7 +46,6 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     internal Tensor(T[] data, int[] shape, int[] strides)
     {
         Store = new TensorStorage<T>(data);
-        Storage = data;
         ShapeArray = shape;
         StridesArray = strides;
         ElementCount = data.Length;
@@ -63,8 +60,31 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         var strides = like is not null && ReferenceEquals(like.ShapeArray, shape) && like.HasRowMajorStrides()
             ? like.StridesArray : Shapes.RowMajorStrides(shape);
-        return new Tensor<T>(data, shape, strides);
+        var y = new Tensor<T>(data, shape, strides);
+        TensorScope.Adopt(y.Store);   // an op result: the open scope (if any) takes it back when it ends
+        return y;
     }
+
+    /// <summary>
+    /// The elements' array, read through <see cref="Offset"/> and <see cref="StridesArray"/>. Every kernel reads storage
+    /// here, so this is the one place that refuses a tensor whose <see cref="TensorScope"/> released its memory: one load
+    /// and a predictable branch per op operand.
+    /// </summary>
+    internal T[] Storage
+    {
+        get
+        {
+            var store = Store;
+            if (store.Released) ThrowReleased(ShapeArray);
+            return store.Data;
+        }
+    }
+
+    /// <summary>Throws the error every use of a tensor released by its scope gives.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    internal static void ThrowReleased(int[] shape) =>
+        throw new NablaException($"this tensor (shape {Shapes.Format(shape)}) was released when its TensorScope ended, and its memory "
+            + "may now hold other values; to use it after the scope, keep it before the scope ends (scope.Keep(t)), or Clone() it inside the scope");
 
     private bool HasRowMajorStrides()
     {
@@ -81,8 +101,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>A view of <paramref name="store"/> (shared, with its version counter) through offset, shape and strides.</summary>
     internal Tensor(TensorStorage<T> store, int offset, int[] shape, int[] strides)
     {
+        if (store.Released) ThrowReleased(shape);
         Store = store;
-        Storage = store.Data;
         Offset = offset;
         ShapeArray = shape;
         StridesArray = strides;
