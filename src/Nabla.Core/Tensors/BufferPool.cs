@@ -122,6 +122,7 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Rule 4: a freed graph node reached <paramref name="t"/>; a private array goes back when the last such node is freed.</summary>
     public static void Unreference(Tensor<T> t)
     {
+        if (!t.HasStore) return;   // never marked private: a private tensor's storage exists
         var store = t.Store;
         if (store.Private && --store.GraphRefs == 0) Push(store);
     }

@@ -89,8 +89,7 @@ internal static partial class Kernels
     {
         int n = x.ElementCount;
         if (n > ScalarRowLimit || !x.IsContiguous) return false;
-        Span<T> row = stackalloc T[ScalarRowLimit];
-        row = row[..n];
+        Span<T> row = stackalloc T[n];   // only n elements: the stack row is zeroed before the fill
         row.Fill(s);
         if (scalarFirst) TOp.Apply<T>(row, x.Storage.AsSpan(x.Offset, n), y);
         else TOp.Apply<T>(x.Storage.AsSpan(x.Offset, n), row, y);

@@ -20,7 +20,7 @@ public sealed partial class Tensor<T>
         {
             if (Node is not null) throw new NablaException("RequiresGrad can only be set on a leaf tensor; use Detach() to make one");
             requiresGrad = value;
-            if (value && Store.Scope is not null) TensorScope.Unscope(Store);   // a parameter outlives every scope
+            if (value && HasStore && Store.Scope is not null) TensorScope.Unscope(Store);   // a parameter outlives every scope
         }
     }
 

@@ -79,11 +79,10 @@ public sealed partial class Tensor<T>
         if (!into.ShapeArray.AsSpan().SequenceEqual(shape))
             throw new NablaException($"{op} into: the result has shape {Shapes.Format(shape)} but into has shape {Shapes.Format(into.ShapeArray)}");
         if (!into.IsContiguous) throw new NablaException($"{op} into needs a contiguous output (shape {Shapes.Format(into.ShapeArray)}); call Contiguous() first");
-        var store = into.Store;
-        if (store.Released) ThrowReleased(into.ShapeArray);
-        if ((ReferenceEquals(a.Store, store) && !SameLayout(a, into)) || (b is not null && ReferenceEquals(b.Store, store) && !SameLayout(b, into)))
+        var target = into.Storage;
+        if ((ReferenceEquals(a.Storage, target) && !SameLayout(a, into)) || (b is not null && ReferenceEquals(b.Storage, target) && !SameLayout(b, into)))
             throw new NablaException($"{op} into cannot write into a different view of one of its inputs' storage (only into the input itself)");
-        store.Version++;
+        into.Store.Version++;
     }
 
     // An input that is exactly `into` (same offset, contiguous, same shape) is read element by element before that element

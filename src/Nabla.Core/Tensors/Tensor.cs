@@ -11,8 +11,10 @@ namespace Nabla.Tensors;
 /// </summary>
 public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The shared storage (array + version counter); <see cref="Storage"/> is its array.</summary>
-    internal readonly TensorStorage<T> Store;
+    // The storage object (version counter, pool and scope state) is made on first need: most op results are read by the
+    // next op and dropped, and never need one. `data` is its array, cached for the kernels (Storage reads it).
+    private TensorStorage<T>? store;
+    private readonly T[] data;
     internal readonly int Offset;
     internal readonly int[] ShapeArray;
     internal readonly int[] StridesArray;
@@ -31,7 +33,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         int n = Shapes.ElementCount(shape);
         if (data.Length != n)
             throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
-        Store = new TensorStorage<T>(data);
+        this.data = data;
         ElementCount = n;
         ShapeArray = (int[])shape.Clone();
         StridesArray = Shapes.RowMajorStrides(shape);
@@ -45,7 +47,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     internal Tensor(T[] data, int[] shape, int[] strides)
     {
-        Store = new TensorStorage<T>(data);
+        this.data = data;
         ShapeArray = shape;
         StridesArray = strides;
         ElementCount = data.Length;
@@ -61,9 +63,24 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         var strides = like is not null && ReferenceEquals(like.ShapeArray, shape) && like.HasRowMajorStrides()
             ? like.StridesArray : Shapes.RowMajorStrides(shape);
         var y = new Tensor<T>(data, shape, strides);
-        TensorScope.Adopt(y.Store);   // an op result: the open scope (if any) takes it back when it ends
+        if (TensorScope.Current is not null) TensorScope.Adopt(y.Store);   // an op result: the open scope takes it back when it ends
         return y;
     }
+
+    /// <summary>The shared storage (array + version counter), made on first use and then shared by every view and Detach().</summary>
+    internal TensorStorage<T> Store => store ?? CreateStore();
+
+    private TensorStorage<T> CreateStore()
+    {
+        Interlocked.CompareExchange(ref store, new TensorStorage<T>(data), null);
+        return store;
+    }
+
+    /// <summary>True when this tensor's scope released its storage (no storage object yet means never scoped, never released).</summary>
+    internal bool IsReleased => store is { Released: true };
+
+    /// <summary>True once the storage object exists (a tensor without one has no pool or scope state).</summary>
+    internal bool HasStore => store is not null;
 
     /// <summary>
     /// The elements' array, read through <see cref="Offset"/> and <see cref="StridesArray"/>. Every kernel reads storage
@@ -74,9 +91,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         get
         {
-            var store = Store;
-            if (store.Released) ThrowReleased(ShapeArray);
-            return store.Data;
+            if (store is { Released: true }) ThrowReleased(ShapeArray);
+            return data;
         }
     }
 
@@ -102,7 +118,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     internal Tensor(TensorStorage<T> store, int offset, int[] shape, int[] strides)
     {
         if (store.Released) ThrowReleased(shape);
-        Store = store;
+        this.store = store;
+        data = store.Data;
         Offset = offset;
         ShapeArray = shape;
         StridesArray = strides;

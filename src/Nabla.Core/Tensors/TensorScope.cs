@@ -50,8 +50,9 @@ public sealed class TensorScope : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (ended) throw new NablaException("Keep was called on a TensorScope that already ended; keep tensors before the scope is disposed");
+        if (tensor.IsReleased) Tensor<T>.ThrowReleased(tensor.ShapeArray);
+        if (!tensor.HasStore) return tensor;   // never adopted by a scope
         var store = tensor.Store;
-        if (store.Released) Tensor<T>.ThrowReleased(tensor.ShapeArray);
         if (store.Scope is not null && Encloses(store.Scope)) Move(store, outer);
         return tensor;
     }

@@ -90,7 +90,7 @@ public class InPlaceWriteProgramTests
             outer?.Dispose();
             // After the scope, a result it released refuses every read; the others (views of leaves, reductions) still read.
             foreach (var t in made)
-                if (!t.Store.Released) t.ToArray();
+                if (!t.IsReleased) t.ToArray();
                 else
                 {
                     released++;
