@@ -17,30 +17,8 @@ public sealed class LayerInteropTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private const string Script = """
-        import json, struct, sys
-        import numpy as np
-        import torch
+    private const string Script = Python.SafetensorsFunctions + """
         import torch.nn as nn
-
-        def save(path, tensors):
-            header, offset, blobs = {}, 0, []
-            for name, t in tensors.items():
-                kind, fmt = ("I64", "<i8") if t.dtype == torch.int64 else ("F64", "<f8")
-                data = t.detach().contiguous().numpy().astype(fmt).tobytes()
-                header[name] = {"dtype": kind, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-                offset += len(data)
-                blobs.append(data)
-            text = json.dumps(header, separators=(",", ":")).encode()
-            text += b" " * (-len(text) % 8)
-            open(path, "wb").write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-        def load(path):
-            raw = open(path, "rb").read()
-            (n,) = struct.unpack("<Q", raw[:8])
-            header = json.loads(raw[8:8 + n]); header.pop("__metadata__", None)
-            kinds = {"F64": "<f8", "F32": "<f4", "I64": "<i8"}
-            return {k: torch.from_numpy(np.frombuffer(raw[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]], kinds[v["dtype"]]).reshape(v["shape"]).copy()) for k, v in header.items()}
 
         def net():
             return nn.Sequential(

@@ -16,20 +16,12 @@ public class SecondDerivativeTests
 {
     private const double Step = 1e-6, AbsTol = 1e-5, RelTol = 1e-3;
 
-    public static TheoryData<string> UnaryNames() => new(OpTable.Unary.Select(o => o.Name));
-    public static TheoryData<string> BinaryNames() => new(OpTable.Binary.Select(o => o.Name));
+    private static Gen<double> In(Domain d) => OpSamples.In(d);
 
-    private static Gen<double> In(Domain d) =>
-        Gen.Choose(0, 1_000_000).Select(i => d.Min + (d.Max - d.Min) * i / 1e6).Where(d.Contains);
+    private static void AssertClose(double analytic, double numeric, string what) =>
+        OpSamples.AssertClose(analytic, numeric, AbsTol, RelTol, what, $"central differences of the first derivative, h = {Step}, double");
 
-    private static void AssertClose(double analytic, double numeric, string what)
-    {
-        double err = Math.Abs(analytic - numeric);
-        Assert.True(err <= AbsTol + RelTol * Math.Abs(numeric),
-            $"{what}: analytic {analytic:R}, numeric {numeric:R}, |diff| {err:R} > {AbsTol} + {RelTol}·|numeric| (central differences of the first derivative, h = {Step}, double)");
-    }
-
-    [Theory, MemberData(nameof(UnaryNames))]
+    [Theory, MemberData(nameof(OpSamples.UnaryNames), MemberType = typeof(OpSamples))]
     public void Unary_differentiable_rule_equals_the_fast_rule(string name)
     {
         var op = OpTable.FindUnary(name)!;
@@ -41,7 +33,7 @@ public class SecondDerivativeTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
     }
 
-    [Theory, MemberData(nameof(UnaryNames))]
+    [Theory, MemberData(nameof(OpSamples.UnaryNames), MemberType = typeof(OpSamples))]
     public void Unary_second_derivative_matches_central_differences_of_the_first(string name)
     {
         var op = OpTable.FindUnary(name)!;
@@ -56,7 +48,7 @@ public class SecondDerivativeTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
     }
 
-    [Theory, MemberData(nameof(BinaryNames))]
+    [Theory, MemberData(nameof(OpSamples.BinaryNames), MemberType = typeof(OpSamples))]
     public void Binary_differentiable_rules_equal_the_fast_rules(string name)
     {
         var op = OpTable.FindBinary(name)!;
@@ -70,7 +62,7 @@ public class SecondDerivativeTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
     }
 
-    [Theory, MemberData(nameof(BinaryNames))]
+    [Theory, MemberData(nameof(OpSamples.BinaryNames), MemberType = typeof(OpSamples))]
     public void Binary_hessian_matches_central_differences_of_the_gradient(string name)
     {
         var op = OpTable.FindBinary(name)!;

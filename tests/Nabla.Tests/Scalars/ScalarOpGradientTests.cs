@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Nabla.Ops;
 using Nabla.Scalars;
+using Nabla.Tests.Ops;
 
 namespace Nabla.Tests.Scalars;
 
@@ -13,20 +14,12 @@ public class ScalarOpGradientTests
 {
     private const double Step = 1e-6, AbsTol = 1e-7, RelTol = 1e-5;
 
-    public static TheoryData<string> UnaryNames() => new(OpTable.Unary.Select(o => o.Name));
-    public static TheoryData<string> BinaryNames() => new(OpTable.Binary.Select(o => o.Name));
+    private static Gen<double> In(Domain d) => OpSamples.In(d);
 
-    private static Gen<double> In(Domain d) =>
-        Gen.Choose(0, 1_000_000).Select(i => d.Min + (d.Max - d.Min) * i / 1e6).Where(d.Contains);
+    private static void AssertClose(double analytic, double numeric, string what) =>
+        OpSamples.AssertClose(analytic, numeric, AbsTol, RelTol, what, $"central, h = {Step}");
 
-    private static void AssertClose(double analytic, double numeric, string what)
-    {
-        double err = Math.Abs(analytic - numeric);
-        Assert.True(err <= AbsTol + RelTol * Math.Abs(numeric),
-            $"{what}: analytic {analytic:R}, numeric {numeric:R}, |diff| {err:R} > {AbsTol} + {RelTol}·|numeric| (central, h = {Step})");
-    }
-
-    [Theory, MemberData(nameof(UnaryNames))]
+    [Theory, MemberData(nameof(OpSamples.UnaryNames), MemberType = typeof(OpSamples))]
     public void Unary_derivative_matches_central_differences(string name)
     {
         var op = OpTable.FindUnary(name)!;
@@ -40,7 +33,7 @@ public class ScalarOpGradientTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
     }
 
-    [Theory, MemberData(nameof(BinaryNames))]
+    [Theory, MemberData(nameof(OpSamples.BinaryNames), MemberType = typeof(OpSamples))]
     public void Binary_derivatives_match_central_differences(string name)
     {
         var op = OpTable.FindBinary(name)!;

@@ -18,29 +18,7 @@ public sealed class TorchInteropTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private const string Script = """
-        import json, struct, sys
-        import numpy as np
-        import torch
-
-        def save(path, tensors):
-            header, offset, blobs = {}, 0, []
-            for name in sorted(tensors):
-                data = tensors[name].detach().contiguous().numpy().astype("<f8").tobytes()
-                header[name] = {"dtype": "F64", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
-                offset += len(data)
-                blobs.append(data)
-            text = json.dumps(header, separators=(",", ":")).encode()
-            text += b" " * (-len(text) % 8)
-            open(path, "wb").write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-        def load(path):
-            raw = open(path, "rb").read()
-            (n,) = struct.unpack("<Q", raw[:8])
-            header = json.loads(raw[8:8 + n]); header.pop("__metadata__", None)
-            kinds = {"F64": "<f8", "F32": "<f4"}
-            return {k: torch.from_numpy(np.frombuffer(raw[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]], kinds[v["dtype"]]).reshape(v["shape"]).copy()) for k, v in header.items()}
-
+    private const string Script = Python.SafetensorsFunctions + """
         def mlp(sizes):
             layers = []
             for i in range(len(sizes) - 1):
