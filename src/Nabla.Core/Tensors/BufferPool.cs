@@ -34,27 +34,24 @@ namespace Nabla.Tensors;
 /// </summary>
 internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    const int PerLength = 4, DefaultMinLength = 256;
+    const int PerLength = 4;
     const long MaxPooledBytes = 256L << 20;
 
     [ThreadStatic] private static Dictionary<int, Stack<T[]>>? buckets;
     [ThreadStatic] private static long pooledBytes;
-    [ThreadStatic] private static int minLength;
-    [ThreadStatic] private static bool disabled;
-    [ThreadStatic] private static bool poison;
     [ThreadStatic] private static long recycled;
 
     /// <summary>
     /// Below this many elements (default 256) an allocation is cheap and pooling only adds bookkeeping; tests set 1 on
-    /// their thread so small programs exercise the pool.
+    /// their thread so small programs exercise the pool. The three switches are per thread and shared by both element types.
     /// </summary>
-    public static int MinLength { get => minLength == 0 ? DefaultMinLength : minLength; set => minLength = value; }
+    public static int MinLength { get => PoolSwitches.MinLength; set => PoolSwitches.MinLength = value; }
 
     /// <summary>Turns pooling off on this thread (every Rent allocates, every return drops): the reference the tests compare with.</summary>
-    public static bool Disabled { get => disabled; set => disabled = value; }
+    public static bool Disabled { get => PoolSwitches.Disabled; set => PoolSwitches.Disabled = value; }
 
     /// <summary>Debug switch: returned arrays are filled with NaN, so an engine bug that reads a returned buffer shows at once.</summary>
-    public static bool Poison { get => poison; set => poison = value; }
+    public static bool Poison { get => PoolSwitches.Poison; set => PoolSwitches.Poison = value; }
 
     /// <summary>How many arrays this thread took back so far (tests check that a path really returns).</summary>
     public static long Returned => recycled;
@@ -62,7 +59,7 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static T[] Rent(int length)
     {
-        if (!disabled && length >= MinLength && buckets is not null && buckets.TryGetValue(length, out var stack) && stack.Count > 0)
+        if (length >= PoolSwitches.MinLength && !PoolSwitches.Disabled && buckets is not null && buckets.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             pooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             return stack.Pop();
@@ -136,8 +133,8 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         if (store.Returned) return;
         store.Returned = true;
         var array = store.Data;
-        if (disabled || array.Length < MinLength) return;
-        if (poison) array.AsSpan().Fill(T.NaN);
+        if (PoolSwitches.Disabled || array.Length < PoolSwitches.MinLength) return;
+        if (PoolSwitches.Poison) array.AsSpan().Fill(T.NaN);
         long bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         if (pooledBytes + bytes > MaxPooledBytes) return;
         buckets ??= [];
@@ -147,4 +144,23 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         pooledBytes += bytes;
         recycled++;
     }
+}
+
+/// <summary>
+/// The pool's per-thread switches, kept in a non-generic class: a thread-static field of a generic class is reached
+/// through a runtime helper, one of a non-generic class inline, and Rent reads these on every op.
+/// </summary>
+internal static class PoolSwitches
+{
+    const int DefaultMinLength = 256;
+    [ThreadStatic] private static int minLength;
+    [ThreadStatic] private static bool disabled, poison;
+
+    // Even an inline thread-static read is a call on Linux (__tls_get_addr), and Rent runs on every op: until some thread
+    // sets a switch (tests do; programs do not), every thread has the defaults and no thread-static is read at all.
+    private static volatile bool touched;
+
+    public static int MinLength { get => !touched || minLength == 0 ? DefaultMinLength : minLength; set { touched = true; minLength = value; } }
+    public static bool Disabled { get => touched && disabled; set { touched = true; disabled = value; } }
+    public static bool Poison { get => touched && poison; set { touched = true; poison = value; } }
 }

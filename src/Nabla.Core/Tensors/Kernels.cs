@@ -42,7 +42,8 @@ internal static partial class Kernels
     public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
-        var y = BufferPool<T>.Rent(Shapes.ElementCount(shape));
+        int n = ReferenceEquals(shape, a.ShapeArray) ? a.ElementCount : ReferenceEquals(shape, b.ShapeArray) ? b.ElementCount : Shapes.ElementCount(shape);
+        var y = BufferPool<T>.Rent(n);
         Map<T, TOp>(a, b, shape, y);
         return y;
     }

@@ -123,8 +123,8 @@ public sealed partial class Tensor<T>
     /// <summary>True when recording and any of <paramref name="inputs"/> requires grad.</summary>
     internal static bool Recording(params ReadOnlySpan<Tensor<T>> inputs)
     {
-        if (NoGrad.IsActive) return false;
-        foreach (var x in inputs) if (x.RequiresGrad) return true;
+        // Inputs first: the NoGrad flag is a thread-static read, needed only when something could be recorded.
+        foreach (var x in inputs) if (x.RequiresGrad) return !NoGrad.IsActive;
         return false;
     }
 }

@@ -36,11 +36,18 @@ public sealed class TensorScope : IDisposable
 
     private TensorScope(TensorScope? outer) => this.outer = outer;
 
+    // How many scopes are open on all threads: while none is, ops skip the thread-static read (a call on Linux).
+    private static int openAnywhere;
+
     /// <summary>Opens a scope on this thread, nested in the one already open (if any); dispose it to release what it owns.</summary>
-    public static TensorScope Begin() => current = new TensorScope(current);
+    public static TensorScope Begin()
+    {
+        Interlocked.Increment(ref openAnywhere);
+        return current = new TensorScope(current);
+    }
 
     /// <summary>The innermost open scope of this thread, or null.</summary>
-    public static TensorScope? Current => current;
+    public static TensorScope? Current => Volatile.Read(ref openAnywhere) == 0 ? null : current;
 
     /// <summary>
     /// Keeps <paramref name="tensor"/> (and every view sharing its storage) alive past this scope: it moves to the enclosing
@@ -66,6 +73,7 @@ public sealed class TensorScope : IDisposable
         while (current is not null && current != this && Encloses(current)) current.Dispose();
         ended = true;
         current = outer;
+        Interlocked.Decrement(ref openAnywhere);
         foreach (var m in members)
             if (ReferenceEquals(m.Scope, this)) m.Release();   // a kept storage moved on: its Scope is no longer this
         members.Clear();
