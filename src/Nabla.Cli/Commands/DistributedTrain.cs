@@ -16,6 +16,10 @@ internal sealed class DistributedTrain
     private readonly MpiCollectives comm;
     private bool agreed;
 
+    // Set once this rank knows why the job stops and has said so (or left it to the rank that failed): mpirun may then
+    // end it with SIGTERM while it finalises, because another rank already exited non-zero, and that is no news.
+    private volatile bool stopping;
+
     private DistributedTrain(MpiCollectives comm) => this.comm = comm;
 
     /// <summary>This job's collectives.</summary>
@@ -37,6 +41,7 @@ internal sealed class DistributedTrain
         var run = new DistributedTrain(comm);
         using var terminated = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ =>
         {
+            if (run.stopping) return;
             stderr.WriteLine($"error (rank {comm.Rank} of {comm.Size}): stopped because another rank ended or the job was cancelled" +
                 (run.Checkpoint is null ? "" : $"; the last checkpoint, {run.Checkpoint}, is intact and --resume continues from it"));
             stderr.Flush();
@@ -74,6 +79,7 @@ internal sealed class DistributedTrain
     private int Fail(Exception e, bool together, TextWriter stderr)
     {
         int code = e is CliException c ? c.ExitCode : NablaCli.BadInput;
+        stopping = true;
         if (!agreed)
         {
             // This rank failed before the start-up agreement: take part in it, so the others learn of the failure.

@@ -12,7 +12,8 @@ namespace Nabla.Kernels;
 /// <remarks>
 /// Routing: problems with m·n·k below <see cref="SmallProblemThreshold"/>, or with m = 1 or n = 1,
 /// take the unpacked loops of <see cref="GemmDirect"/>; float and double on AVX2 + FMA hardware take the
-/// packed, cache-blocked 6×16 (float) / 6×8 (double) register-tiled kernel of <see cref="GemmPacked"/>,
+/// packed, cache-blocked 6×16 (float) / 6×8 (double) register-tiled kernel of <see cref="GemmPacked"/>
+/// (6×32 / 6×16 on Vector512 where the runtime enables AVX-512, <see cref="Vector6x2Wide{T}"/>),
 /// split across up to <see cref="MaxThreads"/> workers when the problem is large; anything else (other
 /// element types, hardware without FMA) takes <see cref="GemmDirect"/>. Each element of C is a sum of
 /// k products; the order of that sum, and whether a product is fused into it, differ between paths,
@@ -65,16 +66,45 @@ public static class Gemm
             return;
         }
         int threads = work >= ParallelThreshold ? Math.Min(maxThreads, Environment.ProcessorCount) : 1;
-        if (typeof(T) == typeof(float))
-            GemmPacked.Multiply<float, Vector6x2<float>>(transA, transB, m, n, k,
-                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
-                MemoryMarshal.Cast<T, float>(c), ldc, accumulate, GemmBlocking.Float, threads);
-        else if (typeof(T) == typeof(double))
-            GemmPacked.Multiply<double, Vector6x2<double>>(transA, transB, m, n, k,
-                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
-                MemoryMarshal.Cast<T, double>(c), ldc, accumulate, GemmBlocking.Double, threads);
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+            Packed<T, NoEpilogue<T>>(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, [], threads);
         else
             GemmDirect.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, vectorize: true);
+    }
+
+    /// <summary>
+    /// The packed product for float or double with the widest micro-kernel this machine runs: the AVX-512 one
+    /// (<see cref="Vector6x2Wide{T}"/>, twice the lanes, deeper k-slices) where the runtime enables Vector512, else the AVX2
+    /// one. Both sum each k-slice of an element in the same order; where k needs more than one slice their slices differ,
+    /// so the two agree to rounding (bit for bit for k ≤ 256).
+    /// </summary>
+    private static void Packed<T, TE>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, ReadOnlySpan<T> bias, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TE : IGemmEpilogue<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            ReadOnlySpan<float> af = MemoryMarshal.Cast<T, float>(a), bf = MemoryMarshal.Cast<T, float>(b), biasf = MemoryMarshal.Cast<T, float>(bias);
+            Span<float> cf = MemoryMarshal.Cast<T, float>(c);
+            if (Vector6x2Wide<float>.IsSupported)
+                GemmPacked.Multiply<float, Vector6x2Wide<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k, af, lda, bf, ldb, cf, ldc,
+                    accumulate, biasf, GemmBlocking.WideFloat, threads);
+            else
+                GemmPacked.Multiply<float, Vector6x2<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k, af, lda, bf, ldb, cf, ldc,
+                    accumulate, biasf, GemmBlocking.Float, threads);
+        }
+        else
+        {
+            ReadOnlySpan<double> ad = MemoryMarshal.Cast<T, double>(a), bd = MemoryMarshal.Cast<T, double>(b), biasd = MemoryMarshal.Cast<T, double>(bias);
+            Span<double> cd = MemoryMarshal.Cast<T, double>(c);
+            if (Vector6x2Wide<double>.IsSupported)
+                GemmPacked.Multiply<double, Vector6x2Wide<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k, ad, lda, bd, ldb, cd, ldc,
+                    accumulate, biasd, GemmBlocking.WideDouble, threads);
+            else
+                GemmPacked.Multiply<double, Vector6x2<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k, ad, lda, bd, ldb, cd, ldc,
+                    accumulate, biasd, GemmBlocking.Double, threads);
+        }
     }
 
     /// <summary>
@@ -104,20 +134,17 @@ public static class Gemm
             return;
         }
         int threads = work >= ParallelThreshold ? Math.Min(MaxThreads, Environment.ProcessorCount) : 1;
-        if (typeof(T) == typeof(float))
-            GemmPacked.Multiply<float, Vector6x2<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k,
-                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
-                MemoryMarshal.Cast<T, float>(c), ldc, false, MemoryMarshal.Cast<T, float>(bias), GemmBlocking.Float, threads);
-        else
-            GemmPacked.Multiply<double, Vector6x2<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k,
-                MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb,
-                MemoryMarshal.Cast<T, double>(c), ldc, false, MemoryMarshal.Cast<T, double>(bias), GemmBlocking.Double, threads);
+        Packed<T, TE>(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, false, bias, threads);
     }
 
-    /// <summary>An epilogue written for T run on the same memory viewed as TAs (T and TAs are the same type at run time).</summary>
+    /// <summary>
+    /// An epilogue written for T run on the same memory viewed as TAs (T and TAs are the same type at run time); with
+    /// <see cref="NoEpilogue{T}"/> it reports itself as none, so the packed product skips the epilogue loop altogether.
+    /// </summary>
     private readonly struct EpilogueAs<T, TE, TAs> : IGemmEpilogue<TAs>
         where T : unmanaged, IFloatingPointIeee754<T> where TE : IGemmEpilogue<T> where TAs : unmanaged, IFloatingPointIeee754<TAs>
     {
+        public static bool IsNone => typeof(TE) == typeof(NoEpilogue<T>);
         public static void Apply(Span<TAs> row) => TE.Apply(MemoryMarshal.Cast<TAs, T>(row));
     }
 }

@@ -10,10 +10,14 @@ internal interface IGemmEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T
 {
     /// <summary>Transforms the finished elements of one row segment of C in place.</summary>
     static abstract void Apply(Span<T> row);
+
+    /// <summary>True for an epilogue that does nothing, so the product need not visit its blocks again.</summary>
+    static virtual bool IsNone => false;
 }
 
 /// <summary>No epilogue: C is left as the product computed it.</summary>
 internal readonly struct NoEpilogue<T> : IGemmEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool IsNone => true;
     public static void Apply(Span<T> row) { }
 }

@@ -86,7 +86,7 @@ internal static unsafe class GemmPacked
         where TK : IGemmMicroKernel<T>
         where TE : IGemmEpilogue<T>
     {
-        bool epilogue = typeof(TE) != typeof(NoEpilogue<T>);
+        bool epilogue = !TE.IsNone;
         int mr = TK.MR, nr = TK.NR;
         // Near-equal slices, so that e.g. k = 784 runs as 4 × 196 rather than 3 × 256 + 16.
         int kcStep = DivUp(k, DivUp(k, blocking.KC));

@@ -55,7 +55,8 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// Packs depths p0 … p0+kc−1 and columns j0 … j0+nc−1 of op(B) into ⌈nc/nr⌉ panels of nr columns:
     /// dst[q·nr·kc + p·nr + j] = op(B)(p0 + p, j0 + q·nr + j), or 0 where j0 + q·nr + j ≥ j0 + nc.
-    /// op(B)(p,j) is b[p·ldb + j], or b[j·ldb + p] when <c>transB</c>. Full panels of 64 bytes per row (16 floats, 8 doubles) are copied two vectors at a time.
+    /// op(B)(p,j) is b[p·ldb + j], or b[j·ldb + p] when <c>transB</c>. Full panels of 64 or 128 bytes per row (the AVX2 and AVX-512 kernels' widths) are copied a vector at a time;
+    /// full panels of a transposed B go through <see cref="GemmTranspose"/>.
     /// </summary>
     public static void PackB<T>(int nr, bool transB, T* b, nint ldb, int p0, int kc, int j0, int nc, T* dst)
         where T : unmanaged
@@ -73,6 +74,20 @@ internal static unsafe class GemmPacking
                     Vector256.Store(Vector256.Load(src + half), dst + (nint)p * nr + half);
                 }
             }
+            else if (!transB && cols == nr && nr * sizeof(T) == 4 * Vector256<byte>.Count)
+            {
+                // The AVX-512 kernel's panels: 128 bytes per row.
+                T* src = b + (nint)p0 * ldb + j0 + q;
+                int quarter = Vector256<byte>.Count / sizeof(T);
+                for (int p = 0; p < kc; p++, src += ldb)
+                {
+                    T* d = dst + (nint)p * nr;
+                    Vector256.Store(Vector256.Load(src), d);
+                    Vector256.Store(Vector256.Load(src + quarter), d + quarter);
+                    Vector256.Store(Vector256.Load(src + 2 * quarter), d + 2 * quarter);
+                    Vector256.Store(Vector256.Load(src + 3 * quarter), d + 3 * quarter);
+                }
+            }
             else if (!transB)
             {
                 T* src = b + (nint)p0 * ldb + j0 + q;
@@ -83,6 +98,17 @@ internal static unsafe class GemmPacking
                     for (; j < cols; j++) d[j] = src[j];
                     for (; j < nr; j++) d[j] = default;
                 }
+            }
+            else if (cols == nr && nr % GemmTranspose.Side<T>() == 0 && GemmTranspose.IsSupported<T>())
+            {
+                // Rows of the stored B are columns of the panel: transpose square blocks in registers, the rest of kc by element.
+                int side = GemmTranspose.Side<T>(), p = 0;
+                T* src = b + (nint)(j0 + q) * ldb + p0;
+                for (; p + side <= kc; p += side)
+                    for (int j = 0; j < nr; j += side)
+                        GemmTranspose.Block(src + (nint)j * ldb + p, ldb, dst + (nint)p * nr + j, nr);
+                for (; p < kc; p++)
+                    for (int j = 0; j < nr; j++) dst[(nint)p * nr + j] = src[(nint)j * ldb + p];
             }
             else
             {

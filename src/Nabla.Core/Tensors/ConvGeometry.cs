@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Nabla.Kernels;
 
 namespace Nabla.Tensors;
 
@@ -33,24 +34,41 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
         return g;
     }
 
+    /// <summary>Stride 1, no padding, no dilation: every window lies inside the plane and each unfolded run is contiguous.</summary>
+    private bool IsDense => SH == 1 && SW == 1 && PH == 0 && PW == 0 && DH == 1 && DW == 1;
+
     /// <summary>True when the unfolded matrix of a sample is the sample itself: a 1×1 kernel, stride 1, no padding.</summary>
     public bool IsPointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
 
     /// <summary>
-    /// Unfolds one sample <paramref name="x"/> [C, H, W] into <paramref name="cols"/>, the matrix [C·KH·KW, L] whose row
-    /// (c, i, j) and column (oh, ow) hold x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (0 outside the plane). The matrix is
-    /// small (one sample), so it stays in cache for the product that follows.
+    /// Unfolds one sample <paramref name="x"/> [C, H, W] into <paramref name="cols"/>, the matrix [C·KH·KW, L] (rows
+    /// <paramref name="ld"/> apart, so several samples can sit side by side) whose row (c, i, j) and column (oh, ow) hold
+    /// x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (0 outside the plane). The matrix is small (a few samples), so it stays
+    /// in cache for the product that follows.
     /// </summary>
-    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
+        if (IsDense)
+        {
+            // Every window inside the plane: row (c, i, j) is OH runs of OW elements, run y starting at x[c, y + i, j].
+            for (int c = 0, r = 0; c < C; c++)
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++, r++)
+                    {
+                        var src = x.Slice(c * hw + i * W + j);
+                        var row = cols.Slice(r * ld, l);
+                        for (int y = 0; y < oh; y++) Runs.Copy(src.Slice(y * W, ow), row.Slice(y * ow, ow));
+                    }
+            return;
+        }
         for (int c = 0; c < C; c++)
         {
             var plane = x.Slice(c * hw, hw);
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * ld, l);
                     var (x0, x1, iw0) = Columns(j);
                     for (int y = 0; y < oh; y++)
                     {
@@ -68,19 +86,31 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Im2Col"/>: adds every entry of <paramref name="cols"/> [C·KH·KW, L] back onto the sample
-    /// <paramref name="dx"/> [C, H, W] at the position it was read from.
+    /// The adjoint of <see cref="Im2Col"/>: adds every entry of <paramref name="cols"/> [C·KH·KW, L] (rows
+    /// <paramref name="ld"/> apart) back onto the sample <paramref name="dx"/> [C, H, W] at the position it was read from.
     /// </summary>
-    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Col2Im<T>(ReadOnlySpan<T> cols, Span<T> dx, int ld) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = L, oh = OH, ow = OW, hw = H * W;
+        if (IsDense)
+        {
+            for (int c = 0, r = 0; c < C; c++)
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++, r++)
+                    {
+                        var dst = dx.Slice(c * hw + i * W + j);
+                        var row = cols.Slice(r * ld, l);
+                        for (int y = 0; y < oh; y++) Runs.Add(row.Slice(y * ow, ow), dst.Slice(y * W, ow));
+                    }
+            return;
+        }
         for (int c = 0; c < C; c++)
         {
             var plane = dx.Slice(c * hw, hw);
             for (int i = 0; i < KH; i++)
                 for (int j = 0; j < KW; j++)
                 {
-                    var row = cols.Slice(((c * KH + i) * KW + j) * l, l);
+                    var row = cols.Slice(((c * KH + i) * KW + j) * ld, l);
                     var (x0, x1, iw0) = Columns(j);
                     if (x1 == x0) continue;
                     for (int y = 0; y < oh; y++)

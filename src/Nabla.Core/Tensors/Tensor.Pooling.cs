@@ -11,7 +11,15 @@ public sealed partial class Tensor<T>
     /// gradient to the input element that was the maximum (the first one on ties).
     /// </summary>
     public Tensor<T> MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1) =>
-        MaxPool2dWithIndices(kernelSize, stride, padding, dilation).Output;
+        MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: false, null).Output;
+
+    /// <summary>
+    /// <see cref="MaxPool2d"/> with the output given <paramref name="shape"/> (the same elements in the same order, as a
+    /// reshape would): Nabla.Training's pooling layers use it when a Flatten follows, so no view and no copy of the
+    /// gradient back are needed.
+    /// </summary>
+    internal Tensor<T> MaxPool2dShaped(int kernelSize, int? stride, int padding, int[] shape) =>
+        MaxPoolCore(kernelSize, stride, padding, 1, withIndices: false, shape).Output;
 
     /// <summary>
     /// <see cref="MaxPool2d"/> that also returns, per output element, the flat index (h·W + w) of the chosen input
@@ -19,101 +27,54 @@ public sealed partial class Tensor<T>
     /// </summary>
     public (Tensor<T> Output, int[] Indices) MaxPool2dWithIndices(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
     {
+        var (output, indices) = MaxPoolCore(kernelSize, stride, padding, dilation, withIndices: true, null);
+        return (output, indices!);
+    }
+
+    /// <summary>
+    /// The pooling itself. The output is rented (an op output, BufferPool rule 1); backward saves the input and finds
+    /// each window's maximum again (MaxPoolKernels), so no index array is kept per step.
+    /// </summary>
+    private (Tensor<T> Output, int[]? Indices) MaxPoolCore(int kernelSize, int? stride, int padding, int dilation, bool withIndices, int[]? shape)
+    {
         var g = PoolGeometry("max_pool2d", kernelSize, stride, padding, dilation);
+        shape = OutputShape(g, shape);
         var (xs, xo) = Elements(this);
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
-        var y = GC.AllocateUninitializedArray<T>(planes * l);
-        var indices = new int[planes * l];
+        var y = BufferPool<T>.Rent(planes * l);
+        var indices = withIndices ? new int[planes * l] : null;
         ForRanges(planes, (lo, hi) =>
         {
             for (int p = lo; p < hi; p++)
-            {
-                var plane = xs.AsSpan(xo + p * hw, hw);
-                if (g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 })
-                    MaxPlane2x2(g, plane, y.AsSpan(p * l, l), indices.AsSpan(p * l, l));
-                else MaxPlane(g, plane, y.AsSpan(p * l, l), indices.AsSpan(p * l, l));
-            }
+                MaxPoolKernels.Forward(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), indices is null ? default : indices.AsSpan(p * l, l));
         });
-        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        var result = new Tensor<T>(y, shape);
         if (!Recording(this)) return (result, indices);
         var x = this;
-        return (Record(result, "max_pool2d", [this], saved: [], (dy, sink) =>
+        return (Record(result, "max_pool2d", [this], saved: [this], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
             var dx = BufferPool<T>.RentTensor(x.ShapeArray);
             var dxs = dx.Storage;
             ForRanges(planes, (lo, hi) =>
             {
-                dxs.AsSpan(lo * hw, (hi - lo) * hw).Clear();
                 for (int p = lo; p < hi; p++)
-                    for (int q = p * l; q < (p + 1) * l; q++) dxs[p * hw + indices[q]] += dys[dyo + q];
+                    MaxPoolKernels.Backward(g, xs.AsSpan(xo + p * hw, hw), dys.AsSpan(dyo + p * l, l), dxs.AsSpan(p * hw, hw));
             });
             sink.Add(0, dx, owned: true);
         }, ts =>
         {
             // The tangent of each maximum is the tangent of the element chosen.
-            var flat = new int[indices.Length];
-            for (int p = 0, o = 0; p < planes; p++)
-                for (int q = 0; q < l; q++, o++) flat[o] = p * hw + indices[o];
+            var flat = new int[planes * l];
+            var values = new T[l];
+            for (int p = 0; p < planes; p++)
+            {
+                var part = flat.AsSpan(p * l, l);
+                MaxPoolKernels.Forward(g, xs.AsSpan(xo + p * hw, hw), values, part);
+                for (int q = 0; q < l; q++) part[q] += p * hw;
+            }
             return Functional.Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
         }), indices);
-    }
-
-    /// <summary>
-    /// One plane's window maxima and their flat indices; the first maximum wins ties and the first NaN wins outright
-    /// (as PyTorch), and padding never wins.
-    /// </summary>
-    private static void MaxPlane(ConvGeometry g, ReadOnlySpan<T> plane, Span<T> y, Span<int> indices)
-    {
-        for (int oy = 0, q = 0; oy < g.OH; oy++)
-            for (int ox = 0; ox < g.OW; ox++, q++)
-            {
-                T best = T.NegativeInfinity;
-                int arg = -1;
-                for (int i = 0; i < g.KH; i++)
-                {
-                    int ih = oy * g.SH - g.PH + i * g.DH;
-                    if ((uint)ih >= (uint)g.H) continue;
-                    for (int j = 0; j < g.KW; j++)
-                    {
-                        int iw = ox * g.SW - g.PW + j * g.DW;
-                        if ((uint)iw >= (uint)g.W) continue;
-                        T v = plane[ih * g.W + iw];
-                        if (arg >= 0 && !(v > best) && !T.IsNaN(v)) continue;
-                        (best, arg) = (v, ih * g.W + iw);
-                        if (T.IsNaN(v)) { i = g.KH; break; }
-                    }
-                }
-                y[q] = best;
-                indices[q] = arg;
-            }
-    }
-
-    /// <summary><see cref="MaxPlane"/> for the common 2×2 window with stride 2 and no padding: four reads per output.</summary>
-    private static void MaxPlane2x2(ConvGeometry g, ReadOnlySpan<T> plane, Span<T> y, Span<int> indices)
-    {
-        int w = g.W, ow = g.OW;
-        for (int oy = 0; oy < g.OH; oy++)
-        {
-            var r0 = plane.Slice(2 * oy * w, w);
-            var r1 = plane.Slice((2 * oy + 1) * w, w);
-            var yr = y.Slice(oy * ow, ow);
-            var ir = indices.Slice(oy * ow, ow);
-            for (int ox = 0; ox < ow; ox++)
-            {
-                int c = 2 * ox;
-                T best = r0[c];
-                int arg = 2 * oy * w + c;
-                if (!T.IsNaN(best))
-                {
-                    if (r0[c + 1] > best || T.IsNaN(r0[c + 1])) (best, arg) = (r0[c + 1], arg + 1);
-                    if (!T.IsNaN(best) && (r1[c] > best || T.IsNaN(r1[c]))) (best, arg) = (r1[c], (2 * oy + 1) * w + c);
-                    if (!T.IsNaN(best) && (r1[c + 1] > best || T.IsNaN(r1[c + 1]))) (best, arg) = (r1[c + 1], (2 * oy + 1) * w + c + 1);
-                }
-                yr[ox] = best;
-                ir[ox] = arg;
-            }
-        }
     }
 
     /// <summary>
@@ -132,9 +93,14 @@ public sealed partial class Tensor<T>
     /// with <paramref name="countIncludePad"/> false, the number of window elements inside the input. Backward spreads each
     /// output's gradient evenly (by the same divisor) over its window.
     /// </summary>
-    public Tensor<T> AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true)
+    public Tensor<T> AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool countIncludePad = true) =>
+        AvgPool2dShaped(kernelSize, stride, padding, countIncludePad, null);
+
+    /// <summary><see cref="AvgPool2d"/> with the output given <paramref name="shape"/> (null: [N, C, OH, OW]), as <see cref="MaxPool2dShaped"/>.</summary>
+    internal Tensor<T> AvgPool2dShaped(int kernelSize, int? stride, int padding, bool countIncludePad, int[]? shape)
     {
         var g = PoolGeometry("avg_pool2d", kernelSize, stride, padding, 1);
+        shape = OutputShape(g, shape);
         var (xs, xo) = Elements(this);
         int planes = g.N * g.C, hw = g.H * g.W, l = g.L;
         // The divisor depends only on the output position, so one plane's worth serves every plane.
@@ -147,18 +113,18 @@ public sealed partial class Tensor<T>
                     : (Math.Min(h0 + g.KH, g.H) - Math.Max(h0, 0)) * (Math.Min(w0 + g.KW, g.W) - Math.Max(w0, 0));
                 scale[oy * g.OW + ox] = T.One / T.CreateChecked(count);
             }
-        var y = GC.AllocateUninitializedArray<T>(planes * l);
+        var y = BufferPool<T>.Rent(planes * l);
         ForRanges(planes, (lo, hi) =>
         {
             for (int p = lo; p < hi; p++) SweepAverage(g, xs.AsSpan(xo + p * hw, hw), y.AsSpan(p * l, l), scale, forward: true);
         });
-        var result = new Tensor<T>(y, [g.N, g.C, g.OH, g.OW]);
+        var result = new Tensor<T>(y, shape);
         if (!Recording(this)) return result;
-        var shape = ShapeArray;
+        var xShape = ShapeArray;
         return Record(result, "avg_pool2d", [this], saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
-            var dx = BufferPool<T>.RentTensor(shape);
+            var dx = BufferPool<T>.RentTensor(xShape);
             var dxs = dx.Storage;
             ForRanges(planes, (lo, hi) =>
             {
@@ -166,7 +132,7 @@ public sealed partial class Tensor<T>
                 for (int p = lo; p < hi; p++) SweepAverage(g, dxs.AsSpan(p * hw, hw), dys.AsSpan(dyo + p * l, l), scale, forward: false);
             });
             sink.Add(0, dx, owned: true);
-        }, ts => ts[0]!.AvgPool2d(kernelSize, stride, padding, countIncludePad));
+        }, ts => ts[0]!.AvgPool2dShaped(kernelSize, stride, padding, countIncludePad, shape));
     }
 
     /// <summary>Forward: out[q] = scale[q]·Σ window(q) of plane. Backward (its adjoint): plane[window(q)] += scale[q]·out[q].</summary>
@@ -192,6 +158,15 @@ public sealed partial class Tensor<T>
                         for (int w = w0; w < w1; w++) plane[h * g.W + w] += share;
                 }
             }
+    }
+
+    /// <summary>[N, C, OH, OW], or <paramref name="shape"/> when given (it must hold as many elements).</summary>
+    private static int[] OutputShape(ConvGeometry g, int[]? shape)
+    {
+        if (shape is null) return [g.N, g.C, g.OH, g.OW];
+        if (Shapes.ElementCount(shape) != g.N * g.C * g.L)
+            throw new InvalidOperationException($"pooling output of {g.N * g.C * g.L} elements cannot take shape {Shapes.Format(shape)}");
+        return shape;
     }
 
     private ConvGeometry PoolGeometry(string op, int kernelSize, int? stride, int padding, int dilation)

@@ -133,7 +133,12 @@ public static class TensorOpTable
         // Convolution, pooling, normalisation, embedding and dropout (Nabla.Nn's image and sequence layers).
         rows.Add(new("conv2d", "Conv2d", x => T.Conv2d(x[0], x[1], x[2]), S([[2, 2, 4, 5], [3, 2, 3, 2], [3]], [[1, 1, 3, 3], [2, 1, 3, 3], [2]]), [Any, Any, Any]));
         Binary("conv2d(stride, padding, dilation, groups)", "Conv2d", (x, w) => T.Conv2d(x, w, null, stride: 2, padding: 1, dilation: 2, groups: 2), Any, Any, S([[2, 4, 5, 6], [4, 2, 2, 3]]));
+        int[][][] convShapes = S([[2, 2, 4, 5], [3, 2, 3, 2], [3]]);
+        rows.Add(new("conv2d_relu (fused)", "Conv2d", x => T.Conv2dActivation<Relu>(x[0], x[1], x[2]), convShapes, [Any, Any, Any]));
+        rows.Add(new("conv2d_tanh (fused)", "Conv2d", x => T.Conv2dActivation<Tanh>(x[0], x[1], x[2], padding: 1), convShapes, [Any, Any, Any]));
         Unary("max_pool2d", "MaxPool2d", x => x.MaxPool2d(2) + x.MaxPool2d(3, 2, 1, 1).Sum(), Any, S([[2, 2, 4, 5]]));
+        Unary("max_pool2d (flattened output)", "MaxPool2d", x => x.MaxPool2dShaped(2, null, 0, [2, 8]).Sin(), Any, S([[2, 2, 4, 5]]));
+        Unary("avg_pool2d (flattened output)", "AvgPool2d", x => x.AvgPool2dShaped(3, 2, 1, false, [2, 12]).Sin(), Any, S([[2, 2, 4, 5]]));
         Unary("avg_pool2d", "AvgPool2d", x => x.AvgPool2d(2) * x.AvgPool2d(3, 2, 1).Sum() + x.AvgPool2d(3, 2, 1, countIncludePad: false).Sum(), Any, S([[2, 2, 4, 5]]));
         rows.Add(new("batch_norm", "BatchNorm", x => T.BatchNorm(x[0], x[1], x[2], null, null, training: true).Sin(), S([[3, 2, 2, 2], [2], [2]], [[4, 3], [3], [3]]), [Any, Any, Any]));
         Binary("batch_norm(eval)", "BatchNorm", (x, w) => T.BatchNorm(x, w, null, T.Full(0.3, 2), T.Full(1.7, 2), training: false).Sin(), Any, Any, S([[2, 2, 3], [2]]));

@@ -10,7 +10,7 @@ namespace Nabla.Nn;
 /// ways. Forward is <see cref="Tensor{T}.Conv2d"/>. Parameters start as zeros; the constructor taking a
 /// <see cref="RandomState"/> draws PyTorch's default, U(±1/√fan_in) with fan_in = in_channels/groups·k², weight then bias.
 /// </summary>
-public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Conv2d<T> : Module<T>, IFusedLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>A zero-initialised layer; throws when a size or setting is out of range.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true)
@@ -59,6 +59,19 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
 
     /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input) => Tensor<T>.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+
+    /// <summary>
+    /// This layer and the activation <paramref name="next"/> after it as one op (<see cref="Tensor{T}.Conv2dActivation{TOp}"/>:
+    /// the same values and gradients, one tensor instead of two), or null when <paramref name="next"/> is not a ReLU,
+    /// sigmoid or tanh.
+    /// </summary>
+    Tensor<T>? IFusedLayer<T>.FusedWith(Module<T> next, Tensor<T> input) => next switch
+    {
+        ReLU<T> => Tensor<T>.Conv2dActivation<Ops.Relu>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        Sigmoid<T> => Tensor<T>.Conv2dActivation<Ops.Sigmoid>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        Tanh<T> => Tensor<T>.Conv2dActivation<Ops.Tanh>(input, Weight, Bias, Stride, Padding, Dilation, Groups),
+        _ => null,
+    };
 
     /// <inheritdoc/>
     protected override IEnumerable<(string Name, Tensor<T> Parameter)> OwnParameters()

@@ -30,8 +30,9 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
     /// <summary>
     /// x passed through every layer in order (the input itself when empty). A <see cref="Linear{T}"/> followed by a
     /// <see cref="ReLU{T}"/>, <see cref="Sigmoid{T}"/> or <see cref="Tanh{T}"/> runs as one fused op (same values and
-    /// gradients bit for bit, one tensor instead of two, the bias gradient fused with the activation's derivative).
-    /// Between two built-in layers (Linear, ReLU, Sigmoid, Tanh) the activation never reaches the caller, so its memory
+    /// gradients bit for bit, one tensor instead of two, the bias gradient fused with the activation's derivative); so
+    /// does a <see cref="Conv2d{T}"/> followed by one of them, and a pooling layer followed by a <see cref="Flatten{T}"/>.
+    /// Between two built-in layers (Linear, ReLU, Sigmoid, Tanh, Conv2d, MaxPool2d, AvgPool2d) the activation never reaches the caller, so its memory
     /// goes back to the engine's pool once no graph node needs it (at once under NoGrad, else when Backward frees the graph).
     /// </summary>
     public override Tensor<T> Forward(Tensor<T> input)
@@ -47,7 +48,9 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
                 (y, builtIn) = (fused, true);
                 i++;
             }
-            else (y, builtIn) = (layers[i].Forward(x), layers[i] is Linear<T> or ReLU<T> or Sigmoid<T> or Tanh<T>);
+            else if (layers[i] is IFusedLayer<T> f && i + 1 < layers.Count && f.FusedWith(layers[i + 1], x) is { } fusedPair)
+                (y, builtIn, i) = (fusedPair, true, i + 1);
+            else (y, builtIn) = (layers[i].Forward(x), layers[i] is Linear<T> or ReLU<T> or Sigmoid<T> or Tanh<T> or IFusedLayer<T>);
             if (xBuiltIn && builtIn) BufferPool<T>.Intermediate(x, y);
             (x, xBuiltIn) = (y, builtIn);
         }

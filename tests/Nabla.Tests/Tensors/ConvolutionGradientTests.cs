@@ -56,6 +56,7 @@ public class ConvolutionGradientTests
     [InlineData(2, 4, 6, 4, 5, 1, 1, 1, 0, 1, 2)]   // 1×1 in two groups
     [InlineData(2, 3, 2, 5, 5, 1, 1, 2, 1, 1, 1)]   // 1×1 with stride and padding: unfolded as usual
     [InlineData(3, 1, 6, 12, 11, 5, 5, 1, 0, 1, 1)] // LeNet's first layer on an odd width
+    [InlineData(13, 6, 16, 12, 12, 5, 5, 1, 0, 1, 1)] // LeNet's second layer: chunks of 6 samples side by side and a 1-sample rest
     public void Conv2d_gradients_match_the_definition(int n, int cin, int cout, int h, int w, int kh, int kw, int stride, int padding, int dilation, int groups)
     {
         var rng = new RandomState(21);
@@ -149,19 +150,29 @@ public class ConvolutionGradientTests
             for (int a = 0; a < oh; a++)
                 for (int b = 0; b < ow; b++)
                 {
-                    int arg = -1;
-                    foreach (var (r, q) in new[] { (2 * a, 2 * b), (2 * a, 2 * b + 1), (2 * a + 1, 2 * b), (2 * a + 1, 2 * b + 1) })
-                    {
-                        double v = values[p * h * w + r * w + q];
-                        if (arg >= 0 && double.IsNaN(values[p * h * w + arg])) break;
-                        if (arg < 0 || v > values[p * h * w + arg] || double.IsNaN(v)) arg = r * w + q;
-                    }
+                    int arg = WindowChoice(i => values[p * h * w + i], w, a, b);
                     int o = (p * oh + a) * ow + b;
                     Assert.Equal(arg, indices[o]);
                     Assert.Equal(values[p * h * w + arg], y.ToArray()[o]);
                     dx[p * h * w + arg] += dy.ToArray()[o];
                 }
         AssertClose(dx, x.Grad!.ToArray(), 0);
+    }
+
+    /// <summary>
+    /// The element 2×2 window (a, b) of a plane <paramref name="w"/> wide chooses, as a flat index r·w + q: the first
+    /// maximum in row-major window order, the first NaN outright.
+    /// </summary>
+    internal static int WindowChoice(Func<int, double> value, int w, int a, int b)
+    {
+        int arg = -1;
+        foreach (var (r, q) in new[] { (2 * a, 2 * b), (2 * a, 2 * b + 1), (2 * a + 1, 2 * b), (2 * a + 1, 2 * b + 1) })
+        {
+            double v = value(r * w + q);
+            if (arg >= 0 && double.IsNaN(value(arg))) break;
+            if (arg < 0 || v > value(arg) || double.IsNaN(v)) arg = r * w + q;
+        }
+        return arg;
     }
 
     [Fact]
