@@ -77,7 +77,10 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
             throw new NablaException($"Backward through {Name} (output shape {Shapes.Format(y.ShapeArray)}) a second time: the first Backward() "
                 + "freed what this graph saved for its gradients; call Backward(retainGraph: true) the first time to keep it, or recompute the forward pass");
         foreach (var (t, version) in Saved)
-            if (t.Store.Version != version)
+            if (t.IsReleased)
+                throw new NablaException($"cannot run backward: a tensor of shape {Shapes.Format(t.ShapeArray)} that {Name} saved for its gradient "
+                    + "was released when its TensorScope ended; call Backward() inside the scope, or keep the tensors the graph needs (scope.Keep(t))");
+            else if (t.Store.Version != version)
                 throw new NablaException($"cannot run backward: a tensor of shape {Shapes.Format(t.ShapeArray)} that {Name} saved for its gradient "
                     + $"was modified in place after {Name} ran (version {version} when saved, {t.Store.Version} now), so the gradient would use the new values. "
                     + "Clone it before writing (x.Clone()), or write it after Backward()");
@@ -133,8 +136,17 @@ internal static class Autograd
             throw new NablaException("Backward was called on a tensor that does not require grad (no input had RequiresGrad set, or it was made under NoGrad)");
         if (!root.ShapeArray.AsSpan().SequenceEqual(upstream.ShapeArray))
             throw new NablaException($"upstream gradient of shape {Shapes.Format(upstream.ShapeArray)} does not match output shape {Shapes.Format(root.ShapeArray)} in backward");
+        if (root.IsReleased) Tensor<T>.ThrowReleased(root.ShapeArray);
         var order = TopologicalOrder(root);
         using var scope = NoGrad.Scope();
+        // Gradients belong to their tensors, never to the user's TensorScope: no scope is open while rules run.
+        var userScope = TensorScope.Suspend();
+        try { Reverse(root, upstream, retainGraph, order); }
+        finally { TensorScope.Resume(userScope); }
+    }
+
+    private static void Reverse<T>(Tensor<T> root, Tensor<T> upstream, bool retainGraph, List<Tensor<T>> order) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         // A computed root's gradient is read by its rule and dropped, never written, so it may alias the caller's upstream
         // (not marked as the root's own: the caller's array never goes to the pool).
         if (root.Node is not null && !root.RetainsGrad && root.Grad is null && upstream.IsContiguous && upstream.Node is null) root.Grad = upstream;

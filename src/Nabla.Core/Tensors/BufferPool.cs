@@ -21,6 +21,10 @@ namespace Nabla.Tensors;
 //     rules ran in a training step. A retained graph is never freed, so its activations are never returned. This holds
 //     while nothing runs a freed node's closures (GradNode.Free drops them) and no public API hands out a node's inputs;
 //     a new layer joins the built-in list only if its op keeps its input and output nowhere but in its node.
+//  5. A TensorScope releases the op results made inside it when it ends (TensorScope.cs states which). This is the one
+//     path that returns arrays tensors can still reach, so it marks the storage Released first, and every read of a
+//     tensor's storage (Tensor.Storage, the view constructor, Backward's saved-tensor check) refuses a released storage:
+//     a released array is never read through a tensor again, whoever rents it next.
 //
 // Debug switch: Poison fills every returned array with NaN, so an engine bug that reads returned memory changes the
 // values at once (the pool on/off property test runs with it).
@@ -30,27 +34,24 @@ namespace Nabla.Tensors;
 /// </summary>
 internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    const int PerLength = 4, DefaultMinLength = 256;
+    const int PerLength = 4;
     const long MaxPooledBytes = 256L << 20;
 
     [ThreadStatic] private static Dictionary<int, Stack<T[]>>? buckets;
     [ThreadStatic] private static long pooledBytes;
-    [ThreadStatic] private static int minLength;
-    [ThreadStatic] private static bool disabled;
-    [ThreadStatic] private static bool poison;
     [ThreadStatic] private static long recycled;
 
     /// <summary>
     /// Below this many elements (default 256) an allocation is cheap and pooling only adds bookkeeping; tests set 1 on
-    /// their thread so small programs exercise the pool.
+    /// their thread so small programs exercise the pool. The three switches are per thread and shared by both element types.
     /// </summary>
-    public static int MinLength { get => minLength == 0 ? DefaultMinLength : minLength; set => minLength = value; }
+    public static int MinLength { get => PoolSwitches.MinLength; set => PoolSwitches.MinLength = value; }
 
     /// <summary>Turns pooling off on this thread (every Rent allocates, every return drops): the reference the tests compare with.</summary>
-    public static bool Disabled { get => disabled; set => disabled = value; }
+    public static bool Disabled { get => PoolSwitches.Disabled; set => PoolSwitches.Disabled = value; }
 
     /// <summary>Debug switch: returned arrays are filled with NaN, so an engine bug that reads a returned buffer shows at once.</summary>
-    public static bool Poison { get => poison; set => poison = value; }
+    public static bool Poison { get => PoolSwitches.Poison; set => PoolSwitches.Poison = value; }
 
     /// <summary>How many arrays this thread took back so far (tests check that a path really returns).</summary>
     public static long Returned => recycled;
@@ -58,7 +59,7 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static T[] Rent(int length)
     {
-        if (!disabled && length >= MinLength && buckets is not null && buckets.TryGetValue(length, out var stack) && stack.Count > 0)
+        if (length >= PoolSwitches.MinLength && !PoolSwitches.Disabled && buckets is not null && buckets.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             pooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             return stack.Pop();
@@ -118,9 +119,13 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Rule 4: a freed graph node reached <paramref name="t"/>; a private array goes back when the last such node is freed.</summary>
     public static void Unreference(Tensor<T> t)
     {
+        if (!t.HasStore) return;   // never marked private: a private tensor's storage exists
         var store = t.Store;
         if (store.Private && --store.GraphRefs == 0) Push(store);
     }
+
+    /// <summary>A scope ended and released <paramref name="store"/> (its tensors refuse access from now on): its array goes back.</summary>
+    public static void ReturnReleased(TensorStorage<T> store) => Push(store);
 
     /// <summary>Takes <paramref name="store"/>'s array, once: the storage is marked so no path can return it twice.</summary>
     private static void Push(TensorStorage<T> store)
@@ -128,8 +133,8 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         if (store.Returned) return;
         store.Returned = true;
         var array = store.Data;
-        if (disabled || array.Length < MinLength) return;
-        if (poison) array.AsSpan().Fill(T.NaN);
+        if (PoolSwitches.Disabled || array.Length < PoolSwitches.MinLength) return;
+        if (PoolSwitches.Poison) array.AsSpan().Fill(T.NaN);
         long bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         if (pooledBytes + bytes > MaxPooledBytes) return;
         buckets ??= [];
@@ -139,4 +144,23 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         pooledBytes += bytes;
         recycled++;
     }
+}
+
+/// <summary>
+/// The pool's per-thread switches, kept in a non-generic class: a thread-static field of a generic class is reached
+/// through a runtime helper, one of a non-generic class inline, and Rent reads these on every op.
+/// </summary>
+internal static class PoolSwitches
+{
+    const int DefaultMinLength = 256;
+    [ThreadStatic] private static int minLength;
+    [ThreadStatic] private static bool disabled, poison;
+
+    // Even an inline thread-static read is a call on Linux (__tls_get_addr), and Rent runs on every op: until some thread
+    // sets a switch (tests do; programs do not), every thread has the defaults and no thread-static is read at all.
+    private static volatile bool touched;
+
+    public static int MinLength { get => !touched || minLength == 0 ? DefaultMinLength : minLength; set { touched = true; minLength = value; } }
+    public static bool Disabled { get => touched && disabled; set { touched = true; disabled = value; } }
+    public static bool Poison { get => touched && poison; set { touched = true; poison = value; } }
 }

@@ -21,12 +21,13 @@ internal static partial class Kernels
              Shapes.RowMajorStrides(shape)],
             [a.Offset, b.Offset, 0]);
         int n = rows.RowLength, sa = rows.InnerStride(0), sb = rows.InnerStride(1);
+        T[] da = a.Storage, db = b.Storage;   // read once: the storage check is per operand, not per element
         for (int r = 0; r < rows.RowCount; r++, rows.Next())
         {
             int pa = rows.Offsets[0], pb = rows.Offsets[1], o = rows.Offsets[2];
             for (int i = 0; i < n; i++)
             {
-                T av = a.Storage[pa + i * sa], bv = b.Storage[pb + i * sb];
+                T av = da[pa + i * sa], bv = db[pb + i * sb];
                 T d = wrtB ? TOp.DerivativeB(av, bv, ys[o + i]) : TOp.DerivativeA(av, bv, ys[o + i]);
                 g[o + i] = dys[o + i] * d;
             }
@@ -43,10 +44,11 @@ internal static partial class Kernels
              Shapes.RowMajorStrides(shape)],
             [a.Offset, b.Offset, 0]);
         int n = rows.RowLength, sa = rows.InnerStride(0), sb = rows.InnerStride(1);
+        T[] da = a.Storage, db = b.Storage;
         for (int r = 0; r < rows.RowCount; r++, rows.Next())
         {
             int pa = rows.Offsets[0], pb = rows.Offsets[1], o = rows.Offsets[2];
-            for (int i = 0; i < n; i++) y[o + i] = f(a.Storage[pa + i * sa], b.Storage[pb + i * sb]);
+            for (int i = 0; i < n; i++) y[o + i] = f(da[pa + i * sa], db[pb + i * sb]);
         }
         return y;
     }
@@ -61,11 +63,12 @@ internal static partial class Kernels
              Shapes.RowMajorStrides(shape)],
             [cond.Offset, a.Offset, b.Offset, 0]);
         int n = rows.RowLength, sc = rows.InnerStride(0), sa = rows.InnerStride(1), sb = rows.InnerStride(2);
+        T[] dc = cond.Storage, da = a.Storage, db = b.Storage;
         for (int r = 0; r < rows.RowCount; r++, rows.Next())
         {
             int pc = rows.Offsets[0], pa = rows.Offsets[1], pb = rows.Offsets[2], o = rows.Offsets[3];
             for (int i = 0; i < n; i++)
-                y[o + i] = cond.Storage[pc + i * sc] != T.Zero ? a.Storage[pa + i * sa] : b.Storage[pb + i * sb];
+                y[o + i] = dc[pc + i * sc] != T.Zero ? da[pa + i * sa] : db[pb + i * sb];
         }
         return y;
     }

@@ -17,14 +17,22 @@ internal static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp<TOp>
     {
         var y = BufferPool<T>.Rent(x.ElementCount);
-        if (x.IsContiguous) { TOp.Apply<T>(x.Storage.AsSpan(x.Offset, y.Length), y); return y; }
+        Map<T, TOp>(x, y);
+        return y;
+    }
+
+    /// <summary>y = f(x) over the whole tensor, into <paramref name="y"/> (row-major, x's element count).</summary>
+    public static void Map<T, TOp>(Tensor<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp<TOp>
+    {
+        var xs = x.Storage;
+        if (x.IsContiguous) { TOp.Apply<T>(xs.AsSpan(x.Offset, y.Length), y); return; }
         var rows = new Rows(x.ShapeArray, [x.StridesArray, Shapes.RowMajorStrides(x.ShapeArray)], [x.Offset, 0]);
         T[]? buffer = null;
         for (int r = 0; r < rows.RowCount; r++, rows.Next())
-            TOp.Apply<T>(Row(x.Storage, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref buffer),
-                y.AsSpan(rows.Offsets[1], rows.RowLength));
+            TOp.Apply<T>(Row(xs, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref buffer),
+                y.Slice(rows.Offsets[1], rows.RowLength));
         Return(buffer);
-        return y;
     }
 
     /// <summary>Up to this many elements a broadcast single-element operand is expanded on the stack.</summary>
@@ -34,18 +42,29 @@ internal static partial class Kernels
     public static T[] Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
     {
-        var y = BufferPool<T>.Rent(Shapes.ElementCount(shape));
+        int n = ReferenceEquals(shape, a.ShapeArray) ? a.ElementCount : ReferenceEquals(shape, b.ShapeArray) ? b.ElementCount : Shapes.ElementCount(shape);
+        var y = BufferPool<T>.Rent(n);
+        Map<T, TOp>(a, b, shape, y);
+        return y;
+    }
+
+    /// <summary>y = f(a, b) with a and b broadcast to <paramref name="shape"/>, into <paramref name="y"/> (row-major).</summary>
+    public static void Map<T, TOp>(Tensor<T> a, Tensor<T> b, int[] shape, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOp<TOp>
+    {
+        T[] sa = a.Storage, sb = b.Storage;
+        bool contiguous = a.IsContiguous && b.IsContiguous;
         // Contiguous operands with as many elements as the output broadcast nothing: one span call.
-        if (a.IsContiguous && b.IsContiguous && a.ElementCount == y.Length && b.ElementCount == y.Length)
+        if (contiguous && a.ElementCount == y.Length && b.ElementCount == y.Length)
         {
-            TOp.Apply<T>(a.Storage.AsSpan(a.Offset, y.Length), b.Storage.AsSpan(b.Offset, y.Length), y);
-            return y;
+            TOp.Apply<T>(sa.AsSpan(a.Offset, y.Length), sb.AsSpan(b.Offset, y.Length), y);
+            return;
         }
         // One single-element operand against a contiguous one: the broadcast row Rows would build, without Rows.
-        if (a.IsContiguous && b.IsContiguous && a.ElementCount == 1 && b.ElementCount == y.Length
-            && MapScalar<T, TOp>(a.Storage[a.Offset], b, scalarFirst: true, y)) return y;
-        if (a.IsContiguous && b.IsContiguous && b.ElementCount == 1 && a.ElementCount == y.Length
-            && MapScalar<T, TOp>(b.Storage[b.Offset], a, scalarFirst: false, y)) return y;
+        if (contiguous && a.ElementCount == 1 && b.ElementCount == y.Length
+            && MapScalar<T, TOp>(sa[a.Offset], b, scalarFirst: true, y)) return;
+        if (contiguous && b.ElementCount == 1 && a.ElementCount == y.Length
+            && MapScalar<T, TOp>(sb[b.Offset], a, scalarFirst: false, y)) return;
         var rows = new Rows(shape,
             [Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape),
              Shapes.RowMajorStrides(shape)],
@@ -53,13 +72,12 @@ internal static partial class Kernels
         T[]? bufferA = null, bufferB = null;
         for (int r = 0; r < rows.RowCount; r++, rows.Next())
         {
-            var ra = Row(a.Storage, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref bufferA);
-            var rb = Row(b.Storage, rows.Offsets[1], rows.InnerStride(1), rows.RowLength, ref bufferB);
-            TOp.Apply<T>(ra, rb, y.AsSpan(rows.Offsets[2], rows.RowLength));
+            var ra = Row(sa, rows.Offsets[0], rows.InnerStride(0), rows.RowLength, ref bufferA);
+            var rb = Row(sb, rows.Offsets[1], rows.InnerStride(1), rows.RowLength, ref bufferB);
+            TOp.Apply<T>(ra, rb, y.Slice(rows.Offsets[2], rows.RowLength));
         }
         Return(bufferA);
         Return(bufferB);
-        return y;
     }
 
     /// <summary>
@@ -72,8 +90,7 @@ internal static partial class Kernels
     {
         int n = x.ElementCount;
         if (n > ScalarRowLimit || !x.IsContiguous) return false;
-        Span<T> row = stackalloc T[ScalarRowLimit];
-        row = row[..n];
+        Span<T> row = stackalloc T[n];   // only n elements: the stack row is zeroed before the fill
         row.Fill(s);
         if (scalarFirst) TOp.Apply<T>(row, x.Storage.AsSpan(x.Offset, n), y);
         else TOp.Apply<T>(x.Storage.AsSpan(x.Offset, n), row, y);

@@ -12,17 +12,21 @@ public static class Shapes
     /// </summary>
     public static int ElementCount(ReadOnlySpan<int> shape)
     {
-        foreach (int d in shape)
-        {
-            if (d < 0) throw new NablaException($"negative dimension {d} in shape {Format(shape)}");
-            if (d == 0) return 0; // (65536, 65536, 0) is empty, not too large
-        }
+        // One pass: a zero anywhere makes the tensor empty even after a product that overflowed ((65536, 65536, 0)).
         long n = 1;
+        bool tooLarge = false;
         foreach (int d in shape)
         {
+            if (d <= 0)
+            {
+                if (d < 0) throw new NablaException($"negative dimension {d} in shape {Format(shape)}");
+                foreach (int e in shape) if (e < 0) throw new NablaException($"negative dimension {e} in shape {Format(shape)}");
+                return 0;
+            }
             n *= d;
-            if (n > Array.MaxLength) throw new NablaException($"shape {Format(shape)} has more than {Array.MaxLength:N0} elements, the most a tensor holds");
+            if (n > Array.MaxLength) { tooLarge = true; n = 1; }
         }
+        if (tooLarge) throw new NablaException($"shape {Format(shape)} has more than {Array.MaxLength:N0} elements, the most a tensor holds");
         return (int)n;
     }
 

@@ -20,6 +20,7 @@ public sealed partial class Tensor<T>
         {
             if (Node is not null) throw new NablaException("RequiresGrad can only be set on a leaf tensor; use Detach() to make one");
             requiresGrad = value;
+            if (value && HasStore && Store.Scope is not null) TensorScope.Unscope(Store);   // a parameter outlives every scope
         }
     }
 
@@ -122,8 +123,8 @@ public sealed partial class Tensor<T>
     /// <summary>True when recording and any of <paramref name="inputs"/> requires grad.</summary>
     internal static bool Recording(params ReadOnlySpan<Tensor<T>> inputs)
     {
-        if (NoGrad.IsActive) return false;
-        foreach (var x in inputs) if (x.RequiresGrad) return true;
+        // Inputs first: the NoGrad flag is a thread-static read, needed only when something could be recorded.
+        foreach (var x in inputs) if (x.RequiresGrad) return !NoGrad.IsActive;
         return false;
     }
 }

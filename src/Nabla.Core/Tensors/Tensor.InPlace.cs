@@ -50,7 +50,7 @@ public sealed partial class Tensor<T>
     /// <summary>x[i] = f(x[i]) in place for the op struct <typeparamref name="TOp"/>, the values of <see cref="Apply{TOp}()"/>.</summary>
     public Tensor<T> ApplyInPlace<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
-        ThrowIfNotWritable(TOp.Name + " in place");
+        ThrowIfNotWritable(TOp.Name, " in place");
         Store.Version++;
         if (IsContiguous)
         {
@@ -81,8 +81,11 @@ public sealed partial class Tensor<T>
         return this;
     }
 
-    private void ThrowIfNotWritable(string op)
+    // The name is passed in two parts and joined only when throwing, so the check allocates nothing on the common path.
+    private void ThrowIfNotWritable(string op, string suffix = "")
     {
+        if (Node is null && (!requiresGrad || NoGrad.IsActive)) return;
+        op += suffix;
         if (Node is not null)
             throw new NablaException($"{op} cannot overwrite a tensor that requires grad because a recorded op ({Node.Name}) computed it (shape {Shapes.Format(ShapeArray)}): "
                 + "its graph needs it; use the allocating op (e.g. Relu() instead of ReluInPlace()), or compute the tensor under NoGrad.Scope()");

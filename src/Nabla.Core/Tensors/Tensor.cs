@@ -11,9 +11,10 @@ namespace Nabla.Tensors;
 /// </summary>
 public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The shared storage (array + version counter); <see cref="Storage"/> is its array, cached for the kernels.</summary>
-    internal readonly TensorStorage<T> Store;
-    internal readonly T[] Storage;
+    // The storage object (version counter, pool and scope state) is made on first need: most op results are read by the
+    // next op and dropped, and never need one. `data` is its array, cached for the kernels (Storage reads it).
+    private TensorStorage<T>? store;
+    private readonly T[] data;
     internal readonly int Offset;
     internal readonly int[] ShapeArray;
     internal readonly int[] StridesArray;
@@ -32,8 +33,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         int n = Shapes.ElementCount(shape);
         if (data.Length != n)
             throw new NablaException($"{data.Length} values cannot fill shape {Shapes.Format(shape)} ({n} elements)");
-        Store = new TensorStorage<T>(data);
-        Storage = data;
+        this.data = data;
         ElementCount = n;
         ShapeArray = (int[])shape.Clone();
         StridesArray = Shapes.RowMajorStrides(shape);
@@ -47,8 +47,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     internal Tensor(T[] data, int[] shape, int[] strides)
     {
-        Store = new TensorStorage<T>(data);
-        Storage = data;
+        this.data = data;
         ShapeArray = shape;
         StridesArray = strides;
         ElementCount = data.Length;
@@ -63,8 +62,45 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         var strides = like is not null && ReferenceEquals(like.ShapeArray, shape) && like.HasRowMajorStrides()
             ? like.StridesArray : Shapes.RowMajorStrides(shape);
-        return new Tensor<T>(data, shape, strides);
+        var y = new Tensor<T>(data, shape, strides);
+        if (TensorScope.Current is not null) TensorScope.Adopt(y.Store);   // an op result: the open scope takes it back when it ends
+        return y;
     }
+
+    /// <summary>The shared storage (array + version counter), made on first use and then shared by every view and Detach().</summary>
+    internal TensorStorage<T> Store => store ?? CreateStore();
+
+    private TensorStorage<T> CreateStore()
+    {
+        Interlocked.CompareExchange(ref store, new TensorStorage<T>(data), null);
+        return store;
+    }
+
+    /// <summary>True when this tensor's scope released its storage (no storage object yet means never scoped, never released).</summary>
+    internal bool IsReleased => store is { Released: true };
+
+    /// <summary>True once the storage object exists (a tensor without one has no pool or scope state).</summary>
+    internal bool HasStore => store is not null;
+
+    /// <summary>
+    /// The elements' array, read through <see cref="Offset"/> and <see cref="StridesArray"/>. Every kernel reads storage
+    /// here, so this is the one place that refuses a tensor whose <see cref="TensorScope"/> released its memory: one load
+    /// and a predictable branch per op operand.
+    /// </summary>
+    internal T[] Storage
+    {
+        get
+        {
+            if (store is { Released: true }) ThrowReleased(ShapeArray);
+            return data;
+        }
+    }
+
+    /// <summary>Throws the error every use of a tensor released by its scope gives.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    internal static void ThrowReleased(int[] shape) =>
+        throw new NablaException($"this tensor (shape {Shapes.Format(shape)}) was released when its TensorScope ended, and its memory "
+            + "may now hold other values; to use it after the scope, keep it before the scope ends (scope.Keep(t)), or Clone() it inside the scope");
 
     private bool HasRowMajorStrides()
     {
@@ -81,8 +117,9 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>A view of <paramref name="store"/> (shared, with its version counter) through offset, shape and strides.</summary>
     internal Tensor(TensorStorage<T> store, int offset, int[] shape, int[] strides)
     {
-        Store = store;
-        Storage = store.Data;
+        if (store.Released) ThrowReleased(shape);
+        this.store = store;
+        data = store.Data;
         Offset = offset;
         ShapeArray = shape;
         StridesArray = strides;

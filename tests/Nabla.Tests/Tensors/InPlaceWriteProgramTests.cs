@@ -8,16 +8,21 @@ namespace Nabla.Tests.Tensors;
 /// (a NablaException naming a saved tensor) or gives exactly the gradients of the same program in which every use of
 /// a data tensor reads a private copy taken at that moment, so no write can reach what a rule saved. The reference
 /// never throws. Over the seeds both outcomes must occur, so the property cannot hold by refusing everything.
+/// With the pool on, the same programs also run inside TensorScopes (an outer one around the program and its Backward,
+/// an inner one around each NoGrad data step that keeps its result): same refusals, same bits, and afterwards every
+/// released result refuses to be read.
 /// </summary>
 public class InPlaceWriteProgramTests
 {
     const int Seeds = 300, Steps = 8;
+    [ThreadStatic] static int released;
 
     [Fact]
     public void The_gradient_pool_changes_no_bit_and_no_refusal()
     {
         // Pool on (every size pooled, returned buffers poisoned with NaN) against pool off: identical outcomes.
         int pooledRuns = 0;
+        released = 0;
         long returned = BufferPool<double>.Returned;
         for (int seed = 0; seed < Seeds; seed++)
         {
@@ -27,6 +32,11 @@ public class InPlaceWriteProgramTests
                 BufferPool<double>.MinLength = 1;
                 BufferPool<double>.Poison = true;
                 on = Run(seed, copyOnUse: false);
+                var scoped = Run(seed, copyOnUse: false, scoped: true);
+                Assert.Equal(on.Error, scoped.Error);
+                Assert.Equal(on.Grads.Count, scoped.Grads.Count);
+                for (int i = 0; i < on.Grads.Count; i++)
+                    Assert.Equal(on.Grads[i].Select(BitConverter.DoubleToInt64Bits), scoped.Grads[i].Select(BitConverter.DoubleToInt64Bits));
                 BufferPool<double>.Disabled = true;
                 off = Run(seed, copyOnUse: false);
             }
@@ -43,6 +53,7 @@ public class InPlaceWriteProgramTests
             if (on.Error is null) pooledRuns++;
         }
         Assert.True(pooledRuns > 10);
+        Assert.True(released > 100, $"only {released} results were released by the scopes");
         Assert.True(BufferPool<double>.Returned - returned > 1000, "the programs should return arrays to the pool");
     }
 
@@ -69,7 +80,26 @@ public class InPlaceWriteProgramTests
     }
 
     /// <summary>Builds and differentiates program <paramref name="seed"/>; returns the leaves' gradients or the error.</summary>
-    static (List<double[]> Grads, string? Error) Run(int seed, bool copyOnUse)
+    static (List<double[]> Grads, string? Error) Run(int seed, bool copyOnUse, bool scoped = false)
+    {
+        var outer = scoped ? TensorScope.Begin() : null;
+        var made = new List<Tensor<double>>();
+        try { return Program(seed, copyOnUse, made); }
+        finally
+        {
+            outer?.Dispose();
+            // After the scope, a result it released refuses every read; the others (views of leaves, reductions) still read.
+            foreach (var t in made)
+                if (!t.IsReleased) t.ToArray();
+                else
+                {
+                    released++;
+                    Assert.Contains("released when its TensorScope ended", Assert.Throws<NablaException>(() => t.ToArray()).Message);
+                }
+        }
+    }
+
+    static (List<double[]> Grads, string? Error) Program(int seed, bool copyOnUse, List<Tensor<double>> made)
     {
         var rng = new Random(seed);
         var w = new[] { Values(rng, 1).RequireGrad(), Values(rng, 2).RequireGrad() };
@@ -104,11 +134,19 @@ public class InPlaceWriteProgramTests
                     _ => a / (Data(d).Abs() + 1.0),
                 };
                 live.Add(y);
+                made.Add(y);
                 if (rng.Next(3) == 0) Write(rng, data[rng.Next(data.Count)]);
                 if (rng.Next(5) == 0)
                 {
                     // A data tensor computed under NoGrad joins the pool; later writes to it must be caught too.
-                    using (NoGrad.Scope()) data.Add(rng.Next(2) == 0 ? data[rng.Next(data.Count)] * 0.5 : net.Forward(data[rng.Next(data.Count)]));
+                    using var inner = TensorScope.Current is null ? null : TensorScope.Begin();
+                    using (NoGrad.Scope())
+                    {
+                        var temporary = data[rng.Next(data.Count)].Exp();   // released with the inner scope, its array reused
+                        made.Add(temporary);
+                        var next = rng.Next(2) == 0 ? data[rng.Next(data.Count)] * 0.5 : net.Forward(data[rng.Next(data.Count)]);
+                        data.Add(inner is null ? next : inner.Keep(next));
+                    }
                 }
             }
             var loss = live[^1].Sum() + live[^2].Sum();
@@ -125,7 +163,7 @@ public class InPlaceWriteProgramTests
     /// <summary>One in-place write through a public path: on the tensor itself, on a view of it, or on its Detach().</summary>
     static void Write(Random rng, Tensor<double> x)
     {
-        switch (rng.Next(7))
+        switch (rng.Next(8))
         {
             case 0: x.ReluInPlace(); break;
             case 1: x.Fill(0.25); break;
@@ -133,6 +171,7 @@ public class InPlaceWriteProgramTests
             case 3: x.AsSpan()[0] = 7; break;
             case 4: x.Reshape(6).SigmoidInPlace(); break;
             case 5: x.Detach().CopyFrom(Tensor<double>.Ones(3)); break;
+            case 6: Tensor<double>.Multiply(x, Tensor<double>.Full(0.5, 3), into: x); break;
             default: x.Transpose().SubtractScaledInPlace(0.5, Tensor<double>.Ones(3, 2)); break;
         }
     }
