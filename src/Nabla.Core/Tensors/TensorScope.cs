@@ -12,11 +12,13 @@ internal interface IScopedStorage
 /// reuses their arrays instead of leaving them to the garbage collector (PyTorch's caching allocator, TorchSharp's
 /// <c>DisposeScope</c>): <c>using (var scope = TensorScope.Begin()) { … }</c>.
 /// <para>
-/// The rule: when the scope ends, every tensor that a tensor operation (arithmetic, element-wise functions, MatMul, …)
-/// computed on this thread inside it is released, together with its views, unless it was kept with
+/// The rule: when the scope ends, every result of an element-wise operation (arithmetic, Exp, Sigmoid, Relu and the
+/// other functions of the op table) or of MatMul computed on this thread inside it is released, together with its views,
+/// unless it was kept with
 /// <see cref="Keep{T}(Tensor{T})"/> (it then belongs to the enclosing scope, or to no scope) or made a parameter by setting
 /// <see cref="Tensor{T}.RequiresGrad"/>. A scope never releases tensors you create (Zeros, Ones, Full, FromArray, Randn,
-/// <c>new Tensor(array, shape)</c>), gradients (whatever Backward makes) or anything made before it began.
+/// <c>new Tensor(array, shape)</c>), gradients (whatever Backward makes) or anything made before it began; the results of
+/// other operations (reductions, layers, convolutions) are left to the garbage collector, as outside a scope.
 /// </para>
 /// <para>
 /// Every later use of a released tensor or of a view of it (reading, writing, using it as an op's input or <c>into</c>
