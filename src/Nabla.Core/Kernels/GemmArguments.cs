@@ -22,13 +22,21 @@ internal static class GemmArguments
         Operand("c", m, n, ldc, cLength);
     }
 
+    // Inlined, with the messages built apart: a notebook-sized product costs little more than these checks.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     static void Operand(string name, int rows, int cols, int ld, int length)
     {
-        if (ld < cols)
-            throw new ArgumentException($"Row stride ld{name} = {ld} is smaller than the stored row length {cols} of {name}.", "ld" + name);
+        if (ld < cols) ThrowStride(name, cols, ld);
         if (rows == 0 || cols == 0) return;
         long needed = (long)(rows - 1) * ld + cols;
-        if (length < needed)
-            throw new ArgumentException($"Span {name} has {length} elements; a {rows}×{cols} matrix with row stride {ld} needs {needed}.", name);
+        if (length < needed) ThrowLength(name, rows, cols, ld, length, needed);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    static void ThrowStride(string name, int cols, int ld) =>
+        throw new ArgumentException($"Row stride ld{name} = {ld} is smaller than the stored row length {cols} of {name}.", "ld" + name);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    static void ThrowLength(string name, int rows, int cols, int ld, int length, long needed) =>
+        throw new ArgumentException($"Span {name} has {length} elements; a {rows}×{cols} matrix with row stride {ld} needs {needed}.", name);
 }
