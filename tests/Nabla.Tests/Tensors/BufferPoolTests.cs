@@ -10,21 +10,8 @@ namespace Nabla.Tests.Tensors;
 /// layers of a Sequential at once under NoGrad, only after Backward freed the graph when recording, never while a
 /// retained graph holds them; and reused arrays never change a value (compared with the pool off, with NaN poison on).
 /// </summary>
-public class BufferPoolTests : IDisposable
+public class BufferPoolTests : PoisonedPoolTests
 {
-    public BufferPoolTests()
-    {
-        BufferPool<double>.MinLength = 1;
-        BufferPool<double>.Poison = true;
-    }
-
-    public void Dispose()
-    {
-        BufferPool<double>.MinLength = 0;
-        BufferPool<double>.Poison = false;
-        BufferPool<double>.Disabled = false;
-    }
-
     static Sequential<double> Net() => Mlp.Create<double>([5, 7, 6, 3], "tanh", new RandomState(3));
 
     static Tensor<double> Input() => new(new RandomState(8).Normal(0, 1, 4, 5), 4, 5);
@@ -70,21 +57,7 @@ public class BufferPoolTests : IDisposable
     /// <summary>Ten SGD steps plus a NoGrad evaluation after each; the losses, evaluations and final weights.</summary>
     static List<double> Train()
     {
-        var net = Net();
-        var sgd = new Nabla.Optim.Sgd<double>(net.Parameters(), 0.1);
-        var x = Input();
         var target = new Tensor<double>(new RandomState(2).Normal(0, 1, 4, 3), 4, 3);
-        var seen = new List<double>();
-        for (int step = 0; step < 10; step++)
-        {
-            sgd.ZeroGrad();
-            var loss = Loss.Mse(net.Forward(x), target);
-            loss.Backward();
-            sgd.Step();
-            seen.Add(loss.ToScalar());
-            using (NoGrad.Scope()) seen.AddRange(net.Forward(x).ToArray());
-        }
-        foreach (var p in net.Parameters()) seen.AddRange(p.ToArray());
-        return seen;
+        return TrainingTrace(Net(), Input(), y => Loss.Mse(y, target), 0.1, 10);
     }
 }

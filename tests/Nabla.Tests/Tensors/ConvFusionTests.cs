@@ -135,22 +135,9 @@ public class ConvFusionTests
 
         static List<double> Train()
         {
-            var net = LeNet<double>(3);
-            var sgd = new Sgd<double>(net.Parameters(), 0.05);
-            var x = ConvolutionTests.Random(new RandomState(4), 4, 1, 28, 28);
             int[] labels = [1, 7, 3, 0];
-            var seen = new List<double>();
-            for (int step = 0; step < 4; step++)
-            {
-                sgd.ZeroGrad();
-                var loss = Tensor<double>.CrossEntropy(net.Forward(x), labels);
-                loss.Backward();
-                sgd.Step();
-                seen.Add(loss.ToScalar());
-                using (NoGrad.Scope()) seen.AddRange(net.Forward(x).ToArray());
-            }
-            foreach (var p in net.Parameters()) seen.AddRange(p.ToArray());
-            return seen;
+            return PoisonedPoolTests.TrainingTrace(LeNet<double>(3), ConvolutionTests.Random(new RandomState(4), 4, 1, 28, 28),
+                y => Tensor<double>.CrossEntropy(y, labels), 0.05, 4);
         }
     }
 

@@ -10,21 +10,8 @@ namespace Nabla.Tests.Tensors;
 /// parameters, tensors you create, gradients); every public use of a released tensor throws saying so; nesting; and a
 /// training loop with a scope per step giving the bits of the same loop without, with the pool poisoning what comes back.
 /// </summary>
-public class TensorScopeTests : IDisposable
+public class TensorScopeTests : PoisonedPoolTests
 {
-    public TensorScopeTests()
-    {
-        BufferPool<double>.MinLength = 1;
-        BufferPool<double>.Poison = true;
-    }
-
-    public void Dispose()
-    {
-        BufferPool<double>.MinLength = 0;
-        BufferPool<double>.Poison = false;
-        BufferPool<double>.Disabled = false;
-    }
-
     static Tensor<double> Data(int seed, params int[] shape)
     {
         var rng = new Random(seed);
