@@ -83,28 +83,27 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
         where TE : IGemmEpilogue<T>
     {
-        if (typeof(T) == typeof(float))
-        {
-            ReadOnlySpan<float> af = MemoryMarshal.Cast<T, float>(a), bf = MemoryMarshal.Cast<T, float>(b), biasf = MemoryMarshal.Cast<T, float>(bias);
-            Span<float> cf = MemoryMarshal.Cast<T, float>(c);
-            if (Vector6x2Wide<float>.IsSupported)
-                GemmPacked.Multiply<float, Vector6x2Wide<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k, af, lda, bf, ldb, cf, ldc,
-                    accumulate, biasf, GemmBlocking.WideFloat, threads);
-            else
-                GemmPacked.Multiply<float, Vector6x2<float>, EpilogueAs<T, TE, float>>(transA, transB, m, n, k, af, lda, bf, ldb, cf, ldc,
-                    accumulate, biasf, GemmBlocking.Float, threads);
-        }
+        if (typeof(T) == typeof(float)) PackedAs<T, TE, float>(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias, threads,
+            GemmBlocking.WideFloat, GemmBlocking.Float);
+        else PackedAs<T, TE, double>(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias, threads,
+            GemmBlocking.WideDouble, GemmBlocking.Double);
+    }
+
+    // The packed product on T's storage read as U (the same type, float or double), with the AVX-512 kernel and its
+    // blocking where the runtime has 512-bit vectors, else the AVX2 kernel and its own.
+    private static void PackedAs<T, TE, U>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, ReadOnlySpan<T> bias, int threads,
+        GemmBlocking wide, GemmBlocking narrow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TE : IGemmEpilogue<T>
+        where U : unmanaged, IFloatingPointIeee754<U>
+    {
+        ReadOnlySpan<U> au = MemoryMarshal.Cast<T, U>(a), bu = MemoryMarshal.Cast<T, U>(b), biasu = MemoryMarshal.Cast<T, U>(bias);
+        Span<U> cu = MemoryMarshal.Cast<T, U>(c);
+        if (Vector6x2Wide<U>.IsSupported)
+            GemmPacked.Multiply<U, Vector6x2Wide<U>, EpilogueAs<T, TE, U>>(transA, transB, m, n, k, au, lda, bu, ldb, cu, ldc, accumulate, biasu, wide, threads);
         else
-        {
-            ReadOnlySpan<double> ad = MemoryMarshal.Cast<T, double>(a), bd = MemoryMarshal.Cast<T, double>(b), biasd = MemoryMarshal.Cast<T, double>(bias);
-            Span<double> cd = MemoryMarshal.Cast<T, double>(c);
-            if (Vector6x2Wide<double>.IsSupported)
-                GemmPacked.Multiply<double, Vector6x2Wide<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k, ad, lda, bd, ldb, cd, ldc,
-                    accumulate, biasd, GemmBlocking.WideDouble, threads);
-            else
-                GemmPacked.Multiply<double, Vector6x2<double>, EpilogueAs<T, TE, double>>(transA, transB, m, n, k, ad, lda, bd, ldb, cd, ldc,
-                    accumulate, biasd, GemmBlocking.Double, threads);
-        }
+            GemmPacked.Multiply<U, Vector6x2<U>, EpilogueAs<T, TE, U>>(transA, transB, m, n, k, au, lda, bu, ldb, cu, ldc, accumulate, biasu, narrow, threads);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Nabla.Tests.Scalars;
 /// <summary>
 /// Hessians from the scalar engine (forward-over-reverse on the recorded graph, and nested forward mode) against
 /// PyTorch's <c>torch.autograd.functional.hessian</c>, computed by a script here: notebook 004's toy model and the
-/// loss of a small tanh MLP as functions of their parameters. Skipped when Python with torch is not installed.
+/// loss of a small tanh MLP as functions of their parameters. Reported as skipped (Assert.Skip in TorchHessians.Require) when Python with torch is not installed.
 /// </summary>
 public class TorchHessianTests
 {

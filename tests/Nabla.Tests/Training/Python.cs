@@ -32,7 +32,7 @@ internal static class Python
 
     /// <summary>
     /// Python functions save(path, tensors) and load(path) that write and read safetensors files themselves (the
-    /// safetensors package is not installed here): F64 for floating tensors, I64 for integer ones, keys in the dict's order.
+    /// tests need no safetensors package): F64 for floating tensors, I64 for integer ones, keys in the dict's order.
     /// Scripts start with this text, which also imports json, struct, sys, numpy as np and torch.
     /// </summary>
     public const string SafetensorsFunctions = """
