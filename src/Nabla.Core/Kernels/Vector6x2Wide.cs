@@ -13,7 +13,7 @@ namespace Nabla.Kernels;
 /// </summary>
 internal readonly unsafe struct Vector6x2Wide<T> : IGemmMicroKernel<T> where T : unmanaged
 {
-    /// <summary>True when this kernel may run: AVX-512F present and Vector512 enabled by the runtime (DOTNET_EnableAVX512F=0 turns it off).</summary>
+    /// <summary>True when this kernel may run: AVX-512F present and Vector512 enabled by the runtime (DOTNET_EnableAVX512=0 turns it off).</summary>
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     public static int MR => 6;

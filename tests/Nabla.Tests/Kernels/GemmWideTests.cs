@@ -20,7 +20,7 @@ public class GemmWideTests
     static void SkipUnlessSupported<T>() where T : unmanaged
     {
         if (!Vector6x2Wide<T>.IsSupported)
-            Assert.Skip("this CPU (or DOTNET_EnableAVX512F=0) gives no AVX-512, so the wide kernel cannot run here.");
+            Assert.Skip("this CPU (or DOTNET_EnableAVX512=0) gives no AVX-512, so the wide kernel cannot run here.");
     }
 
     static void AssertAll<T>(IEnumerable<GemmCase> cases, GemmCase.Kernel<T> kernel, string label)
