@@ -17,6 +17,15 @@ public sealed partial class IndexTensor
         this.shape = shape;
     }
 
+    /// <summary>A tensor over <paramref name="data"/> itself (not copied) for the engine's own arrays, which nobody else writes.</summary>
+    internal static IndexTensor Wrap(int[] data, int[] shape) => new(data, shape);
+
+    /// <summary>The elements, row-major (the tensor's own array: the engine reads it without a copy).</summary>
+    internal int[] Data => data;
+
+    /// <summary>The shape array itself (never written after construction).</summary>
+    internal int[] ShapeArray => shape;
+
     /// <summary>A tensor of <paramref name="shape"/> holding a copy of <paramref name="values"/> (row-major); an empty shape is a scalar.</summary>
     public static IndexTensor FromArray(ReadOnlySpan<int> values, params int[] shape)
     {
@@ -68,26 +77,37 @@ public sealed partial class IndexTensor
     /// <summary>A copy of the elements in row-major order.</summary>
     public int[] ToArray() => (int[])data.Clone();
 
-    /// <summary>The same elements under <paramref name="newShape"/> (one dimension may be −1: inferred); the array is shared.</summary>
+    /// <summary>
+    /// The same elements under <paramref name="newShape"/> (one dimension may be −1: inferred from the others); the array
+    /// is shared. Throws naming both shapes when the element counts differ, more than one dimension is −1, or any other
+    /// dimension is negative.
+    /// </summary>
     public IndexTensor Reshape(params int[] newShape)
     {
         ArgumentNullException.ThrowIfNull(newShape);
         var resolved = (int[])newShape.Clone();
-        int inferred = Array.IndexOf(resolved, -1);
+        int inferred = -1;
+        long known = 1;
+        for (int d = 0; d < resolved.Length; d++)
+        {
+            if (resolved[d] == -1 && inferred < 0) { inferred = d; continue; }
+            if (resolved[d] < 0)
+                throw new NablaException($"cannot reshape indices of shape {Shapes.Format(shape)} into {Shapes.Format(newShape)}: "
+                    + (resolved[d] == -1 ? "only one dimension may be −1" : $"dimension {d} is {resolved[d]}"));
+            known = Math.Min(known * resolved[d], (long)Array.MaxLength + 1);
+        }
         if (inferred >= 0)
         {
-            resolved[inferred] = 1;
-            int rest = Shapes.ElementCount(resolved);
-            if (rest == 0 || data.Length % rest != 0)
-                throw new NablaException($"cannot reshape indices of shape {Shapes.Format(shape)} into {Shapes.Format(newShape)}");
-            resolved[inferred] = data.Length / rest;
+            if (known == 0 || data.Length % known != 0)
+                throw new NablaException($"cannot reshape indices of shape {Shapes.Format(shape)} ({data.Length} elements) into {Shapes.Format(newShape)}");
+            resolved[inferred] = (int)(data.Length / known);
         }
-        if (Shapes.ElementCount(resolved) != data.Length)
+        else if (known != data.Length)
             throw new NablaException($"cannot reshape indices of shape {Shapes.Format(shape)} ({data.Length} elements) into {Shapes.Format(newShape)}");
         return new IndexTensor(data, resolved);
     }
 
-    /// <summary>The element at <paramref name="index"/> (one index per dimension), bounds-checked.</summary>
+    /// <summary>The element at <paramref name="index"/> (one index per dimension, negative counts from the end, as for <see cref="Tensor{T}"/>), bounds-checked.</summary>
     public int this[params int[] index]
     {
         get => data[Flat(index)];
@@ -102,9 +122,10 @@ public sealed partial class IndexTensor
         int flat = 0;
         for (int d = 0; d < shape.Length; d++)
         {
-            if ((uint)index[d] >= (uint)shape[d])
-                throw new NablaException($"index {index[d]} is outside [0, {shape[d]}) in dimension {d} of shape {Shapes.Format(shape)}");
-            flat = flat * shape[d] + index[d];
+            int i = index[d] < 0 ? index[d] + shape[d] : index[d];
+            if ((uint)i >= (uint)shape[d])
+                throw new NablaException($"index {index[d]} is outside [-{shape[d]}, {shape[d]}) in dimension {d} of shape {Shapes.Format(shape)}");
+            flat = flat * shape[d] + i;
         }
         return flat;
     }

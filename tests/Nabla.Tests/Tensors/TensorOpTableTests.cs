@@ -59,7 +59,7 @@ public class TensorOpTableTests
 
     private static readonly HashSet<string> NotDifferentiable =
     [
-        "Scalar", "FromArray", "Zeros", "Ones", "Full", "ZerosLike", "OnesLike", "Arange", "Linspace", "Eye", "OneHot", "op_Implicit",
+        "Scalar", "FromArray", "Zeros", "Ones", "Full", "Randn", "Rand", "Uniform", "ZerosLike", "OnesLike", "Arange", "Linspace", "Eye", "OneHot", "op_Implicit",
         "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "EqualTo", "NotEqualTo", "ArgMax",
         "Detach", "RequireGrad", "RetainGrad",
         "SigmoidInPlace", "ReluInPlace", "ApplyInPlace", "SubtractScaledInPlace",
