@@ -32,8 +32,11 @@ public sealed partial class Tensor<T>
         var (xs, xo) = Elements(this);
         var y = BufferPool<T>.Rent(Shapes.ElementCount(outShape));
         for (int o = 0; o < outer; o++)
-            for (int k = 0; k < m; k++)
-                xs.AsSpan(xo + (o * n + picked[k]) * inner, inner).CopyTo(y.AsSpan((o * m + k) * inner, inner));
+            if (inner == 1)   // selecting along the last dimension: single elements, no span per element
+                for (int k = 0; k < m; k++) y[o * m + k] = xs[xo + o * n + picked[k]];
+            else
+                for (int k = 0; k < m; k++)
+                    xs.AsSpan(xo + (o * n + picked[k]) * inner, inner).CopyTo(y.AsSpan((o * m + k) * inner, inner));
         var result = Dense(y, outShape, null);
         if (!Recording(this)) return result;
 
@@ -44,11 +47,14 @@ public sealed partial class Tensor<T>
             var dys = dy.ContiguousSpan();
             var dx = sink.Buffer(0);
             for (int o = 0; o < outer; o++)
-                for (int k = 0; k < m; k++)
-                {
-                    var row = dx.Slice((o * n + positions[k]) * inner, inner);
-                    TensorPrimitives.Add(row, dys.Slice((o * m + k) * inner, inner), row);
-                }
+                if (inner == 1)
+                    for (int k = 0; k < m; k++) dx[o * n + positions[k]] += dys[o * m + k];
+                else
+                    for (int k = 0; k < m; k++)
+                    {
+                        var row = dx.Slice((o * n + positions[k]) * inner, inner);
+                        TensorPrimitives.Add(row, dys.Slice((o * m + k) * inner, inner), row);
+                    }
         }, ts => ts[0]!.IndexSelect(d, kept));
     }
 
