@@ -7,7 +7,8 @@ public sealed partial class Tensor<T>
     /// <summary>
     /// The tensors joined along the existing dimension <paramref name="dim"/> (PyTorch's <c>torch.cat</c>; negative counts
     /// from the end): every tensor has the same rank and the same size in every other dimension, and the result's size in
-    /// <paramref name="dim"/> is the sum of theirs. The result is a new contiguous tensor. Backward hands each input the
+    /// <paramref name="dim"/> is the sum of theirs (PyTorch's legacy pass for 1-D empty tensors of any other rank is not
+    /// made). The result is a new contiguous tensor. Backward hands each input the
     /// part of the gradient that lies over its elements; a tensor listed twice gets both parts.
     /// </summary>
     public static Tensor<T> Cat(IReadOnlyList<Tensor<T>> tensors, int dim = 0) => Join(tensors, dim, stack: false);
