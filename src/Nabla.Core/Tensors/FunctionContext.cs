@@ -95,7 +95,7 @@ public sealed class FunctionContext<T> where T : unmanaged, IFloatingPointIeee75
                 + (values is null ? " (none was set)" : $" (set: {string.Join(", ", values.Keys)})"));
         if (value is TValue typed) return typed;
         if (value is null && default(TValue) is null) return default!;
-        throw new NablaException($"{FunctionName}: the context value '{key}' is a {value?.GetType().Name ?? "null"}, not a {typeof(TValue).Name}");
+        throw new NablaException($"{FunctionName}: the context value '{key}' holds {value?.GetType().Name ?? "null"}, not {typeof(TValue).Name}");
     }
 
     private void RequireForward(string member)
