@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Reflection;
 
@@ -19,6 +20,8 @@ namespace Nabla.Tensors;
 /// saved from them, for the second derivative to be right. Backward itself is never differentiated.
 /// </para>
 /// </summary>
+// The annotation keeps a subclass's methods when trimmed, so HasJvp's look-up of a Jvp override stays trim-safe.
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)]
 public abstract class Function<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static readonly ConcurrentDictionary<Type, bool> OverridesJvp = new();
@@ -36,8 +39,16 @@ public abstract class Function<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>True when the subclass overrides <see cref="Jvp"/>, so forward mode (Jvp, Jacobian, Hessian) can go through it.</summary>
-    public bool HasJvp => OverridesJvp.GetOrAdd(GetType(), static type =>
-        type.GetMethod(nameof(Jvp), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, JvpParameters)!.DeclaringType != typeof(Function<T>));
+    public bool HasJvp
+    {
+        get
+        {
+            var type = GetType();
+            if (OverridesJvp.TryGetValue(type, out bool has)) return has;
+            var method = type.GetMethod(nameof(Jvp), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, JvpParameters);
+            return OverridesJvp[type] = method!.DeclaringType != typeof(Function<T>);
+        }
+    }
 
     /// <summary>
     /// Computes the output from <paramref name="inputs"/> (in the order given to <see cref="Apply"/>). Runs without
