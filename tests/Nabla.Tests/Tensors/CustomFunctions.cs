@@ -6,8 +6,8 @@ namespace Nabla.Tests.Tensors;
 // Custom functions the tests apply: each imitates a built-in op (so its gradients have an independent reference) or is
 // wrong on purpose (so the checks that must catch it can be seen to fail).
 
-/// <summary>y = eˣ; ∂y/∂x = y, reusing the saved output; tangent t·y.</summary>
-public sealed class CustomExp<T> : Function<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>y = eˣ, saving y for the rules; the subclasses below differ only in their rules.</summary>
+public abstract class ExpForward<T> : Function<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     protected override Tensor<T> Forward(FunctionContext<T> ctx, ReadOnlySpan<Tensor<T>> inputs)
     {
@@ -15,7 +15,11 @@ public sealed class CustomExp<T> : Function<T> where T : unmanaged, IFloatingPoi
         ctx.SaveForBackward(y);
         return y;
     }
+}
 
+/// <summary>∂y/∂x = y, reusing the saved output; tangent t·y.</summary>
+public sealed class CustomExp<T> : ExpForward<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
     protected override Tensor<T>?[] Backward(FunctionContext<T> ctx, Tensor<T> gradOutput) => [gradOutput * ctx.Saved(0)];
 
     protected override Tensor<T>? Jvp(FunctionContext<T> ctx, ReadOnlySpan<Tensor<T>?> tangents) =>
@@ -23,15 +27,8 @@ public sealed class CustomExp<T> : Function<T> where T : unmanaged, IFloatingPoi
 }
 
 /// <summary>The same exp without a Jvp: forward mode through it must refuse.</summary>
-public sealed class ExpWithoutJvp<T> : Function<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ExpWithoutJvp<T> : ExpForward<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    protected override Tensor<T> Forward(FunctionContext<T> ctx, ReadOnlySpan<Tensor<T>> inputs)
-    {
-        var y = inputs[0].Exp();
-        ctx.SaveForBackward(y);
-        return y;
-    }
-
     protected override Tensor<T>?[] Backward(FunctionContext<T> ctx, Tensor<T> gradOutput) => [gradOutput * ctx.Saved(0)];
 }
 
@@ -110,15 +107,8 @@ public sealed class BroadcastScale<T> : Function<T> where T : unmanaged, IFloati
 }
 
 /// <summary>exp whose Backward is 1% too large: every gradient check must fail on it.</summary>
-public sealed class ExpWrongBackward : Function<double>
+public sealed class ExpWrongBackward : ExpForward<double>
 {
-    protected override Tensor<double> Forward(FunctionContext<double> ctx, ReadOnlySpan<Tensor<double>> inputs)
-    {
-        var y = inputs[0].Exp();
-        ctx.SaveForBackward(y);
-        return y;
-    }
-
     protected override Tensor<double>?[] Backward(FunctionContext<double> ctx, Tensor<double> gradOutput) => [gradOutput * ctx.Saved(0) * 1.01];
 
     protected override Tensor<double>? Jvp(FunctionContext<double> ctx, ReadOnlySpan<Tensor<double>?> tangents) =>
@@ -126,15 +116,8 @@ public sealed class ExpWrongBackward : Function<double>
 }
 
 /// <summary>exp with a right Backward and a Jvp twice too large: only the forward-against-reverse check catches it.</summary>
-public sealed class ExpWrongJvp : Function<double>
+public sealed class ExpWrongJvp : ExpForward<double>
 {
-    protected override Tensor<double> Forward(FunctionContext<double> ctx, ReadOnlySpan<Tensor<double>> inputs)
-    {
-        var y = inputs[0].Exp();
-        ctx.SaveForBackward(y);
-        return y;
-    }
-
     protected override Tensor<double>?[] Backward(FunctionContext<double> ctx, Tensor<double> gradOutput) => [gradOutput * ctx.Saved(0)];
 
     protected override Tensor<double>? Jvp(FunctionContext<double> ctx, ReadOnlySpan<Tensor<double>?> tangents) =>
