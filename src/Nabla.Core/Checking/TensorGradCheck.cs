@@ -134,7 +134,7 @@ public static class TensorGradCheck
         return new TensorGradCheckReport(name, eps, atol, rtol, entries, maxError, mismatches);
     }
 
-    private static int[] Unravel(int flat, int[] shape)
+    internal static int[] Unravel(int flat, int[] shape)
     {
         var index = new int[shape.Length];
         for (int d = shape.Length - 1; d >= 0; d--) { index[d] = flat % shape[d]; flat /= shape[d]; }
