@@ -39,7 +39,7 @@ public sealed class SampleField
     /// <summary>The batch shape [<paramref name="rows"/>, …Shape].</summary>
     internal int[] BatchShape(int rows) => [rows, .. shape];
 
-    /// <summary>"values [1, 28, 28]" or "indices []".</summary>
+    /// <summary>"values (1, 28, 28)" or "indices ()".</summary>
     public override string ToString() => $"{(IsIndices ? "indices" : "values")} {Shapes.Format(shape)}";
 }
 
