@@ -12,14 +12,32 @@ namespace Nabla.Data;
 /// </summary>
 public sealed class CharVocabulary
 {
+    private const int Bmp = 0x10000;
     private readonly int[] codePoints;
-    private readonly Dictionary<int, int> ids;
+    private readonly int[] bmpIds; // id + 1 of each code point below U+10000 up to the largest used (0: not in the vocabulary)
+    private readonly Dictionary<int, int> otherIds; // the rest: encoding a corpus is one table read per character
 
     private CharVocabulary(int[] sortedCodePoints)
     {
         codePoints = sortedCodePoints;
-        ids = new Dictionary<int, int>(codePoints.Length);
-        for (int i = 0; i < codePoints.Length; i++) ids.Add(codePoints[i], i);
+        int bmpCount = Array.FindLastIndex(codePoints, c => c < Bmp) + 1;
+        bmpIds = new int[bmpCount == 0 ? 0 : codePoints[bmpCount - 1] + 1];
+        otherIds = [];
+        for (int i = 0; i < codePoints.Length; i++)
+        {
+            if (i < bmpCount) bmpIds[codePoints[i]] = i + 1;
+            else otherIds.Add(codePoints[i], i);
+        }
+    }
+
+    private bool TryGetId(int codePoint, out int id)
+    {
+        if ((uint)codePoint < (uint)bmpIds.Length)
+        {
+            id = bmpIds[codePoint] - 1;
+            return id >= 0;
+        }
+        return otherIds.TryGetValue(codePoint, out id);
     }
 
     /// <summary>The vocabulary of <paramref name="text"/>: its distinct characters in code-point order.</summary>
@@ -28,16 +46,20 @@ public sealed class CharVocabulary
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0) throw new NablaArgumentException(nameof(text), "CharVocabulary.Of: the text is empty; a vocabulary needs at least one character");
-        var seen = new HashSet<int>();
+        var seenBmp = new bool[Bmp];
+        var seenOther = new HashSet<int>();
         var rest = text.AsSpan();
         for (int position = 0; !rest.IsEmpty; position++)
         {
-            var rune = Next(ref rest, position);
-            seen.Add(rune.Value);
+            int c = Next(ref rest, position).Value;
+            if (c < Bmp) seenBmp[c] = true;
+            else seenOther.Add(c);
         }
-        var sorted = seen.ToArray();
-        Array.Sort(sorted);
-        return new CharVocabulary(sorted);
+        var sorted = new List<int>();
+        for (int c = 0; c < Bmp; c++)
+            if (seenBmp[c]) sorted.Add(c);
+        sorted.AddRange(seenOther.Order());
+        return new CharVocabulary([.. sorted]);
     }
 
     /// <summary>The number of distinct characters (ids are 0 … Size − 1).</summary>
@@ -48,7 +70,7 @@ public sealed class CharVocabulary
 
     /// <summary>The id of <paramref name="character"/>.</summary>
     /// <exception cref="NablaException">The character is not in the vocabulary.</exception>
-    public int IdOf(Rune character) => ids.TryGetValue(character.Value, out int id) ? id
+    public int IdOf(Rune character) => TryGetId(character.Value, out int id) ? id
         : throw new NablaException($"CharVocabulary: {Describe(character)} is not in the vocabulary of {Size} characters");
 
     /// <summary>The ids of the characters of <paramref name="text"/>, one per character, in order.</summary>
@@ -61,7 +83,7 @@ public sealed class CharVocabulary
         for (int position = 0; !rest.IsEmpty; position++)
         {
             var rune = Next(ref rest, position);
-            if (!ids.TryGetValue(rune.Value, out result[position]))
+            if (!TryGetId(rune.Value, out result[position]))
                 throw new NablaException($"CharVocabulary.Encode: {Describe(rune)} at character {position} is not in the vocabulary of {Size} characters");
         }
         return result;

@@ -48,7 +48,7 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
         {
             if (csv.FieldCount == 1 && IsBlank(0))
                 continue; // a line of spaces is as blank as an empty one
-            var line = checked((int)csv.LineNumber);
+            long line = csv.LineNumber;
             if (csv.FieldCount != header.Length)
                 throw new NablaException($"{path}:{line}: {csv.FieldCount} field{(csv.FieldCount == 1 ? "" : "s")}, but the header has {header.Length} columns");
             if (HasMissing(line)) continue;
@@ -73,7 +73,7 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
     }
 
     /// <summary>Whether a selected cell is empty: true (and counted) when such rows are dropped, an error otherwise.</summary>
-    private bool HasMissing(int line)
+    private bool HasMissing(long line)
     {
         for (int k = 0; k < selected.Length; k++)
         {
@@ -93,17 +93,17 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
         var cell = Trimmed(column);
         if (cell.IsEmpty) return true;
         if (cell[0] < 0x80 && cell[^1] < 0x80) return false;
-        return Cells(checked((int)csv.LineNumber)).IsEmpty(column); // Unicode spaces: CsvLoader's test decides
+        return Cells(csv.LineNumber).IsEmpty(column); // Unicode spaces: CsvLoader's test decides
     }
 
-    private T Number(int column, int line)
+    private T Number(int column, long line)
     {
         if (!double.TryParse(csv.GetSpan(column), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
             value = Cells(line).Number(column); // throws CsvLoader's message
         return T.CreateTruncating(value);
     }
 
-    private int ClassIndex(int line)
+    private int ClassIndex(long line)
     {
         var cell = Trimmed(target);
         for (int k = 0; k < knownUtf8.Length; k++)
@@ -121,7 +121,7 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
         return cell[Ascii.Trim(cell)];
     }
 
-    private CsvCells Cells(int line) => new(csv, header, path, line);
+    private CsvCells Cells(long line) => new(csv, header, path, line);
 
     public void Dispose() => csv.Dispose();
 }

@@ -60,7 +60,7 @@ public sealed class CsvStreamDataset<T> : IIterableDataset<T> where T : unmanage
     /// <param name="shuffleBuffer">K: rows held to shuffle within, 0 (file order) … <see cref="MaxShuffleBuffer"/>.</param>
     /// <param name="random">The generator for the shuffle; <see cref="RandomState.Default"/> when null. Each pass draws anew.</param>
     /// <exception cref="NablaException">The file is missing, has no header, or a requested column is not in it.</exception>
-    public static CsvStreamDataset<T> Open(string path, CsvOptions? options = null, int shuffleBuffer = 0, RandomState? random = null)
+    public static CsvStreamDataset<T> FromFile(string path, CsvOptions? options = null, int shuffleBuffer = 0, RandomState? random = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new CsvOptions();
@@ -104,7 +104,8 @@ public sealed class CsvStreamDataset<T> : IIterableDataset<T> where T : unmanage
         var csv = OpenReader(Path, Options);
         try
         {
-            ReadHeader(csv, Path);
+            if (!ReadHeader(csv, Path).AsSpan().SequenceEqual(Header))
+                throw new NablaException($"{Path}: the header row changed since the dataset was opened; open the file again");
             var rows = new CsvRowReader<T>(csv, this);
             return ShuffleBuffer == 0 ? rows : new ShuffledRows<T>(rows, ShuffleBuffer, Input.Size, Target, random);
         }

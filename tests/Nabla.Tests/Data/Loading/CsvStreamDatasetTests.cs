@@ -42,7 +42,7 @@ public sealed class CsvStreamDatasetTests : IDisposable
         var path = Numbers("numbers.csv", 103, bom: true);
         var options = new CsvOptions { Target = "y", Features = ["x3", "x1", "x2"] };
         var expected = CsvLoader.Load(path, options);
-        var data = CsvStreamDataset<T>.Open(path, options);
+        var data = CsvStreamDataset<T>.FromFile(path, options);
         Assert.Equal(["x3", "x1", "x2"], data.FeatureNames);
         Assert.Equal("y", data.TargetName);
         var batches = new DataLoader<T>(data, 10).ToList();
@@ -59,17 +59,17 @@ public sealed class CsvStreamDatasetTests : IDisposable
     {
         var path = Write("pets.csv", "x,label\n1, dog\n2,cat\n\n3,dog \n");
         var options = new CsvOptions { Target = "label", ClassTarget = true, KnownClasses = ["cat", "dog"] };
-        var batch = new DataLoader<float>(CsvStreamDataset<float>.Open(path, options), 8).Single();
+        var batch = new DataLoader<float>(CsvStreamDataset<float>.FromFile(path, options), 8).Single();
         Assert.Equal([1, 0, 1], batch.TargetIndices.ToArray());
         Assert.Equal([3], batch.TargetIndices.Shape);
         Assert.Equal([1f, 2, 3], batch.Inputs.ToArray());
 
         var unknown = Write("cow.csv", "x,label\n1,dog\n2,cow\n");
-        var message = Assert.Throws<NablaException>(() => new DataLoader<float>(CsvStreamDataset<float>.Open(unknown, options), 8).ToList()).Message;
+        var message = Assert.Throws<NablaException>(() => new DataLoader<float>(CsvStreamDataset<float>.FromFile(unknown, options), 8).ToList()).Message;
         Assert.Equal(Assert.Throws<NablaException>(() => CsvLoader.Load(unknown, options)).Message, message);
         Assert.StartsWith($"{unknown}:3: column 2 (\"label\"): class \"cow\"", message);
 
-        Assert.Equal("options", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.Open(path, new CsvOptions { Target = "label", ClassTarget = true })).Parameter);
+        Assert.Equal("options", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.FromFile(path, new CsvOptions { Target = "label", ClassTarget = true })).Parameter);
     }
 
     public static TheoryData<string, string> BadFiles => new()
@@ -87,7 +87,7 @@ public sealed class CsvStreamDatasetTests : IDisposable
     {
         var path = Write("bad.csv", text);
         var options = new CsvOptions { Target = "y" };
-        var message = Assert.Throws<NablaException>(() => new DataLoader<double>(CsvStreamDataset<double>.Open(path, options), 2, prefetch: 1).ToList()).Message;
+        var message = Assert.Throws<NablaException>(() => new DataLoader<double>(CsvStreamDataset<double>.FromFile(path, options), 2, prefetch: 1).ToList()).Message;
         Assert.Equal(path + where, message);
         Assert.Equal(Assert.Throws<NablaException>(() => CsvLoader.Load(path, options)).Message, message);
     }
@@ -96,19 +96,19 @@ public sealed class CsvStreamDatasetTests : IDisposable
     public void Malformed_files_and_missing_columns_are_refused_naming_the_file()
     {
         var quote = Write("quote.csv", "x,y\n1,2\n3,\"4\n");
-        Assert.StartsWith($"{quote}:3: ", Assert.Throws<NablaException>(() => new DataLoader<float>(CsvStreamDataset<float>.Open(quote), 2).ToList()).Message);
+        Assert.StartsWith($"{quote}:3: ", Assert.Throws<NablaException>(() => new DataLoader<float>(CsvStreamDataset<float>.FromFile(quote), 2).ToList()).Message);
         var path = Numbers("n.csv", 3);
-        Assert.StartsWith($"{path}: no column named \"z\"", Assert.Throws<NablaException>(() => CsvStreamDataset<float>.Open(path, new CsvOptions { Target = "z" })).Message);
+        Assert.StartsWith($"{path}: no column named \"z\"", Assert.Throws<NablaException>(() => CsvStreamDataset<float>.FromFile(path, new CsvOptions { Target = "z" })).Message);
         var missing = Path.Combine(_dir, "missing.csv");
-        Assert.Equal($"{missing}: file not found", Assert.Throws<NablaException>(() => CsvStreamDataset<float>.Open(missing)).Message);
-        Assert.Equal("shuffleBuffer", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.Open(path, shuffleBuffer: -1)).Parameter);
+        Assert.Equal($"{missing}: file not found", Assert.Throws<NablaException>(() => CsvStreamDataset<float>.FromFile(missing)).Message);
+        Assert.Equal("shuffleBuffer", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.FromFile(path, shuffleBuffer: -1)).Parameter);
     }
 
     [Fact]
     public void Rows_with_missing_values_are_dropped_when_asked()
     {
         var path = Write("gaps.csv", "x1,x2,y\n1,2,3\n4,,6\n7,8, \n9,10,11\n");
-        var data = CsvStreamDataset<double>.Open(path, new CsvOptions { Target = "y", MissingValues = MissingValues.Drop });
+        var data = CsvStreamDataset<double>.FromFile(path, new CsvOptions { Target = "y", MissingValues = MissingValues.Drop });
         var batch = new DataLoader<double>(data, 10).Single();
         Assert.Equal([1.0, 2, 9, 10], batch.Inputs.ToArray());
         Assert.Equal([3.0, 11], batch.Targets.ToArray());
@@ -143,7 +143,7 @@ public sealed class CsvStreamDatasetTests : IDisposable
             print(json.dumps(passes))
             """, $"{rows}", $"{buffer}", $"{seed}"))!;
 
-        var data = CsvStreamDataset<double>.Open(Numbers("numbers.csv", rows), new CsvOptions { Target = "y" }, shuffleBuffer: buffer, random: new RandomState(seed));
+        var data = CsvStreamDataset<double>.FromFile(Numbers("numbers.csv", rows), new CsvOptions { Target = "y" }, shuffleBuffer: buffer, random: new RandomState(seed));
         for (int pass = 0; pass < 2; pass++)
         {
             var order = new DataLoader<double>(data, 64).SelectMany(b => b.Inputs.ToArray().Where((_, k) => k % 3 == 0)).Select(x => (int)x).ToArray();
@@ -159,7 +159,7 @@ public sealed class CsvStreamDatasetTests : IDisposable
         // About 9 MB of text, 160 000 rows × 4 doubles = 5 MB if rows were kept.
         const int rows = 160_000, batchSize = 256;
         var path = Numbers("big.csv", rows);
-        var data = CsvStreamDataset<double>.Open(path, new CsvOptions { Target = "y" });
+        var data = CsvStreamDataset<double>.FromFile(path, new CsvOptions { Target = "y" });
         long batchBytes = batchSize * 4L * sizeof(double);
         using var batches = new DataLoader<double>(data, batchSize, prefetch: 0).GetEnumerator();
         Assert.True(batches.MoveNext());
