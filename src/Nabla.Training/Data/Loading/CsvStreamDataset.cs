@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using CsvHelper;
 using Nabla.Rng;
@@ -131,17 +130,7 @@ public sealed class CsvStreamDataset<T> : IIterableDataset<T> where T : unmanage
         {
             throw new NablaException($"{path}: cannot read ({e.Message})", e);
         }
-        var readerOptions = CsvReaderOptions.Default with
-        {
-            Separator = options.Separator,
-            HasHeader = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            FormatProvider = CultureInfo.InvariantCulture,
-            MaxRecordSize = MaxRecordBytes,
-        };
+        var readerOptions = CsvLoader.ReaderOptions(options) with { MaxRecordSize = MaxRecordBytes };
         return CsvReader.Create(file, readerOptions, leaveOpen: false);
     }
 

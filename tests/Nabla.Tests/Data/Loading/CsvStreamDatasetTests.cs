@@ -102,6 +102,18 @@ public sealed class CsvStreamDatasetTests : IDisposable
         var missing = Path.Combine(_dir, "missing.csv");
         Assert.Equal($"{missing}: file not found", Assert.Throws<NablaException>(() => CsvStreamDataset<float>.FromFile(missing)).Message);
         Assert.Equal("shuffleBuffer", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.FromFile(path, shuffleBuffer: -1)).Parameter);
+        Assert.Equal("shuffleBuffer", Assert.Throws<NablaArgumentException>(() => CsvStreamDataset<float>.FromFile(path, shuffleBuffer: (1 << 24) + 1)).Parameter);
+    }
+
+    [Fact]
+    public void A_header_that_changes_between_passes_is_refused()
+    {
+        var path = Write("moving.csv", "a,b\n1,2\n");
+        var data = CsvStreamDataset<double>.FromFile(path, new CsvOptions { Target = "b" });
+        Assert.Single(new DataLoader<double>(data, 4));
+        File.WriteAllText(path, "b,a\n1,2\n");
+        Assert.Equal($"{path}: the header row changed since the dataset was opened; open the file again",
+            Assert.Throws<NablaException>(() => new DataLoader<double>(data, 4).ToList()).Message);
     }
 
     [Fact]
