@@ -66,7 +66,7 @@ public sealed class CharVocabulary
     public int Size => codePoints.Length;
 
     /// <summary>The character with id <paramref name="id"/>, as a string (two UTF-16 units outside the BMP).</summary>
-    public string this[int id] => CheckedRune(id, "id").ToString();
+    public string this[int id] => CheckedRune(id, nameof(id), "id").ToString();
 
     /// <summary>The id of <paramref name="character"/>.</summary>
     /// <exception cref="NablaException">The character is not in the vocabulary.</exception>
@@ -95,7 +95,7 @@ public sealed class CharVocabulary
     {
         var text = new StringBuilder(idsToDecode.Length);
         for (int i = 0; i < idsToDecode.Length; i++)
-            text.Append(CheckedRune(idsToDecode[i], $"idsToDecode[{i}]").ToString());
+            text.Append(CheckedRune(idsToDecode[i], nameof(idsToDecode), $"idsToDecode[{i}]").ToString());
         return text.ToString();
     }
 
@@ -107,8 +107,8 @@ public sealed class CharVocabulary
         return count;
     }
 
-    private Rune CheckedRune(int id, string what) => (uint)id < (uint)codePoints.Length ? new Rune(codePoints[id])
-        : throw new NablaArgumentException(what, $"CharVocabulary: {what} is {id}, outside [0, {Size})");
+    private Rune CheckedRune(int id, string parameter, string what) => (uint)id < (uint)codePoints.Length ? new Rune(codePoints[id])
+        : throw new NablaArgumentException(parameter, $"CharVocabulary: {what} is {id}, outside [0, {Size})");
 
     private static Rune Next(ref ReadOnlySpan<char> rest, int position)
     {

@@ -33,11 +33,8 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
         classTarget = dataset.Options.ClassTarget && target >= 0;
         dropMissing = dataset.Options.MissingValues == MissingValues.Drop;
         known = dataset.Options.KnownClasses;
-        knownUtf8 = known is null ? [] : [.. known.Select(k => Encoding.UTF8.GetBytes(k.Trim()))];
+        knownUtf8 = known is null ? [] : [.. known.Select(k => Encoding.UTF8.GetBytes(k))];
     }
-
-    /// <summary>Rows skipped so far for missing values (<see cref="MissingValues.Drop"/>).</summary>
-    public long DroppedRows { get; private set; }
 
     public bool ReadNext(SampleBuffers<T> into) => ReadRow(into.Inputs, into.Targets, into.TargetIndices);
 
@@ -72,17 +69,13 @@ internal sealed class CsvRowReader<T> : ISampleReader<T> where T : unmanaged, IF
         }
     }
 
-    /// <summary>Whether a selected cell is empty: true (and counted) when such rows are dropped, an error otherwise.</summary>
+    /// <summary>Whether a selected cell is empty: true when such rows are dropped, an error otherwise.</summary>
     private bool HasMissing(long line)
     {
         for (int k = 0; k < selected.Length; k++)
         {
             if (!IsBlank(selected[k])) continue;
-            if (dropMissing)
-            {
-                DroppedRows++;
-                return true;
-            }
+            if (dropMissing) return true;
             throw new NablaException($"{Cells(line).Where(selected[k])}: missing value (empty cell)");
         }
         return false;

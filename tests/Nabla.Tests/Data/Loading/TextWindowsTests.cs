@@ -52,6 +52,8 @@ public sealed class TextWindowsTests : IDisposable
         Assert.Contains("U+000A", Assert.Throws<NablaException>(() => small.Encode("a\n")).Message);
         var outside = Assert.Throws<NablaArgumentException>(() => small.Decode([0, 3]));
         Assert.Contains("idsToDecode[1] is 3, outside [0, 3)", outside.Message);
+        Assert.Equal("idsToDecode", outside.Parameter);
+        Assert.Equal("id", Assert.Throws<NablaArgumentException>(() => small[-1]).Parameter);
         Assert.Contains("lone UTF-16 surrogate", Assert.Throws<NablaException>(() => CharVocabulary.Of("a\uD800b")).Message);
     }
 
