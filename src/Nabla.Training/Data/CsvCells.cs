@@ -5,7 +5,7 @@ using Nabla.IO;
 namespace Nabla.Data;
 
 /// <summary>The cells of the current record of a <see cref="CsvReader"/>, parsed with error messages that locate them.</summary>
-internal readonly struct CsvCells(CsvReader csv, string[] header, string source, int line)
+internal readonly struct CsvCells(CsvReader csv, string[] header, string source, long line)
 {
     /// <summary>Whether the cell in column <paramref name="column"/> is empty or whitespace.</summary>
     public bool IsEmpty(int column) => csv.GetString(column).AsSpan().Trim().IsEmpty;

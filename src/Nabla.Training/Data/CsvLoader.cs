@@ -32,17 +32,7 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(text);
         options ??= new CsvOptions();
-        var readerOptions = CsvReaderOptions.Default with
-        {
-            Separator = options.Separator,
-            HasHeader = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        using var csv = CsvReader.Create(text, readerOptions, leaveOpen: true);
+        using var csv = CsvReader.Create(text, ReaderOptions(options), leaveOpen: true);
         try
         {
             return Read(csv, options, source);
@@ -52,6 +42,18 @@ public static class CsvLoader
             throw new NablaException($"{source}:{ex.LineNumber}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The tokeniser settings for <paramref name="options"/>: a header row, blank lines skipped, line numbers tracked, malformed quoting an error.</summary>
+    internal static CsvReaderOptions ReaderOptions(CsvOptions options) => CsvReaderOptions.Default with
+    {
+        Separator = options.Separator,
+        HasHeader = true,
+        SkipEmptyLines = true,
+        TrackLineNumbers = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
 
     private static CsvData Read(CsvReader csv, CsvOptions options, string source)
     {
