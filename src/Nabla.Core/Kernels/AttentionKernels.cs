@@ -5,12 +5,31 @@ using System.Numerics.Tensors;
 namespace Nabla.Kernels;
 
 /// <summary>
-/// The shape of one scaled-dot-product attention call: <see cref="Batch"/> independent (leading index) problems, each
-/// with L queries and S keys of E features and values of Ev features, the scale, causality (key j visible to query i
-/// when j ≤ i) and an optional additive mask read through per-problem offsets and its row and column strides (0 where
-/// it broadcasts).
+/// Where one operand's rows sit in its array: row r of problem b = (outer, head) = (b / heads, b % heads) starts at
+/// Offset + outer·OuterStride + head·HeadStride + r·RowStride, its elements contiguous. A tensor [.., rows, width]
+/// has OuterStride = rows·width, HeadStride 0 (one head per problem), RowStride = width; nanoGPT's [B, T, 3C] projection
+/// has OuterStride = T·3C, HeadStride = hs, RowStride = 3C, and Offset 0, C or 2C for q, k or v.
 /// </summary>
-internal sealed record AttentionShape<T>(int Batch, int L, int S, int E, int Ev, T Scale, bool Causal,
+internal readonly record struct AttentionLayout(int Offset, int OuterStride, int HeadStride, int RowStride)
+{
+    /// <summary>The layout of a row-major [.., rows, width] tensor starting at <paramref name="offset"/>.</summary>
+    public static AttentionLayout Dense(int offset, int rows, int width) => new(offset, rows * width, 0, width);
+
+    /// <summary>Where row <paramref name="row"/> of problem <paramref name="b"/> starts.</summary>
+    public int At(int b, int heads, int row) => Offset + b / heads * OuterStride + b % heads * HeadStride + row * RowStride;
+
+    /// <summary>The same layout over another array that starts at <paramref name="offset"/> (a gradient buffer).</summary>
+    public AttentionLayout At(int offset) => this with { Offset = offset };
+}
+
+/// <summary>
+/// One scaled-dot-product attention call: <see cref="Batch"/> independent problems (leading indices, or (batch, head)
+/// pairs, <see cref="Heads"/> per outer index), each with L queries and S keys of E features and values of Ev features,
+/// the layouts of q, k, v and the output, the scale, causality (key j visible to query i when j ≤ i) and an optional
+/// additive mask read through per-problem offsets and its row and column strides (0 where it broadcasts).
+/// </summary>
+internal sealed record AttentionShape<T>(int Batch, int Heads, int L, int S, int E, int Ev, T Scale, bool Causal,
+    AttentionLayout Q, AttentionLayout K, AttentionLayout V, AttentionLayout O,
     T[]? Mask, int[]? MaskOffsets, int MaskRowStride, int MaskColumnStride) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>How many keys query <paramref name="i"/> can see: all S, or i + 1 (at most S) when causal.</summary>
@@ -21,11 +40,11 @@ internal sealed record AttentionShape<T>(int Batch, int L, int S, int E, int Ev,
 }
 
 /// <summary>
-/// Fused attention, one (leading index) problem at a time, so Q, K, V and a score row stay in cache: per query row the
-/// scores q·kⱼ·scale (+ mask), only for the visible keys, a two-pass softmax (max, then exp and sum), and Σ pⱼ·vⱼ written
+/// Fused attention, one problem at a time, so its Q, K, V and a score row stay in cache: per query row the scores
+/// q·kⱼ·scale (+ mask), only for the visible keys, a two-pass softmax (max, then exp and sum), and Σ pⱼ·vⱼ written
 /// straight into the output. The row's log-sum-exp is saved; backward recomputes the probabilities from it, so no
 /// [L, S] matrix is ever stored. Problems run in parallel on the GEMM workers when the call is large enough; each writes
-/// only its own slices of the output and of dQ, dK, dV, so nothing needs a lock.
+/// only its own rows (or head columns) of the output and of dQ, dK, dV, so nothing needs a lock.
 /// </summary>
 internal static class AttentionKernels
 {
@@ -38,23 +57,21 @@ internal static class AttentionKernels
     }
 
     /// <summary>
-    /// O = softmax(Q·Kᵀ·scale + mask)·V for every problem; lse[b, i] = the log-sum-exp of row i's visible scores, or −∞
-    /// when no key is visible (every score −∞, or S = 0): that row's output is 0, as PyTorch's SDPA gives.
+    /// O = softmax(Q·Kᵀ·scale + mask)·V for every problem; lse[b·L + i] = the log-sum-exp of row i's visible scores, or
+    /// −∞ when no key is visible (every score −∞, or S = 0): that row's output is 0, as PyTorch's SDPA gives.
     /// </summary>
-    public static void Forward<T>(AttentionShape<T> p, T[] q, int qOff, T[] k, int kOff, T[] v, int vOff, T[] o, T[] lse)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Forward<T>(AttentionShape<T> p, T[] q, T[] k, T[] v, T[] o, T[] lse) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ForEach(p, b =>
         {
             var row = ArrayPool<T>.Shared.Rent(Math.Max(p.S, 1));
             for (int i = 0; i < p.L; i++)
             {
-                int n = p.Visible(i);
+                int n = p.Visible(i), at = b * p.L + i;
                 var s = row.AsSpan(0, n);
-                var oi = o.AsSpan((b * p.L + i) * p.Ev, p.Ev);
+                var oi = o.AsSpan(p.O.At(b, p.Heads, i), p.Ev);
                 oi.Clear();
-                T m = Scores(p, b, i, q, qOff, k, kOff, s);
-                int at = b * p.L + i;
+                T m = Scores(p, b, i, q, k, s);
                 if (T.IsNegativeInfinity(m)) { lse[at] = m; continue; }
                 TensorPrimitives.Subtract(s, m, s);
                 TensorPrimitives.Exp(s, s);
@@ -62,18 +79,20 @@ internal static class AttentionKernels
                 lse[at] = m + T.Log(sum);
                 T inv = T.One / sum;
                 for (int j = 0; j < n; j++)
-                    if (s[j] != T.Zero) TensorPrimitives.MultiplyAdd(v.AsSpan(vOff + (b * p.S + j) * p.Ev, p.Ev), s[j] * inv, oi, oi);
+                    if (s[j] != T.Zero) TensorPrimitives.MultiplyAdd(v.AsSpan(p.V.At(b, p.Heads, j), p.Ev), s[j] * inv, oi, oi);
             }
             ArrayPool<T>.Shared.Return(row);
         });
     }
 
     /// <summary>
-    /// From dO: pⱼ = exp(sⱼ − lse) recomputed per row, D = dO·O, and then dV += pᵀ·dO, dP = dO·Vᵀ, dS = p ⊙ (dP − D),
-    /// dQ += dS·K·scale, dK += dSᵀ·Q·scale, each into its zeroed array (null when that input needs no gradient).
+    /// From dO (laid out as the output, at <paramref name="dO"/>'s layout <paramref name="dOLayout"/>): pⱼ = exp(sⱼ − lse)
+    /// recomputed per row, D = dO·O, then dV += pᵀ·dO, dP = dO·Vᵀ, dS = p ⊙ (dP − D), dQ += dS·K·scale, dK += dSᵀ·Q·scale,
+    /// each added into its zeroed array at the given layout (null when that input needs no gradient).
     /// </summary>
-    public static void Backward<T>(AttentionShape<T> p, T[] q, int qOff, T[] k, int kOff, T[] v, int vOff, T[] o, T[] lse,
-        T[] dO, int dOff, T[]? dq, T[]? dk, T[]? dv) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Backward<T>(AttentionShape<T> p, T[] q, T[] k, T[] v, T[] o, T[] lse, T[] dO, AttentionLayout dOLayout,
+        (T[] Data, AttentionLayout Layout)? dq, (T[] Data, AttentionLayout Layout)? dk, (T[] Data, AttentionLayout Layout)? dv)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ForEach(p, b =>
         {
@@ -84,23 +103,30 @@ internal static class AttentionKernels
                 if (T.IsNegativeInfinity(lse[at])) continue;   // no visible key: output 0, gradient 0
                 int n = p.Visible(i);
                 var s = row.AsSpan(0, n);
-                Scores(p, b, i, q, qOff, k, kOff, s);
+                Scores(p, b, i, q, k, s);
                 TensorPrimitives.Subtract(s, lse[at], s);
                 TensorPrimitives.Exp(s, s);
-                var doi = dO.AsSpan(dOff + at * p.Ev, p.Ev);
-                T d = TensorPrimitives.Dot<T>(doi, o.AsSpan(at * p.Ev, p.Ev));
-                var qi = q.AsSpan(qOff + at * p.E, p.E);
+                var doi = dO.AsSpan(dOLayout.At(b, p.Heads, i), p.Ev);
+                T d = TensorPrimitives.Dot<T>(doi, o.AsSpan(p.O.At(b, p.Heads, i), p.Ev));
+                var qi = q.AsSpan(p.Q.At(b, p.Heads, i), p.E);
+                var dqi = dq is { } gq ? gq.Data.AsSpan(gq.Layout.At(b, p.Heads, i), p.E) : default;
                 for (int j = 0; j < n; j++)
                 {
                     T pj = s[j];
                     if (pj == T.Zero) continue;
-                    int key = b * p.S + j;
-                    if (dv is not null) TensorPrimitives.MultiplyAdd(doi, pj, dv.AsSpan(key * p.Ev, p.Ev), dv.AsSpan(key * p.Ev, p.Ev));
+                    if (dv is { } gv)
+                    {
+                        var dvj = gv.Data.AsSpan(gv.Layout.At(b, p.Heads, j), p.Ev);
+                        TensorPrimitives.MultiplyAdd(doi, pj, dvj, dvj);
+                    }
                     if (dq is null && dk is null) continue;
-                    T ds = pj * (TensorPrimitives.Dot<T>(doi, v.AsSpan(vOff + key * p.Ev, p.Ev)) - d) * p.Scale;
-                    if (dq is not null)
-                        TensorPrimitives.MultiplyAdd(k.AsSpan(kOff + key * p.E, p.E), ds, dq.AsSpan(at * p.E, p.E), dq.AsSpan(at * p.E, p.E));
-                    if (dk is not null) TensorPrimitives.MultiplyAdd(qi, ds, dk.AsSpan(key * p.E, p.E), dk.AsSpan(key * p.E, p.E));
+                    T ds = pj * (TensorPrimitives.Dot<T>(doi, v.AsSpan(p.V.At(b, p.Heads, j), p.Ev)) - d) * p.Scale;
+                    if (dq is not null) TensorPrimitives.MultiplyAdd(k.AsSpan(p.K.At(b, p.Heads, j), p.E), ds, dqi, dqi);
+                    if (dk is { } gk)
+                    {
+                        var dkj = gk.Data.AsSpan(gk.Layout.At(b, p.Heads, j), p.E);
+                        TensorPrimitives.MultiplyAdd(qi, ds, dkj, dkj);
+                    }
                 }
             }
             ArrayPool<T>.Shared.Return(row);
@@ -108,11 +134,10 @@ internal static class AttentionKernels
     }
 
     /// <summary>Row i's visible scores q_i·k_j·scale + mask[i, j] into <paramref name="s"/>; returns their maximum (−∞ if none).</summary>
-    private static T Scores<T>(AttentionShape<T> p, int b, int i, T[] q, int qOff, T[] k, int kOff, Span<T> s)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static T Scores<T>(AttentionShape<T> p, int b, int i, T[] q, T[] k, Span<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var qi = q.AsSpan(qOff + (b * p.L + i) * p.E, p.E);
-        for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(kOff + (b * p.S + j) * p.E, p.E)) * p.Scale;
+        var qi = q.AsSpan(p.Q.At(b, p.Heads, i), p.E);
+        for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(p.K.At(b, p.Heads, j), p.E)) * p.Scale;
         if (p.Mask is { } mask)
         {
             int at = p.MaskOffsets![b] + i * p.MaskRowStride;

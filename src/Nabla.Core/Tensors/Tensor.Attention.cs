@@ -32,10 +32,15 @@ public sealed partial class Tensor<T>
         var (qs, qo) = Flat(query);
         var (ks, ko) = Flat(key);
         var (vs, vo) = Flat(value);
+        p = p with
+        {
+            Q = AttentionLayout.Dense(qo, p.L, p.E), K = AttentionLayout.Dense(ko, p.S, p.E),
+            V = AttentionLayout.Dense(vo, p.S, p.Ev), O = AttentionLayout.Dense(0, p.L, p.Ev),
+        };
         int[] outShape = [.. query.ShapeArray[..^1], p.Ev];
         var o = BufferPool<T>.Rent(p.Batch * p.L * p.Ev);
         var lse = new T[p.Batch * p.L];
-        AttentionKernels.Forward(p, qs, qo, ks, ko, vs, vo, o, lse);
+        AttentionKernels.Forward(p, qs, ks, vs, o, lse);
         var y = Dense(o, outShape, null);
         if (!Recording(query, key, value)) return y;
         Tensor<T>[] saved = mask is null ? [query, key, value, y] : [query, key, value, y, mask];
@@ -45,7 +50,8 @@ public sealed partial class Tensor<T>
             T[]? dq = sink.Needs(0) ? Zeroed(query.ElementCount) : null;
             T[]? dk = sink.Needs(1) ? Zeroed(key.ElementCount) : null;
             T[]? dv = sink.Needs(2) ? Zeroed(value.ElementCount) : null;
-            AttentionKernels.Backward(p, qs, qo, ks, ko, vs, vo, o, lse, ds, dOff, dq, dk, dv);
+            AttentionKernels.Backward(p, qs, ks, vs, o, lse, ds, p.O.At(dOff),
+                dq is null ? null : (dq, p.Q.At(0)), dk is null ? null : (dk, p.K.At(0)), dv is null ? null : (dv, p.V.At(0)));
             if (dq is not null) sink.Add(0, new Tensor<T>(dq, query.ShapeArray), owned: true);
             if (dk is not null) sink.Add(1, new Tensor<T>(dk, key.ShapeArray), owned: true);
             if (dv is not null) sink.Add(2, new Tensor<T>(dv, value.ShapeArray), owned: true);
@@ -71,7 +77,8 @@ public sealed partial class Tensor<T>
         if (!double.IsFinite(sc))
             throw new NablaArgumentException(nameof(scale), $"{op}: the scale must be finite, got {sc} (the default 1/√E needs E ≥ 1; {shapes})");
         int batch = Shapes.ElementCount(q.ShapeArray.AsSpan(0, q.Rank - 2));
-        if (mask is null) return new(batch, l, s, e, ev, T.CreateChecked(sc), causal, null, null, 0, 0);
+        var none = default(AttentionLayout);   // the caller sets the layouts
+        if (mask is null) return new(batch, 1, l, s, e, ev, T.CreateChecked(sc), causal, none, none, none, none, null, null, 0, 0);
 
         int[] full = [.. q.ShapeArray[..^2], l, s];
         if (!Shapes.BroadcastsTo(mask.ShapeArray, full))
@@ -84,7 +91,7 @@ public sealed partial class Tensor<T>
             for (int d = full.Length - 3; d >= 0; d--) { at += rest % full[d] * strides[d]; rest /= full[d]; }
             offsets[b] = at;
         }
-        return new(batch, l, s, e, ev, T.CreateChecked(sc), causal, mask.Storage, offsets, strides[^2], strides[^1]);
+        return new(batch, 1, l, s, e, ev, T.CreateChecked(sc), causal, none, none, none, none, mask.Storage, offsets, strides[^2], strides[^1]);
     }
 
     /// <summary>The elements in row-major order as (array, offset): the storage when contiguous, else a gathered copy.</summary>

@@ -10,7 +10,7 @@ public sealed partial class Tensor<T>
     /// shape, which the result keeps. The gradient is dy where the mask is 0 and 0 at filled positions; the mask gets none.
     /// With <paramref name="value"/> = −∞ before <see cref="Softmax"/>, the filled positions get probability exactly 0 and
     /// finite (zero) gradients, as long as a row keeps one finite entry; a row filled entirely with −∞ gives NaN, as
-    /// <c>torch.softmax</c> does (use <see cref="ScaledDotProductAttention"/>, which gives 0 there, to avoid it).
+    /// <c>torch.softmax</c> does (use <see cref="ScaledDotProductAttention(Tensor{T}, Tensor{T}, Tensor{T}, bool, Tensor{T}?, double?)"/>, which gives 0 there, to avoid it).
     /// </summary>
     public Tensor<T> MaskedFill(Tensor<T> mask, T value)
     {

@@ -25,6 +25,11 @@ public static partial class TensorOpTable
         Row("tril", "Tril", x => x[0].Tril().Sin() + x[0].Tril(-1).Exp(), S([[3, 4]], [[2, 3, 3]]));
         Row("triu", "Triu", x => x[0].Triu().Sin() + x[0].Triu(2).Exp(), S([[4, 3]], [[2, 3, 3]]));
 
+        // Element-wise entry points of the GELU family (the op structs have their rows from OpTable).
+        Row("erf", "Erf", x => x[0].Erf(), S([[2, 3]]));
+        Row("gelu", "Gelu", x => x[0].Gelu(), S([[2, 3]]));
+        Row("gelu_tanh", "GeluTanh", x => x[0].GeluTanh(), S([[2, 3]]));
+
         // Attention: L ≠ S, any leading dimensions, Ev ≠ E; causal with L > S and L < S; an additive mask.
         int[][][] plain = S([[3, 2], [5, 2], [5, 3]], [[2, 3, 4], [2, 5, 4], [2, 5, 3]], [[1, 2, 2, 3], [1, 2, 4, 3], [1, 2, 4, 2]]);
         Row("scaled_dot_product_attention", "ScaledDotProductAttention", x => T.ScaledDotProductAttention(x[0], x[1], x[2]), plain);
@@ -36,6 +41,9 @@ public static partial class TensorOpTable
         Row("scaled_dot_product_attention(causal, mask, scale, a hidden row)", "ScaledDotProductAttention",
             x => T.ScaledDotProductAttention(x[0], x[1], x[2], causal: true, mask: AdditiveMask(x[0].Shape[^2], x[1].Shape[^2], hideRow: true), scale: 0.7),
             S([[2, 4, 3], [2, 5, 3], [2, 5, 2]]));
+        Row("scaled_dot_product_attention(qkv)", "ScaledDotProductAttention", x => T.ScaledDotProductAttention(x[0], heads: 2), S([[2, 3, 12]], [[1, 4, 6]]));
+        Row("scaled_dot_product_attention(qkv, causal)", "ScaledDotProductAttention",
+            x => T.ScaledDotProductAttention(x[0], heads: 2, causal: true, scale: 0.8), S([[2, 4, 12]], [[1, 5, 6]]));
         Row("scaled_dot_product_attention(reference composition)", "ScaledDotProductAttention",
             x => AttentionComposition(x[0], x[1], x[2], AdditiveMask(x[0].Shape[^2], x[1].Shape[^2], hideRow: false)), S([[2, 3, 4], [2, 5, 4], [2, 5, 3]]));
     }
