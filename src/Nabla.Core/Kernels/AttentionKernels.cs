@@ -48,6 +48,13 @@ internal sealed record AttentionShape<T>(int Batch, int Heads, int L, int S, int
 /// </summary>
 internal static class AttentionKernels
 {
+    /// <summary>Where row 0 of problem b's q, k, v and output start (the division by the head count done once per problem).</summary>
+    private readonly record struct Rows(int Q, int K, int V, int O)
+    {
+        public static Rows Of<T>(AttentionShape<T> p, int b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            new(p.Q.At(b, p.Heads, 0), p.K.At(b, p.Heads, 0), p.V.At(b, p.Heads, 0), p.O.At(b, p.Heads, 0));
+    }
+
     private const long ParallelWork = 1 << 15;
 
     private static void ForEach<T>(AttentionShape<T> p, Action<int> body) where T : unmanaged, IFloatingPointIeee754<T>
@@ -65,13 +72,14 @@ internal static class AttentionKernels
         ForEach(p, b =>
         {
             var row = ArrayPool<T>.Shared.Rent(Math.Max(p.S, 1));
+            var r = Rows.Of(p, b);
             for (int i = 0; i < p.L; i++)
             {
                 int n = p.Visible(i), at = b * p.L + i;
                 var s = row.AsSpan(0, n);
-                var oi = o.AsSpan(p.O.At(b, p.Heads, i), p.Ev);
+                var oi = o.AsSpan(r.O + i * p.O.RowStride, p.Ev);
                 oi.Clear();
-                T m = Scores(p, b, i, q, k, s);
+                T m = Scores(p, r, b, i, q, k, s);
                 if (T.IsNegativeInfinity(m)) { lse[at] = m; continue; }
                 TensorPrimitives.Subtract(s, m, s);
                 TensorPrimitives.Exp(s, s);
@@ -79,7 +87,7 @@ internal static class AttentionKernels
                 lse[at] = m + T.Log(sum);
                 T inv = T.One / sum;
                 for (int j = 0; j < n; j++)
-                    if (s[j] != T.Zero) TensorPrimitives.MultiplyAdd(v.AsSpan(p.V.At(b, p.Heads, j), p.Ev), s[j] * inv, oi, oi);
+                    if (s[j] != T.Zero) TensorPrimitives.MultiplyAdd(v.AsSpan(r.V + j * p.V.RowStride, p.Ev), s[j] * inv, oi, oi);
             }
             ArrayPool<T>.Shared.Return(row);
         });
@@ -97,34 +105,37 @@ internal static class AttentionKernels
         ForEach(p, b =>
         {
             var row = ArrayPool<T>.Shared.Rent(Math.Max(p.S, 1));
+            var r = Rows.Of(p, b);
+            int gq = dq is { } q0 ? q0.Layout.At(b, p.Heads, 0) : 0, gk = dk is { } k0 ? k0.Layout.At(b, p.Heads, 0) : 0;
+            int gv = dv is { } v0 ? v0.Layout.At(b, p.Heads, 0) : 0, go = dOLayout.At(b, p.Heads, 0);
             for (int i = 0; i < p.L; i++)
             {
                 int at = b * p.L + i;
                 if (T.IsNegativeInfinity(lse[at])) continue;   // no visible key: output 0, gradient 0
                 int n = p.Visible(i);
                 var s = row.AsSpan(0, n);
-                Scores(p, b, i, q, k, s);
+                Scores(p, r, b, i, q, k, s);
                 TensorPrimitives.Subtract(s, lse[at], s);
                 TensorPrimitives.Exp(s, s);
-                var doi = dO.AsSpan(dOLayout.At(b, p.Heads, i), p.Ev);
-                T d = TensorPrimitives.Dot<T>(doi, o.AsSpan(p.O.At(b, p.Heads, i), p.Ev));
-                var qi = q.AsSpan(p.Q.At(b, p.Heads, i), p.E);
-                var dqi = dq is { } gq ? gq.Data.AsSpan(gq.Layout.At(b, p.Heads, i), p.E) : default;
+                var doi = dO.AsSpan(go + i * dOLayout.RowStride, p.Ev);
+                T d = TensorPrimitives.Dot<T>(doi, o.AsSpan(r.O + i * p.O.RowStride, p.Ev));
+                var qi = q.AsSpan(r.Q + i * p.Q.RowStride, p.E);
+                var dqi = dq is { } dqa ? dqa.Data.AsSpan(gq + i * dqa.Layout.RowStride, p.E) : default;
                 for (int j = 0; j < n; j++)
                 {
                     T pj = s[j];
                     if (pj == T.Zero) continue;
-                    if (dv is { } gv)
+                    if (dv is { } dva)
                     {
-                        var dvj = gv.Data.AsSpan(gv.Layout.At(b, p.Heads, j), p.Ev);
+                        var dvj = dva.Data.AsSpan(gv + j * dva.Layout.RowStride, p.Ev);
                         TensorPrimitives.MultiplyAdd(doi, pj, dvj, dvj);
                     }
                     if (dq is null && dk is null) continue;
-                    T ds = pj * (TensorPrimitives.Dot<T>(doi, v.AsSpan(p.V.At(b, p.Heads, j), p.Ev)) - d) * p.Scale;
-                    if (dq is not null) TensorPrimitives.MultiplyAdd(k.AsSpan(p.K.At(b, p.Heads, j), p.E), ds, dqi, dqi);
-                    if (dk is { } gk)
+                    T ds = pj * (TensorPrimitives.Dot<T>(doi, v.AsSpan(r.V + j * p.V.RowStride, p.Ev)) - d) * p.Scale;
+                    if (dq is not null) TensorPrimitives.MultiplyAdd(k.AsSpan(r.K + j * p.K.RowStride, p.E), ds, dqi, dqi);
+                    if (dk is { } dka)
                     {
-                        var dkj = gk.Data.AsSpan(gk.Layout.At(b, p.Heads, j), p.E);
+                        var dkj = dka.Data.AsSpan(gk + j * dka.Layout.RowStride, p.E);
                         TensorPrimitives.MultiplyAdd(qi, ds, dkj, dkj);
                     }
                 }
@@ -134,10 +145,10 @@ internal static class AttentionKernels
     }
 
     /// <summary>Row i's visible scores q_i·k_j·scale + mask[i, j] into <paramref name="s"/>; returns their maximum (−∞ if none).</summary>
-    private static T Scores<T>(AttentionShape<T> p, int b, int i, T[] q, T[] k, Span<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    private static T Scores<T>(AttentionShape<T> p, Rows r, int b, int i, T[] q, T[] k, Span<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var qi = q.AsSpan(p.Q.At(b, p.Heads, i), p.E);
-        for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(p.K.At(b, p.Heads, j), p.E)) * p.Scale;
+        var qi = q.AsSpan(r.Q + i * p.Q.RowStride, p.E);
+        for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(r.K + j * p.K.RowStride, p.E)) * p.Scale;
         if (p.Mask is { } mask)
         {
             int at = p.MaskOffsets![b] + i * p.MaskRowStride;

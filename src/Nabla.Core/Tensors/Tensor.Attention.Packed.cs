@@ -46,6 +46,7 @@ public sealed partial class Tensor<T>
             sink.Add(0, new Tensor<T>(g, qkv.ShapeArray), owned: true);
         }, ts =>
         {
+            if (ts[0] is null) return null;
             // The same views the composition would take: [B, T, C] → [B, heads, T, hs], and back.
             Tensor<T> Heads(Tensor<T> x, int part) => x.Slice(2, part * c, (part + 1) * c).Reshape(batch, t, heads, hs).Transpose(1, 2);
             var tangent = AttentionTangent(Heads(qkv, 0), Heads(qkv, 1), Heads(qkv, 2), causal, null, p.Scale, lse,
