@@ -109,4 +109,20 @@ public class AttentionPackedTests
         a = Assert.Throws<NablaArgumentException>(() => Tensor<double>.ScaledDotProductAttention(Tensor<double>.Zeros(2, 4, 12), 0));
         Assert.Equal("heads", a.Parameter);
     }
+
+    [Fact]
+    public void A_call_allocates_no_score_matrix_only_its_row_statistics_and_bookkeeping()
+    {
+        // [1, 2, 128, 8] in float: the scores would be 2·128·128·4 = 128 KiB, the output 8 KiB, the row statistics 1 KiB.
+        var r = new Random(9);
+        var q = new Tensor<float>([.. Enumerable.Range(0, 2 * 128 * 8).Select(_ => (float)r.NextDouble())], 1, 2, 128, 8);
+        void Call()
+        {
+            using var scope = TensorScope.Begin();   // the output goes back to the pool when the scope ends
+            Tensor<float>.ScaledDotProductAttention(q, q, q, causal: true);
+        }
+        Call();
+        long bytes = AllocationMeasure.Least(Call);
+        Assert.True(bytes < 4096, $"one attention call allocated {bytes} bytes on the calling thread");
+    }
 }
