@@ -172,12 +172,13 @@ public sealed class BinaryOpInfo<TOp> : BinaryOpInfo where TOp : struct, IBinary
 /// </summary>
 public static class OpTable
 {
-    /// <summary>Every op of one input: neg, sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs.</summary>
+    /// <summary>Every op of one input: neg, sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs, erf, gelu, gelu_tanh.</summary>
     public static IReadOnlyList<UnaryOpInfo> Unary { get; } =
     [
         UnaryOpInfo<Neg>.Instance, UnaryOpInfo<Sin>.Instance, UnaryOpInfo<Cos>.Instance, UnaryOpInfo<Tan>.Instance,
         UnaryOpInfo<Exp>.Instance, UnaryOpInfo<Log>.Instance, UnaryOpInfo<Sqrt>.Instance, UnaryOpInfo<Tanh>.Instance,
         UnaryOpInfo<Sigmoid>.Instance, UnaryOpInfo<Relu>.Instance, UnaryOpInfo<Abs>.Instance,
+        UnaryOpInfo<Erf>.Instance, UnaryOpInfo<Gelu>.Instance, UnaryOpInfo<GeluTanh>.Instance,
     ];
 
     /// <summary>Every op of two inputs: +, −, *, /, pow, max, min.</summary>

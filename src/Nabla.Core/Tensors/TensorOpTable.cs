@@ -147,6 +147,7 @@ public static partial class TensorOpTable
         Unary("embedding", "Embedding", w => T.Embedding(w, [1, 0, 1, 3], [2, 2]).Sin(), Any, S([[4, 3]]));
         Unary("dropout", "Dropout", x => x.Dropout(0.4, new Rng.RandomState(5)).Sin(), Any, S([[3, 4]]));
         AddJoiningAndIndexingRows(rows);
+        AddSequenceRows(rows);
         return rows;
     }
 
