@@ -25,7 +25,7 @@ public abstract class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoi
         NumBatchesTracked = Tensor<T>.Zeros();
     }
 
-    private string Name => GetType().Name.Split('`')[0];
+    private string Name => TypeName;
 
     /// <summary>Channels (C of [N, C, …]).</summary>
     public int NumFeatures { get; }

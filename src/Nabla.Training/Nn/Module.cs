@@ -1,29 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using Nabla.Tensors;
 
 namespace Nabla.Nn;
 
 /// <summary>
-/// A layer or network: a function <see cref="Forward"/> of one tensor, with named parameters and named child modules.
-/// Parameter names follow PyTorch's state-dict convention: a module's own parameters by name (<c>weight</c>,
-/// <c>bias</c>), children's parameters prefixed with the child's name and a dot (<c>0.weight</c>, <c>2.bias</c>).
+/// A layer or network: a function <see cref="Forward"/> of one tensor, with named parameters, buffers and child modules.
+/// Names follow PyTorch's state-dict convention: a module's own parameters by name (<c>weight</c>, <c>bias</c>),
+/// children's prefixed with the child's name and a dot (<c>fc1.weight</c>, <c>hidden.0.bias</c>).
+/// <para>
+/// <b>What a module holds is found from its fields</b>, as PyTorch finds it from attribute assignments, so a subclass
+/// needs no registration code. The instance fields are read, base-class fields first, then in declaration order:
+/// a field whose value is a <see cref="Module{T}"/> is a child named by the field; a field holding a collection of
+/// modules (a one-dimensional array, <c>List</c>, <c>IList</c>, <c>IReadOnlyList</c>, <c>ICollection</c>,
+/// <c>IReadOnlyCollection</c> or <c>IEnumerable</c> of modules, or of such collections) is a child
+/// <see cref="ModuleList{T}"/> whose modules are named by position (<c>hidden.0</c>, <c>grid.1.0</c>), as PyTorch's
+/// <c>nn.ModuleList</c>; a <see cref="Tensor{T}"/> field whose <see cref="Tensor{T}.RequiresGrad"/> is set is a
+/// parameter (PyTorch's <c>nn.Parameter</c>); a field holding null is skipped (a <see cref="Linear{T}"/> without
+/// bias); other fields are ignored. A leading underscore is dropped (<c>_fc1</c> is <c>fc1</c>), an auto-property is
+/// named by the property and a captured primary-constructor parameter by the parameter; <see cref="StateNameAttribute"/>
+/// on a field or auto-property renames it (<c>[StateName("c_attn")]</c>) and <see cref="NotRegisteredAttribute"/>
+/// excludes it. Two members with one name are an error naming both. The field list is found once per type; values are
+/// read on every call, so a field assigned later is seen. For members known only at run time use
+/// <see cref="RegisterModule"/>, <see cref="RegisterParameter"/> and <see cref="RegisterBuffer"/>. Built-in layers
+/// override <see cref="OwnParameters"/> and <see cref="Children"/> and so read no fields.
+/// </para>
+/// <para>
+/// <b>Why fields are read by reflection.</b> The alternatives each cost the user something: an explicit register call
+/// per member forgets a member silently (the failure this design removes), and a source generator would force
+/// <c>partial</c> on every user module. Reflection stays safe under trimming and Native AOT because this type carries
+/// <see cref="DynamicallyAccessedMembersAttribute"/> for fields and properties: the annotation is inherited by every
+/// derived type, so the trimmer keeps the fields of every module class, and a published AOT program names its
+/// parameters as <c>dotnet run</c> does, without a trim warning.
+/// </para>
 /// </summary>
-public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
+                            DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties)]
+public abstract partial class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Computes the module's output from <paramref name="input"/>, recording the graph when gradients are on.</summary>
-    public abstract Tensor<T> Forward(Tensor<T> input);
-
-    /// <summary>This module's own parameters (not its children's), in a fixed order, with their local names.</summary>
-    protected virtual IEnumerable<(string Name, Tensor<T> Parameter)> OwnParameters() => [];
-
-    /// <summary>The direct child modules in a fixed order, with their names.</summary>
-    public virtual IEnumerable<(string Name, Module<T> Module)> Children() => [];
+    private Action<Module<T>, Tensor<T>, Tensor<T>>[]? _forwardHooks;
 
     /// <summary>
-    /// This module's own buffers: state that is saved and loaded with the parameters but not trained (batch norm's
-    /// running statistics), in a fixed order, with their local names.
+    /// Computes the module's output from <paramref name="input"/>, recording the graph when gradients are on. Modules
+    /// calling their children should use <see cref="Call"/> (PyTorch's <c>module(x)</c>) so forward hooks see them.
     /// </summary>
-    protected virtual IEnumerable<(string Name, Tensor<T> Buffer)> OwnBuffers() => [];
+    public abstract Tensor<T> Forward(Tensor<T> input);
+
+    /// <summary>
+    /// <see cref="Forward"/>(<paramref name="input"/>), then every forward hook (<see cref="RegisterForwardHook"/>) in
+    /// registration order with this module, the input and the output, as PyTorch's <c>module(x)</c>. A child called
+    /// through <see cref="Forward"/> directly is invisible to hooks (and has no shape in <see cref="Summary"/>). Without
+    /// hooks this costs one null check over <see cref="Forward"/>.
+    /// </summary>
+    public Tensor<T> Call(Tensor<T> input)
+    {
+        var hooks = _forwardHooks;
+        if (hooks is null) return Forward(input);
+        var output = Forward(input);
+        foreach (var hook in hooks) hook(this, input, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="hook"/>(module, input, output), run after every <see cref="Call"/> of this module (not of its
+    /// children); disposing the returned handle removes it. A hook observes: it cannot replace the output. While a layer
+    /// of a <see cref="Sequential{T}"/> has a hook, the Sequential calls each layer separately instead of fusing pairs
+    /// (the same values).
+    /// </summary>
+    public IDisposable RegisterForwardHook(Action<Module<T>, Tensor<T>, Tensor<T>> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        Action<Module<T>, Tensor<T>, Tensor<T>>[]? old, updated;
+        do
+        {
+            old = _forwardHooks;
+            updated = [.. old ?? [], hook];
+        } while (Interlocked.CompareExchange(ref _forwardHooks, updated, old) != old);
+        return new HookHandle(this, hook);
+    }
+
+    /// <summary>True while a forward hook is registered on this module.</summary>
+    internal bool HasForwardHooks => _forwardHooks is not null;
+
+    private void RemoveForwardHook(Action<Module<T>, Tensor<T>, Tensor<T>> hook)
+    {
+        Action<Module<T>, Tensor<T>, Tensor<T>>[]? old, updated;
+        do
+        {
+            old = _forwardHooks;
+            int at = old is null ? -1 : Array.IndexOf(old, hook);
+            if (at < 0) return;
+            updated = old!.Length == 1 ? null : [.. old[..at], .. old[(at + 1)..]];
+        } while (Interlocked.CompareExchange(ref _forwardHooks, updated, old) != old);
+    }
+
+    private sealed class HookHandle(Module<T> module, Action<Module<T>, Tensor<T>, Tensor<T>> hook) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) module.RemoveForwardHook(hook);
+        }
+    }
 
     /// <summary>
     /// True in training mode (the default), false after <see cref="Eval"/>: <see cref="Dropout{T}"/> then passes its
@@ -43,18 +122,13 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Module<T> Eval() => Train(false);
 
     /// <summary>
-    /// Every parameter with its full dotted name, own parameters first, then each child's in order (depth first).
-    /// The tensors are the live parameters, not copies.
+    /// Every parameter with its full dotted name, own parameters first, then each child's in order (depth first). A
+    /// tensor reachable under two names (a weight shared by two modules) appears once, under the first, as in PyTorch's
+    /// <c>named_parameters()</c>. The tensors are the live parameters, not copies.
     /// </summary>
-    public IEnumerable<KeyValuePair<string, Tensor<T>>> NamedParameters()
-    {
-        foreach (var (name, p) in OwnParameters()) yield return new(name, p);
-        foreach (var (childName, child) in Children())
-            foreach (var (name, p) in child.NamedParameters())
-                yield return new($"{childName}.{name}", p);
-    }
+    public IEnumerable<KeyValuePair<string, Tensor<T>>> NamedParameters() => Distinct(Named(this, "", parameters: true, buffers: false));
 
-    /// <summary>Every parameter (the live tensors) in <see cref="NamedParameters"/> order; hand this to an optimizer.</summary>
+    /// <summary>Every parameter (the live tensors, each once) in <see cref="NamedParameters"/> order; hand this to an optimizer.</summary>
     public IReadOnlyList<Tensor<T>> Parameters() => NamedParameters().Select(kv => kv.Value).ToList();
 
     /// <summary>Fills every parameter's gradient with zeros in place (keeping the buffers, so steps do not allocate).</summary>
@@ -63,33 +137,40 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
     }
 
-    /// <summary>Every buffer with its full dotted name, own buffers first, then each child's in order (the live tensors).</summary>
-    public IEnumerable<KeyValuePair<string, Tensor<T>>> NamedBuffers()
+    /// <summary>Every buffer (the live tensors, each once, under its first name), own buffers first, then each child's in order.</summary>
+    public IEnumerable<KeyValuePair<string, Tensor<T>>> NamedBuffers() => Distinct(Named(this, "", parameters: false, buffers: true));
+
+    /// <summary>
+    /// Parameters and/or buffers under every name that reaches them, in PyTorch's state-dict order: own parameters,
+    /// own buffers, then each child's with the child's name and a dot before theirs.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, Tensor<T>>> Named(Module<T> module, string prefix, bool parameters, bool buffers)
     {
-        foreach (var (name, b) in OwnBuffers()) yield return new(name, b);
-        foreach (var (childName, child) in Children())
-            foreach (var (name, b) in child.NamedBuffers())
-                yield return new($"{childName}.{name}", b);
+        if (parameters)
+            foreach (var (name, p) in module.OwnParameters()) yield return new(prefix + name, p);
+        if (buffers)
+            foreach (var (name, b) in module.OwnBuffers()) yield return new(prefix + name, b);
+        foreach (var (childName, child) in module.Children())
+            foreach (var kv in Named(child, $"{prefix}{childName}.", parameters, buffers))
+                yield return kv;
     }
 
-    /// <summary>Parameters and buffers in PyTorch's state-dict order: own parameters, own buffers, then each child's.</summary>
-    private IEnumerable<KeyValuePair<string, Tensor<T>>> NamedState()
+    private static IEnumerable<KeyValuePair<string, Tensor<T>>> Distinct(IEnumerable<KeyValuePair<string, Tensor<T>>> named)
     {
-        foreach (var (name, p) in OwnParameters()) yield return new(name, p);
-        foreach (var (name, b) in OwnBuffers()) yield return new(name, b);
-        foreach (var (childName, child) in Children())
-            foreach (var (name, t) in child.NamedState())
-                yield return new($"{childName}.{name}", t);
+        var seen = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance);
+        foreach (var kv in named)
+            if (seen.Add(kv.Value)) yield return kv;
     }
 
     /// <summary>
     /// The parameters and buffers as an ordered name → tensor map of copies (detached, own storage), so a later
-    /// training step does not change a saved state. Names and order are PyTorch's <c>state_dict()</c>'s.
+    /// training step does not change a saved state. Names and order are PyTorch's <c>state_dict()</c>'s: a tensor reachable
+    /// under two names (weight tying) is saved under both.
     /// </summary>
     public OrderedDictionary<string, Tensor<T>> StateDict()
     {
         var state = new OrderedDictionary<string, Tensor<T>>();
-        foreach (var (name, p) in NamedState()) state.Add(name, new Tensor<T>(p.ToArray(), [.. p.Shape]));
+        foreach (var (name, p) in Named(this, "", parameters: true, buffers: true)) state.Add(name, new Tensor<T>(p.ToArray(), [.. p.Shape]));
         return state;
     }
 
@@ -101,7 +182,7 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor<T>> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var parameters = NamedState().ToList();
+        var parameters = Named(this, "", parameters: true, buffers: true).ToList();
         var problems = new List<string>();
         var missing = parameters.Where(kv => !state.ContainsKey(kv.Key)).Select(kv => kv.Key).ToList();
         if (missing.Count > 0) problems.Add("missing keys: " + string.Join(", ", missing.Select(k => $"\"{k}\"")));
@@ -112,13 +193,13 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (state.TryGetValue(name, out var value) && !value.Shape.SequenceEqual(p.Shape))
                 problems.Add($"shape mismatch for \"{name}\": the state has {Format(value.Shape)}, the module has {Format(p.Shape)}");
         if (problems.Count > 0)
-            throw new NablaException($"cannot load the state dict into {GetType().Name}: " + string.Join("; ", problems));
+            throw new NablaException($"cannot load the state dict into {TypeName}: " + string.Join("; ", problems));
         using (NoGrad.Scope())
             foreach (var (name, p) in parameters) p.CopyFrom(state[name]);
     }
 
     private static string Format(IReadOnlyList<int> shape) => "(" + string.Join(", ", shape) + (shape.Count == 1 ? ",)" : ")");
 
-    /// <summary>The module type's name without generic arity (modules with settings override this, e.g. <c>Linear(in_features=3, out_features=4, bias=True)</c>).</summary>
-    public override string ToString() => GetType().Name.Split('`')[0];
+    /// <summary>This module's type name without generic arity (<c>Sequential</c>), as PyTorch prints it.</summary>
+    internal string TypeName => ModuleNames.Of(GetType());
 }
