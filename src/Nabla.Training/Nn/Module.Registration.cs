@@ -23,7 +23,7 @@ public abstract partial class Module<T>
             if (value is null) continue;
             yield return (member.Name, member.Kind == ModuleFields<T>.Kind.Module
                 ? (Module<T>)value
-                : ModuleFields<T>.ToModuleList((IEnumerable)value, $"{TypeName}.{member.Name}"));
+                : ModuleFields<T>.ToModuleList((IEnumerable)value, $"{TypeName}.{member.Name}", IsTraining));
         }
         if (_modules is not null)
             foreach (var registered in _modules) yield return registered;

@@ -18,7 +18,8 @@ namespace Nabla.Nn;
 /// <c>nn.ModuleList</c>; a <see cref="Tensor{T}"/> field whose <see cref="Tensor{T}.RequiresGrad"/> is set is a
 /// parameter (PyTorch's <c>nn.Parameter</c>); a field holding null is skipped (a <see cref="Linear{T}"/> without
 /// bias); other fields are ignored. A leading underscore is dropped (<c>_fc1</c> is <c>fc1</c>), an auto-property is
-/// named by the property and a captured primary-constructor parameter by the parameter; <see cref="StateNameAttribute"/>
+/// named by the property and a captured primary-constructor parameter by the parameter (such a field comes first among
+/// its class's fields, as the class header declares it); <see cref="StateNameAttribute"/>
 /// on a field or auto-property renames it (<c>[StateName("c_attn")]</c>) and <see cref="NotRegisteredAttribute"/>
 /// excludes it. Two members with one name are an error naming both. The field list is found once per type; values are
 /// read on every call, so a field assigned later is seen. For members known only at run time use
@@ -108,7 +109,7 @@ public abstract partial class Module<T> where T : unmanaged, IFloatingPointIeee7
     /// True in training mode (the default), false after <see cref="Eval"/>: <see cref="Dropout{T}"/> then passes its
     /// input through and <see cref="BatchNorm1d{T}"/>/<see cref="BatchNorm2d{T}"/> use their running statistics.
     /// </summary>
-    public bool IsTraining { get; private set; } = true;
+    public bool IsTraining { get; internal set; } = true;
 
     /// <summary>Sets training mode on this module and every descendant; returns this module.</summary>
     public Module<T> Train(bool training = true)

@@ -121,18 +121,19 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>
     /// The modules in <paramref name="items"/> (a collection field's value) as a <see cref="ModuleList{T}"/>, nested
-    /// collections as nested lists; <paramref name="where"/> names the field in the error for a null element.
+    /// collections as nested lists, in the holder's mode (<paramref name="training"/>); <paramref name="where"/> names the
+    /// field in the error for a null element.
     /// </summary>
-    public static ModuleList<T> ToModuleList(IEnumerable items, string where)
+    public static ModuleList<T> ToModuleList(IEnumerable items, string where, bool training)
     {
-        var list = new ModuleList<T>();
+        var list = new ModuleList<T> { IsTraining = training };
         int i = 0;
         foreach (var item in items)
         {
             list.Add(item switch
             {
                 Module<T> m => m,
-                IEnumerable nested => ToModuleList(nested, $"{where}[{i}]"),
+                IEnumerable nested => ToModuleList(nested, $"{where}[{i}]", training),
                 _ => throw new NablaException($"{where}[{i}] is null; a collection of modules cannot hold null, since positions name the modules"),
             });
             i++;
@@ -149,6 +150,17 @@ internal static class ModuleNames
         string.IsNullOrEmpty(name) ? "a name must not be empty"
         : name.Contains('.') ? "a name must not contain \".\" (dots join the names of nested modules)"
         : null;
+
+    /// <summary>
+    /// <paramref name="value"/> as Python's <c>repr</c> of a float prints a layer setting: shortest round-trip digits,
+    /// a lower-case exponent (<c>1e-05</c>) and <c>.0</c> on whole numbers (<c>0.0</c>, <c>1.0</c>).
+    /// </summary>
+    public static string PythonFloat(double value)
+    {
+        if (!double.IsFinite(value)) return double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        string text = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return text.Contains('E') ? text.Replace('E', 'e') : text.Contains('.') ? text : text + ".0";
+    }
 
     /// <summary>
     /// <paramref name="type"/>'s name as PyTorch prints a module's class: without the generic arity (<c>Sequential</c>,
