@@ -17,7 +17,7 @@ public abstract partial class Module<T>
     /// </summary>
     public virtual IEnumerable<(string Name, Module<T> Module)> Children()
     {
-        foreach (var member in ModuleFields<T>.Of(GetType()).Modules)
+        foreach (var member in ModuleFields<T>.Of(DiscoverableType()).Modules)
         {
             object? value = member.Field.GetValue(this);
             if (value is null) continue;
@@ -36,7 +36,7 @@ public abstract partial class Module<T>
     /// </summary>
     protected virtual IEnumerable<(string Name, Tensor<T> Parameter)> OwnParameters()
     {
-        foreach (var member in ModuleFields<T>.Of(GetType()).Tensors)
+        foreach (var member in ModuleFields<T>.Of(DiscoverableType()).Tensors)
             if (member.Field.GetValue(this) is Tensor<T> { RequiresGrad: true } tensor) yield return (member.Name, tensor);
         if (_parameters is not null)
             foreach (var registered in _parameters) yield return registered;
@@ -95,7 +95,7 @@ public abstract partial class Module<T>
     {
         if (ModuleNames.Problem(name) is { } problem)
             throw new NablaArgumentException(nameof(name), $"{method}: name is \"{name}\"; {problem}");
-        bool taken = ModuleFields<T>.Of(GetType()).Names.Contains(name)
+        bool taken = ModuleFields<T>.Of(DiscoverableType()).Names.Contains(name)
                      || (_modules?.Exists(m => m.Name == name) ?? false)
                      || (_parameters?.Exists(p => p.Name == name) ?? false)
                      || (_buffers?.Exists(b => b.Name == name) ?? false);

@@ -5,6 +5,27 @@ using Nabla.Tensors;
 namespace Nabla.Nn;
 
 /// <summary>
+/// The root of every <see cref="Module{T}"/> whatever its element type. It exists for one reason: it carries the
+/// <see cref="DynamicallyAccessedMembersAttribute"/> (fields and properties) that makes a module's fields readable by
+/// reflection in a trimmed or Native AOT program. The annotation applies to every derived type, and the result of
+/// <c>GetType()</c> on a module flows to the field discovery through an annotated return, which is what tells the AOT
+/// compiler to keep those fields. On the generic <see cref="Module{T}"/> itself the annotation compiled without a warning
+/// yet kept nothing (checked with .NET 10's compiler: a published program found no fields), so it lives here.
+/// </summary>
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
+                            DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties)]
+public abstract class Module
+{
+    /// <summary>For <see cref="Module{T}"/> only: a module class derives from <see cref="Module{T}"/>, never from this type directly.</summary>
+    protected Module() { }
+
+    /// <summary>This module's runtime type, annotated so the trimmer keeps the fields and properties discovery reads.</summary>
+    [return: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
+                                        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties)]
+    private protected Type DiscoverableType() => GetType();
+}
+
+/// <summary>
 /// A layer or network: a function <see cref="Forward"/> of one tensor, with named parameters, buffers and child modules.
 /// Names follow PyTorch's state-dict convention: a module's own parameters by name (<c>weight</c>, <c>bias</c>),
 /// children's prefixed with the child's name and a dot (<c>fc1.weight</c>, <c>hidden.0.bias</c>).
@@ -29,15 +50,13 @@ namespace Nabla.Nn;
 /// <para>
 /// <b>Why fields are read by reflection.</b> The alternatives each cost the user something: an explicit register call
 /// per member forgets a member silently (the failure this design removes), and a source generator would force
-/// <c>partial</c> on every user module. Reflection stays safe under trimming and Native AOT because this type carries
-/// <see cref="DynamicallyAccessedMembersAttribute"/> for fields and properties: the annotation is inherited by every
-/// derived type, so the trimmer keeps the fields of every module class, and a published AOT program names its
-/// parameters as <c>dotnet run</c> does, without a trim warning.
+/// <c>partial</c> on every user module. Reflection stays safe under trimming and Native AOT through the non-generic
+/// <see cref="Module"/> this type derives from, whose <see cref="DynamicallyAccessedMembersAttribute"/> for fields and
+/// properties is inherited by every module class, so the trimmer keeps their fields (see <see cref="Module"/> for why
+/// the annotation is not on this generic type).
 /// </para>
 /// </summary>
-[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
-                            DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties)]
-public abstract partial class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract partial class Module<T> : Module where T : unmanaged, IFloatingPointIeee754<T>
 {
     private Action<Module<T>, Tensor<T>, Tensor<T>>[]? _forwardHooks;
 

@@ -25,6 +25,10 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
 
     private static readonly ConcurrentDictionary<Type, TypeMembers> Cache = new();
 
+    /// <summary>What the annotation on <see cref="Module"/> keeps: every field and property of every module class.</summary>
+    internal const DynamicallyAccessedMemberTypes Kept = DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
+                                                         DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
     private const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     /// <summary>The collection types whose element type is looked into (with one-dimensional arrays).</summary>
@@ -32,7 +36,7 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
         [typeof(List<>), typeof(IList<>), typeof(IReadOnlyList<>), typeof(ICollection<>), typeof(IReadOnlyCollection<>), typeof(IEnumerable<>)];
 
     /// <summary>The discovered fields of <paramref name="type"/>, a type derived from <see cref="Module{T}"/>.</summary>
-    public static TypeMembers Of(Type type)
+    public static TypeMembers Of([DynamicallyAccessedMembers(Kept)] Type type)
     {
         if (Cache.TryGetValue(type, out var members)) return members;
         members = Discover(type);
@@ -113,8 +117,8 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
     private static FieldInfo[] DeclaredFields(Type type) => type.GetFields(Declared);
 
     private const string TrimJustification =
-        "Only called with Module<T> subclasses (the runtime type and its bases up to Module<T>); the DynamicallyAccessedMembers " +
-        "annotation on Module<T> is inherited by every derived type, so the trimmer keeps their fields and properties.";
+        "Only called with module classes (a module's runtime type and its base classes up to Module<T>); the DynamicallyAccessedMembers " +
+        "annotation on Module, which Module<T> derives from, applies to every derived class, so the trimmer keeps their fields and properties.";
 
     private static bool Has<TAttribute>(FieldInfo field, PropertyInfo? property) where TAttribute : Attribute =>
         field.IsDefined(typeof(TAttribute)) || (property?.IsDefined(typeof(TAttribute)) ?? false);
