@@ -42,10 +42,13 @@ public abstract class Module
 /// named by the property and a captured primary-constructor parameter by the parameter (such a field comes first among
 /// its class's fields, as the class header declares it); <see cref="StateNameAttribute"/>
 /// on a field or auto-property renames it (<c>[StateName("c_attn")]</c>) and <see cref="NotRegisteredAttribute"/>
-/// excludes it. Two members with one name are an error naming both. The field list is found once per type; values are
-/// read on every call, so a field assigned later is seen. For members known only at run time use
-/// <see cref="RegisterModule"/>, <see cref="RegisterParameter"/> and <see cref="RegisterBuffer"/>. Built-in layers
-/// override <see cref="OwnParameters"/> and <see cref="Children"/> and so read no fields.
+/// excludes it. Two members with one name are an error naming both, and so is a field holding a dictionary of modules
+/// (use <see cref="ModuleDict{T}"/>). The field list is found once per type; values are read on every call, so a field
+/// assigned later is seen. For members known only at run time a subclass calls <see cref="RegisterModule"/>,
+/// <see cref="RegisterParameter"/> and <see cref="RegisterBuffer"/>; they come after the field-held ones. The defaults
+/// of <see cref="Children"/>, <see cref="OwnParameters"/> and <see cref="OwnBuffers"/> yield both; an override replaces
+/// them. Built-in layers override <see cref="OwnParameters"/> (and the containers <see cref="Children"/>), so their
+/// parameters are never read through reflection.
 /// </para>
 /// <para>
 /// <b>Why fields are read by reflection.</b> The alternatives each cost the user something: an explicit register call

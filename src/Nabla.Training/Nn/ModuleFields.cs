@@ -62,6 +62,8 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
                               ?? (StateNameAttribute?)property?.GetCustomAttribute(typeof(StateNameAttribute));
                 Kind? kind = KindOf(field.FieldType);
                 string where = $"{ModuleNames.Of(type)}.{property?.Name ?? field.Name}";
+                if (IsModuleDictionary(field.FieldType))
+                    throw new NablaException($"{where} holds a dictionary of modules, whose order and names are not defined; use a ModuleDict<{typeof(T).Name}> (insertion order, keys as names)");
                 if (kind is null)
                 {
                     if (renamed is not null)
@@ -94,6 +96,14 @@ internal static class ModuleFields<T> where T : unmanaged, IFloatingPointIeee754
             : null;
         return element is not null && (typeof(Module<T>).IsAssignableFrom(element) || IsModuleCollection(element));
     }
+
+    /// <summary>A dictionary type whose values are modules or collections of them (refused rather than silently skipped).</summary>
+    private static bool IsModuleDictionary(Type type) =>
+        type.IsGenericType && Array.IndexOf(Dictionaries, type.GetGenericTypeDefinition()) >= 0
+        && type.GetGenericArguments()[1] is var value && (typeof(Module<T>).IsAssignableFrom(value) || IsModuleCollection(value));
+
+    private static readonly Type[] Dictionaries =
+        [typeof(Dictionary<,>), typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(SortedDictionary<,>), typeof(OrderedDictionary<,>)];
 
     /// <summary>
     /// The field's name in state dicts: an auto-property's backing field (<c>&lt;Fc1&gt;k__BackingField</c>) and a captured

@@ -186,14 +186,21 @@ public class ModuleRegistrationTests
         public override Tensor<double> Forward(Tensor<double> x) => layers[0]!.Forward(x);
     }
 
+    private sealed class HoldsDictionary : Module<double>
+    {
+        private readonly Dictionary<string, Linear<double>> layers = new() { ["a"] = new(1, 1) };
+        public override Tensor<double> Forward(Tensor<double> x) => layers["a"].Forward(x);
+    }
+
     [Fact]
-    public void Two_fields_with_one_name_a_dotted_rename_a_renamed_non_module_and_a_null_in_a_list_are_errors_that_say_where()
+    public void Two_fields_with_one_name_a_dotted_rename_a_renamed_non_module_a_null_in_a_list_and_a_dictionary_are_errors_that_say_where()
     {
         var e = Assert.Throws<NablaException>(() => new Clash().Parameters());
         Assert.Contains("two members named \"fc\" (Clash._fc and Clash.fc)", e.Message);
         Assert.Contains("BadRename.fc has [StateName(\"a.b\")]", Assert.Throws<NablaException>(() => new BadRename().Parameters()).Message);
         Assert.Contains("RenamedNumber.count has [StateName(\"n\")] but holds a Int32", Assert.Throws<NablaException>(() => new RenamedNumber().Parameters()).Message);
         Assert.Contains("HoldsNull.layers[1] is null", Assert.Throws<NablaException>(() => new HoldsNull().Parameters()).Message);
+        Assert.Contains("HoldsDictionary.layers holds a dictionary of modules", Assert.Throws<NablaException>(() => new HoldsDictionary().Parameters()).Message);
     }
 
     private sealed class Head(Tensor<double> weight) : Module<double>
