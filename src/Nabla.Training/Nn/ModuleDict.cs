@@ -12,7 +12,7 @@ namespace Nabla.Nn;
 /// </summary>
 public sealed class ModuleDict<T> : Module<T>, IReadOnlyDictionary<string, Module<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly OrderedDictionary<string, Module<T>> _modules = new(StringComparer.Ordinal);
+    [NotRegistered] private readonly OrderedDictionary<string, Module<T>> _modules = new(StringComparer.Ordinal);   // children come from Children()
 
     /// <summary>An empty dictionary.</summary>
     public ModuleDict() { }

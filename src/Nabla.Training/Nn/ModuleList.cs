@@ -13,7 +13,7 @@ namespace Nabla.Nn;
 /// </summary>
 public sealed class ModuleList<T> : Module<T>, IList<Module<T>>, IReadOnlyList<Module<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly List<Module<T>> _modules = [];
+    [NotRegistered] private readonly List<Module<T>> _modules = [];   // children come from Children()
 
     /// <summary>A list holding <paramref name="modules"/> in order (none when empty); throws for a null module.</summary>
     public ModuleList(params IEnumerable<Module<T>> modules)

@@ -53,6 +53,10 @@ public sealed class ModuleTorchTests : IDisposable
                 print(json.dumps(net(load(sys.argv[3])["x"]).flatten().tolist()))
         elif mode == "repr":
             print(repr(net), end="")
+        elif mode == "layers":
+            print(repr(nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                                     nn.Flatten(), nn.Linear(64, 10), nn.LayerNorm(10), nn.Tanh(), nn.Sigmoid(), nn.Softmax(dim=-1),
+                                     nn.AvgPool2d(2), nn.Identity(), nn.Embedding(5, 3), nn.BatchNorm1d(3, momentum=None))), end="")
         else:
             print(json.dumps({name: sum(p.numel() for p in m.parameters()) for name, m in net.named_modules()}))
         """;
@@ -113,6 +117,16 @@ public sealed class ModuleTorchTests : IDisposable
     public void ToString_prints_what_pytorch_repr_prints()
     {
         Assert.Equal(RunScript("repr"), new TorchNet().ToString());
+    }
+
+    [Fact]
+    public void Built_in_layers_print_what_pytorch_repr_prints()
+    {
+        var net = new Sequential<float>(new Conv2d<float>(1, 4, 3, padding: 1), new BatchNorm2d<float>(4), new ReLU<float>(),
+            new MaxPool2d<float>(2), new Dropout<float>(0.25, new global::Nabla.Rng.RandomState(1)), new Flatten<float>(),
+            new Linear<float>(64, 10), new LayerNorm<float>(10), new Tanh<float>(), new Sigmoid<float>(), new Softmax<float>(),
+            new AvgPool2d<float>(2), new Identity<float>(), new Embedding<float>(5, 3), new BatchNorm1d<float>(3, momentum: null));
+        Assert.Equal(RunScript("layers"), net.ToString());
     }
 
     [Fact]
