@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Nabla.Tensors;
 
@@ -25,7 +24,7 @@ public abstract class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoi
         NumBatchesTracked = Tensor<T>.Zeros();
     }
 
-    private string Name => GetType().Name.Split('`')[0];
+    private string Name => TypeName;
 
     /// <summary>Channels (C of [N, C, …]).</summary>
     public int NumFeatures { get; }
@@ -81,8 +80,8 @@ public abstract class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}({NumFeatures}, eps={Eps}, momentum={(Momentum is null ? "None" : Momentum.Value.ToString(CultureInfo.InvariantCulture))}, affine={(Weight is not null ? "True" : "False")}, track_running_stats={(RunningMean is not null ? "True" : "False")})");
+    public override string ToString() =>
+        $"{Name}({NumFeatures}, eps={ModuleNames.PythonFloat(Eps)}, momentum={(Momentum is null ? "None" : ModuleNames.PythonFloat(Momentum.Value))}, affine={(Weight is not null ? "True" : "False")}, track_running_stats={(RunningMean is not null ? "True" : "False")})";
 }
 
 /// <summary>Batch normalisation of [N, C] or [N, C, L] input, as PyTorch's <c>nn.BatchNorm1d</c>.</summary>

@@ -7,13 +7,18 @@ namespace Nabla.Nn;
 /// <summary>
 /// A 2-d convolution layer as PyTorch's <c>nn.Conv2d</c>: input [N, in_channels, H, W], <see cref="Weight"/>
 /// [out_channels, in_channels/groups, k, k] and <see cref="Bias"/> [out_channels], so state dicts load unchanged both
-/// ways. Forward is <see cref="Tensor{T}.Conv2d"/>. Parameters start as zeros; the constructor taking a
-/// <see cref="RandomState"/> draws PyTorch's default, U(±1/√fan_in) with fan_in = in_channels/groups·k², weight then bias.
+/// ways. Forward is <see cref="Tensor{T}.Conv2d"/>. The parameters are drawn as PyTorch draws them, weight then bias ~
+/// U(±1/√fan_in) with fan_in = in_channels/groups·k², from the <see cref="RandomState"/> given or else from
+/// <see cref="RandomState.Default"/> (seeded by <c>RandomState.Default.Seed(n)</c>, as PyTorch's by <c>torch.manual_seed(n)</c>).
 /// </summary>
 public sealed class Conv2d<T> : Module<T>, IFusedLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>A zero-initialised layer; throws when a size or setting is out of range.</summary>
+    /// <summary>A layer with PyTorch's default initialisation drawn from <see cref="RandomState.Default"/>; throws when a size or setting is out of range.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true)
+        : this(inChannels, outChannels, kernelSize, RandomState.Default, stride, padding, dilation, groups, bias) { }
+
+    /// <summary>A layer with PyTorch's default initialisation drawn from <paramref name="rng"/> (weight first, then bias).</summary>
+    public Conv2d(int inChannels, int outChannels, int kernelSize, RandomState rng, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true)
     {
         if (inChannels < 1 || outChannels < 1 || kernelSize < 1)
             throw new NablaException($"Conv2d needs positive in_channels, out_channels and kernel_size, got {inChannels}, {outChannels}, {kernelSize}");
@@ -21,16 +26,10 @@ public sealed class Conv2d<T> : Module<T>, IFusedLayer<T> where T : unmanaged, I
             throw new NablaException($"Conv2d needs stride ≥ 1, padding ≥ 0 and dilation ≥ 1, got {stride}, {padding}, {dilation}");
         if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0)
             throw new NablaException($"Conv2d: groups = {groups} must divide in_channels = {inChannels} and out_channels = {outChannels}");
+        ArgumentNullException.ThrowIfNull(rng);
         (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups);
         Weight = Tensor<T>.Zeros(outChannels, inChannels / groups, kernelSize, kernelSize).RequireGrad();
         Bias = bias ? Tensor<T>.Zeros(outChannels).RequireGrad() : null;
-    }
-
-    /// <summary>A layer with PyTorch's default initialisation drawn from <paramref name="rng"/> (weight first, then bias).</summary>
-    public Conv2d(int inChannels, int outChannels, int kernelSize, RandomState rng, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true)
-        : this(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias)
-    {
-        ArgumentNullException.ThrowIfNull(rng);
         double bound = 1 / Math.Sqrt(Init.Fans(Weight).FanIn);
         Init.Uniform(Weight, rng, -bound, bound);
         if (Bias is not null) Init.Uniform(Bias, rng, -bound, bound);

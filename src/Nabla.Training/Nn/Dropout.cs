@@ -20,5 +20,5 @@ public sealed class Dropout<T>(double p, RandomState rng) : Module<T> where T : 
     public override Tensor<T> Forward(Tensor<T> input) => input.Dropout(P, _rng, IsTraining);
 
     /// <inheritdoc/>
-    public override string ToString() => $"Dropout(p={P.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+    public override string ToString() => $"Dropout(p={ModuleNames.PythonFloat(P)}, inplace=False)";
 }

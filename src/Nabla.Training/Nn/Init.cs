@@ -29,6 +29,9 @@ public enum InitScheme
 /// Parameter initialisers driven by NumPy's legacy generator, so a seed reproduces NumPy's numbers. Every initialiser
 /// overwrites the tensor in place (not recorded) drawing exactly one value per element, in row-major order, with the
 /// <see cref="RandomState"/> call named in its summary. For a weight of shape [out, in], fan_in = in and fan_out = out.
+/// Layers built without a generator (<c>new Linear&lt;float&gt;(4, 8)</c>) draw from <see cref="RandomState.Default"/>;
+/// <c>RandomState.Default.Seed(n)</c> is the counterpart of <c>torch.manual_seed(n)</c>: it makes every later default
+/// initialisation repeat (the same distributions as PyTorch's defaults, drawn by NumPy's generator, so not PyTorch's numbers).
 /// </summary>
 public static class Init
 {

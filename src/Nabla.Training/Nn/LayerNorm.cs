@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Nabla.Tensors;
 
@@ -45,6 +44,6 @@ public sealed class LayerNorm<T> : Module<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"LayerNorm({Shapes.Format([.. NormalizedShape])}, eps={Eps}, elementwise_affine={(Weight is not null ? "True" : "False")})");
+    public override string ToString() =>
+        $"LayerNorm({Shapes.Format([.. NormalizedShape])}, eps={ModuleNames.PythonFloat(Eps)}, elementwise_affine={(Weight is not null ? "True" : "False")})";
 }

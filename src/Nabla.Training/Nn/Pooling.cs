@@ -24,7 +24,7 @@ public sealed class MaxPool2d<T>(int kernelSize, int? stride = null, int padding
             : null;
 
     /// <inheritdoc/>
-    public override string ToString() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
+    public override string ToString() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation=1, ceil_mode=False)";
 }
 
 /// <summary>2-d average pooling as PyTorch's <c>nn.AvgPool2d</c> (square window; stride defaults to the window size).</summary>

@@ -34,9 +34,12 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
     /// does a <see cref="Conv2d{T}"/> followed by one of them, and a pooling layer followed by a <see cref="Flatten{T}"/>.
     /// Between two built-in layers (Linear, ReLU, Sigmoid, Tanh, Conv2d, MaxPool2d, AvgPool2d) the activation never reaches the caller, so its memory
     /// goes back to the engine's pool once no graph node needs it (at once under NoGrad, else when Backward frees the graph).
+    /// While any layer has a forward hook (<see cref="Module{T}.RegisterForwardHook"/>), every layer is called on its own
+    /// through <see cref="Module{T}.Call"/>, unfused and with every activation kept, since a hook may hold on to it.
     /// </summary>
     public override Tensor<T> Forward(Tensor<T> input)
     {
+        if (AnyLayerHooked()) return ForwardEachLayer(input);
         var x = input;
         bool xBuiltIn = false;   // x was made here by a built-in layer: only this loop and the graph hold it
         for (int i = 0; i < layers.Count; i++)
@@ -57,6 +60,20 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
         return x;
     }
 
+    private bool AnyLayerHooked()
+    {
+        foreach (var layer in layers)
+            if (layer.HasForwardHooks) return true;
+        return false;
+    }
+
+    private Tensor<T> ForwardEachLayer(Tensor<T> input)
+    {
+        var x = input;
+        foreach (var layer in layers) x = layer.Call(x);
+        return x;
+    }
+
     private static Tensor<T>? Fused(Linear<T> linear, Module<T> next, Tensor<T> x) => next switch
     {
         ReLU<T> => Tensor<T>.LinearActivation<Ops.Relu>(x, linear.Weight, linear.Bias),
@@ -72,8 +89,4 @@ public sealed class Sequential<T>(params IEnumerable<Module<T>> layers) : Module
     /// <summary>Enumerates the layers in order.</summary>
     public IEnumerator<Module<T>> GetEnumerator() => layers.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    /// <summary>"Sequential(" then one line "  (i): layer" per layer, then ")", as PyTorch prints it.</summary>
-    public override string ToString() =>
-        "Sequential(\n" + string.Concat(layers.Select((m, i) => $"  ({i}): {m}\n")) + ")";
 }
