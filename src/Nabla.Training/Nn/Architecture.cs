@@ -17,9 +17,13 @@ namespace Nabla.Nn;
 /// <c>embedding NUM DIM</c>, and the activations relu, sigmoid, tanh, sin, identity, softmax. A bad token gets an error
 /// with the description and a caret under it.
 /// </summary>
-public static class Architecture
+public static partial class Architecture
 {
-    private sealed record Kind(string[] Positional, string[] Named);
+    /// <summary>
+    /// A layer's settings: positional ones in order (the first <c>Required</c> of them must be given; all when
+    /// negative), named ones, and flags (bare words such as <c>tied</c> that mean <c>tied=true</c>).
+    /// </summary>
+    private sealed record Kind(string[] Positional, string[] Named, string[]? Flags = null, int Required = -1);
 
     private static readonly Dictionary<string, Kind> Kinds = new()
     {
@@ -67,7 +71,7 @@ public static class Architecture
             net.Add(new Unflatten<T>(imageShape));
             shape = imageShape;
         }
-        var layers = Parse(description);
+        var layers = Parse(description, Kinds, TextKinds, "a text model (give --text)");
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"linear 16, relu, linear 2\"");
         long budget = maxValues;
         foreach (var layer in layers)
@@ -117,7 +121,11 @@ public static class Architecture
 
     private sealed record Layer(Token Name, Dictionary<string, (double Value, Token Token)> Args);
 
-    private static List<Layer> Parse(string text)
+    /// <summary>
+    /// The layers of <paramref name="text"/> as <paramref name="kinds"/> reads them; a layer known only to
+    /// <paramref name="otherKinds"/> is refused as belonging to <paramref name="otherUse"/>.
+    /// </summary>
+    private static List<Layer> Parse(string text, Dictionary<string, Kind> kinds, Dictionary<string, Kind> otherKinds, string otherUse)
     {
         var layers = new List<Layer>();
         int start = 0;
@@ -138,18 +146,21 @@ public static class Architecture
                 if (text.Trim().Length == 0) continue;
                 throw Error(text, start - 1, 1, "an empty layer (two commas in a row, or a comma at the end)");
             }
-            layers.Add(ParseLayer(text, tokens));
+            layers.Add(ParseLayer(text, tokens, kinds, otherKinds, otherUse));
         }
         return layers;
     }
 
-    private static Layer ParseLayer(string text, List<Token> tokens)
+    private static Layer ParseLayer(string text, List<Token> tokens, Dictionary<string, Kind> kinds, Dictionary<string, Kind> otherKinds, string otherUse)
     {
         var name = tokens[0] with { Text = tokens[0].Text.ToLowerInvariant() };
         bool activation = Activation.Names.Contains(name.Text);
-        if (!Kinds.TryGetValue(name.Text, out var kind))
+        if (!kinds.TryGetValue(name.Text, out var kind))
         {
-            if (!activation) throw Error(text, name.Start, name.Text.Length, $"unknown layer \"{tokens[0].Text}\"; known layers: {string.Join(", ", LayerNames)}");
+            string known = string.Join(", ", [.. kinds.Keys, .. Activation.Names]);
+            if (otherKinds.ContainsKey(name.Text))
+                throw Error(text, name.Start, name.Text.Length, $"{name.Text} is a layer for {otherUse}, not here; layers here: {known}");
+            if (!activation) throw Error(text, name.Start, name.Text.Length, $"unknown layer \"{tokens[0].Text}\"; known layers: {known}");
             kind = new Kind([], []);
         }
         var args = new Dictionary<string, (double, Token)>();
@@ -157,6 +168,11 @@ public static class Architecture
         foreach (var t in tokens.Skip(1))
         {
             int eq = t.Text.IndexOf('=');
+            if (eq < 0 && kind.Flags is { } flags && flags.Contains(t.Text.ToLowerInvariant()))
+            {
+                if (!args.TryAdd(t.Text.ToLowerInvariant(), (1, t))) throw Error(text, t.Start, t.Text.Length, $"{name.Text} has {t.Text} twice");
+                continue;
+            }
             string key;
             string value = eq < 0 ? t.Text : t.Text[(eq + 1)..];
             if (eq < 0)
@@ -168,7 +184,7 @@ public static class Architecture
             else
             {
                 key = t.Text[..eq].ToLowerInvariant();
-                if (!kind.Positional.Contains(key) && !kind.Named.Contains(key))
+                if (!kind.Positional.Contains(key) && !kind.Named.Contains(key) && kind.Flags?.Contains(key) != true)
                     throw Error(text, t.Start, eq, $"{name.Text} has no setting \"{key}\" ({Usage(name.Text, kind)})");
             }
             double v = value.ToLowerInvariant() switch { "true" => 1, "false" => 0, _ => double.NaN };
@@ -177,14 +193,15 @@ public static class Architecture
             if (!args.TryAdd(key, (v, t)))
                 throw Error(text, t.Start, t.Text.Length, $"{name.Text} has {key} twice");
         }
-        foreach (var required in kind.Positional)
+        foreach (var required in kind.Positional.Take(kind.Required < 0 ? kind.Positional.Length : kind.Required))
             if (!args.ContainsKey(required))
                 throw Error(text, name.Start, tokens[^1].Start + tokens[^1].Text.Length - name.Start, $"{name.Text} needs its {required} ({Usage(name.Text, kind)})");
         return new Layer(name, args);
     }
 
     private static string Usage(string name, Kind kind) =>
-        string.Join(" ", [name, .. kind.Positional.Select(p => p.ToUpperInvariant()), .. kind.Named.Select(n => $"[{n}=…]")]);
+        string.Join(" ", [name, .. kind.Positional.Select((p, i) => kind.Required < 0 || i < kind.Required ? p.ToUpperInvariant() : $"[{p.ToUpperInvariant()}]"),
+            .. (kind.Flags ?? []).Select(f => $"[{f}]"), .. kind.Named.Select(n => $"[{n}=…]")]);
 
     private static (Module<T> Module, int[] Shape) Create<T>(Layer layer, int[] shape, RandomState rng, string text, ref long budget)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,0 +1,133 @@
+using System.Numerics;
+using Nabla.Rng;
+using Nabla.Tensors;
+
+namespace Nabla.Nn;
+
+// The grammar of character-level language models: the input is [B, T] token ids, every layer maps [B, T, C] to
+// [B, T, C'], and the last gives [B, T, V] logits over the vocabulary.
+public static partial class Architecture
+{
+    private static readonly Dictionary<string, Kind> TextKinds = new()
+    {
+        ["embedding"] = new(["dim"], []),
+        ["linear"] = new(["out"], ["bias"], Flags: ["tied"], Required: 0),
+        ["layernorm"] = new([], ["eps"]),
+        ["dropout"] = new(["p"], []),
+    };
+
+    /// <summary>The layer names a text model's description may use.</summary>
+    public static IReadOnlyList<string> TextLayerNames { get; } = [.. TextKinds.Keys, .. Activation.Names];
+
+    /// <summary>
+    /// The language model described by <paramref name="description"/> for a vocabulary of <paramref name="vocabulary"/>
+    /// tokens and windows of up to <paramref name="context"/> tokens: its input is [B, T] token ids (T ≤ context, held as
+    /// whole numbers in the tensor), its output [B, T, vocabulary] logits, one row per position. Layers, comma-separated:
+    /// <c>embedding DIM</c> (first, and only there: ids → vectors of DIM), <c>linear [OUT] [tied] [bias=]</c> over the last
+    /// axis (without OUT it outputs the vocabulary; <c>tied</c> reuses the embedding's table as its weight, PyTorch's
+    /// weight tying, so it adds no matrix), <c>layernorm [eps=]</c> over the last axis, <c>dropout P</c> and the
+    /// activations. The last layer must output the vocabulary. Parameters are drawn from <paramref name="rng"/> layer by
+    /// layer. A layer that does not fit gets an error with the description and a caret under it.
+    /// </summary>
+    public static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng)
+        where T : unmanaged, IFloatingPointIeee754<T> => BuildText<T>(description, vocabulary, context, rng, long.MaxValue);
+
+    /// <summary>
+    /// As the public overload, refusing (before allocating) a layer that would take the parameters past
+    /// <paramref name="maxValues"/> values: a model file's description is only a claim, its tensors bound it.
+    /// </summary>
+    internal static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng, long maxValues)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (vocabulary < 1) throw new NablaArgumentException(nameof(vocabulary), $"Architecture.BuildText: vocabulary is {vocabulary}; it must be ≥ 1");
+        if (context < 1) throw new NablaArgumentException(nameof(context), $"Architecture.BuildText: context is {context}; it must be ≥ 1");
+        var layers = Parse(description, TextKinds, Kinds, "images or table rows (without --text)");
+        if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"embedding 64, linear\"");
+        var net = new Sequential<T>();
+        Embedding<T>? embedding = null;
+        int width = 0;
+        foreach (var layer in layers)
+        {
+            var at = layer.Name;
+            if ((at.Text == "embedding") != (net.Count == 0))
+                throw Error(description, at.Start, at.Text.Length, net.Count == 0
+                    ? "a text model starts with \"embedding DIM\", which turns token ids into vectors"
+                    : "embedding comes once, first: the layers after it see vectors, not token ids");
+            var settings = new TextSettings(layer, description);
+            void Spend(long values)
+            {
+                if (values > maxValues)
+                    throw Error(description, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {maxValues:N0} the model's tensors hold");
+                maxValues -= values;
+            }
+            Module<T> module;
+            switch (at.Text)
+            {
+                case "embedding":
+                    width = settings.Int("dim", 0, 1);
+                    Spend((long)vocabulary * width);
+                    module = embedding = new Embedding<T>(vocabulary, width, rng);
+                    break;
+                case "linear":
+                    bool tied = layer.Args.ContainsKey("tied"), bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;
+                    int outputs = settings.Int("out", vocabulary, 1);
+                    Spend((tied ? 0 : (long)width * outputs) + (bias ? outputs : 0));
+                    if (tied)
+                    {
+                        if (layer.Args.TryGetValue("out", out var given) && outputs != vocabulary)
+                            throw Error(description, given.Token.Start, given.Token.Text.Length, $"a tied linear outputs the vocabulary ({vocabulary} characters), not {outputs}");
+                        if (width != embedding!.Weight.Shape[1])
+                            throw Error(description, at.Start, at.Text.Length, $"a tied linear needs inputs as wide as the embedding ({embedding.Weight.Shape[1]}), but gets {width} features per position");
+                        module = new TiedLinear<T>(embedding, bias);
+                    }
+                    else module = new Linear<T>(width, outputs, rng, bias: bias);
+                    width = outputs;
+                    break;
+                case "layernorm":
+                    Spend(2L * width);
+                    module = new LayerNorm<T>(width, settings.Real("eps", 1e-5, 0, 1));
+                    break;
+                case "dropout":
+                    module = new Dropout<T>(settings.Real("p", 0, 0, 1), rng);
+                    break;
+                default:
+                    module = Activation.Create<T>(at.Text);
+                    break;
+            }
+            net.Add(module);
+        }
+        if (width != vocabulary)
+        {
+            var last = layers[^1].Name;
+            throw Error(description, last.Start, last.Text.Length,
+                $"the model ends with {width} features per position, but the vocabulary has {vocabulary} characters; end with \"linear\", which outputs the vocabulary");
+        }
+        return net;
+    }
+
+    /// <summary>Reads one layer's settings, refusing a bad value with a caret under it.</summary>
+    private sealed class TextSettings(Layer layer, string text)
+    {
+        public int Int(string key, int fallback, int min)
+        {
+            if (!layer.Args.TryGetValue(key, out var a)) return fallback;
+            if (a.Value != Math.Floor(a.Value) || a.Value < min || a.Value > 1 << 20)
+                throw Error(text, a.Token.Start, a.Token.Text.Length, $"{key} of {layer.Name.Text} must be a whole number from {min} to {1 << 20}");
+            return (int)a.Value;
+        }
+
+        public double Real(string key, double fallback, double min, double max)
+        {
+            if (!layer.Args.TryGetValue(key, out var a)) return fallback;
+            if (!(a.Value >= min && a.Value <= max))
+                throw Error(text, a.Token.Start, a.Token.Text.Length, $"{key} of {layer.Name.Text} must be in [{min}, {max}]");
+            return a.Value;
+        }
+
+        public NablaException At(string key, string message) =>
+            layer.Args.TryGetValue(key, out var a) ? Error(text, a.Token.Start, a.Token.Text.Length, message)
+                : Error(text, layer.Name.Start, layer.Name.Text.Length, message);
+    }
+}

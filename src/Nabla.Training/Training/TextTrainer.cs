@@ -1,0 +1,137 @@
+using System.Numerics;
+using Nabla.Data;
+using Nabla.Losses;
+using Nabla.Optim;
+using Nabla.Rng;
+using Nabla.Tensors;
+
+namespace Nabla.Training;
+
+/// <summary>One epoch of a <see cref="TextTrainer{T}"/>: mean cross-entropies (nats per character) and their perplexities.</summary>
+/// <param name="Epoch">The epoch's number, from 1.</param>
+/// <param name="Loss">The mean of the epoch's training-batch losses.</param>
+/// <param name="ValidationLoss">The loss over the held-out tail (<see cref="TextTrainer{T}.Evaluate"/>), or null without one.</param>
+public sealed record TextEpoch(int Epoch, double Loss, double? ValidationLoss)
+{
+    /// <summary>e^<see cref="Loss"/>: the training perplexity.</summary>
+    public double Perplexity => Math.Exp(Loss);
+
+    /// <summary>e^<see cref="ValidationLoss"/>, or null.</summary>
+    public double? ValidationPerplexity => ValidationLoss is { } v ? Math.Exp(v) : null;
+}
+
+/// <summary>
+/// Trains a <see cref="TextModel{T}"/> on a <see cref="CharCorpus"/> as nanoGPT does: each step draws
+/// <see cref="BatchSize"/> window offsets uniformly, with replacement, from the seeded generator (offset i gives the
+/// window ids[i … i + T − 1] of the training head and its targets ids[i + 1 … i + T]), takes the mean cross-entropy over
+/// every position, and steps the optimizer. An epoch is <see cref="StepsPerEpoch"/> steps, then a validation pass.
+/// </summary>
+public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly CharCorpus corpus;
+    private readonly TextWindows training;
+    private readonly RandomState rng;
+
+    /// <summary>
+    /// A trainer of <paramref name="model"/> on <paramref name="corpus"/>'s training head with windows of the model's
+    /// context. Refused: a training head too short for one window, a batch size or step count below 1.
+    /// </summary>
+    public TextTrainer(TextModel<T> model, CharCorpus corpus, Optimizer<T> optimizer, RandomState rng, int batchSize, int stepsPerEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: batchSize is {batchSize}; it must be ≥ 1");
+        if (stepsPerEpoch < 1) throw new NablaArgumentException(nameof(stepsPerEpoch), $"TextTrainer: stepsPerEpoch is {stepsPerEpoch}; it must be ≥ 1");
+        Model = model; Optimizer = optimizer; BatchSize = batchSize; StepsPerEpoch = stepsPerEpoch;
+        this.corpus = corpus;
+        this.rng = rng;
+        training = corpus.Training(model.Context);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public TextModel<T> Model { get; }
+
+    /// <summary>The optimizer stepping the model's parameters.</summary>
+    public Optimizer<T> Optimizer { get; }
+
+    /// <summary>Windows per step.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Optimizer steps per epoch.</summary>
+    public int StepsPerEpoch { get; }
+
+    /// <summary>Epochs finished so far.</summary>
+    public int CompletedEpochs { get; private set; }
+
+    /// <summary>Runs one epoch and the validation pass (when the corpus holds text out); returns the losses.</summary>
+    public TextEpoch RunEpoch()
+    {
+        int context = Model.Context;
+        var inputs = IndexTensor.Zeros(BatchSize, context);
+        var targets = IndexTensor.Zeros(BatchSize, context);
+        var ids = corpus.Ids;
+        double sum = 0;
+        Model.Network.Train();
+        for (int step = 0; step < StepsPerEpoch; step++)
+        {
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int offset = (int)rng.RandInt(training.Count);
+                ids.Slice(offset, context).CopyTo(inputs.AsSpan().Slice(b * context, context));
+                ids.Slice(offset + 1, context).CopyTo(targets.AsSpan().Slice(b * context, context));
+            }
+            Optimizer.ZeroGrad();
+            var loss = Model.Loss(inputs, targets);
+            sum += double.CreateTruncating(loss.ToScalar());
+            loss.Backward();
+            Optimizer.Step();
+        }
+        CompletedEpochs++;
+        double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], BatchSize) : null;
+        return new TextEpoch(CompletedEpochs, sum / StepsPerEpoch, validation);
+    }
+
+    /// <summary>
+    /// The mean cross-entropy of <paramref name="model"/>'s next-character predictions over <paramref name="ids"/>, in
+    /// evaluation mode and without gradients: the text is cut into non-overlapping windows of the model's context
+    /// (the last may be shorter), each window predicts the character after each of its positions, so every character
+    /// but the first is predicted exactly once, from the characters before it in its window. Windows run
+    /// <paramref name="batchSize"/> at a time. Refused: fewer than 2 ids.
+    /// </summary>
+    public static double Evaluate(TextModel<T> model, ReadOnlySpan<int> ids, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (ids.Length < 2) throw new NablaArgumentException(nameof(ids), $"TextTrainer.Evaluate: {ids.Length} characters hold no prediction to score; give at least 2");
+        if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer.Evaluate: batchSize is {batchSize}; it must be ≥ 1");
+        int context = model.Context, predictions = ids.Length - 1, full = predictions / context, rest = predictions % context;
+        bool wasTraining = model.Network.IsTraining;
+        model.Network.Eval();
+        double total = 0;
+        try
+        {
+            using (NoGrad.Scope())
+            {
+                for (int first = 0; first < full; first += batchSize)
+                {
+                    int rows = Math.Min(batchSize, full - first);
+                    total += SumLoss(model, ids, first * context, rows, context);
+                }
+                if (rest > 0) total += SumLoss(model, ids, full * context, 1, rest);
+            }
+        }
+        finally { model.Network.Train(wasTraining); }
+        return total / predictions;
+    }
+
+    // The summed loss of `rows` consecutive windows of `length` starting at `start`.
+    private static double SumLoss(TextModel<T> model, ReadOnlySpan<int> ids, int start, int rows, int length)
+    {
+        var x = IndexTensor.Zeros(rows, length);
+        var y = IndexTensor.Zeros(rows, length);
+        ids.Slice(start, rows * length).CopyTo(x.AsSpan());
+        ids.Slice(start + 1, rows * length).CopyTo(y.AsSpan());
+        return double.CreateTruncating(model.Loss(x, y, Reduction.Sum).ToScalar());
+    }
+}
