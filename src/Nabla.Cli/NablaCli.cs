@@ -61,6 +61,7 @@ public static class NablaCli
         yield return TrainCommand.Create(stdout, stderr);
         yield return PredictCommand.Create(stdout, stderr);
         yield return EvaluateCommand.Create(stdout, stderr);
+        yield return GenerateCommand.Create(stdout, stderr);
         yield return ExportCommand.Create(stdout, stderr);
         yield return ReportCommand.Create(stdout, stderr);
         yield return ExplainCommand.Create(stdout, stderr);

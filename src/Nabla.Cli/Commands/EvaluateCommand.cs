@@ -34,6 +34,8 @@ public static class EvaluateCommand
     public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null)
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
+        if (TextModelFile.IsTextModel(modelPath))
+            return labelsPath is null ? TextEvaluate.Run(modelPath, dataPath, json, stdout) : throw new CliException("--labels is for IDX images; a text model reads --data text alone");
         var model = ModelFile.Load(modelPath);
         var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true);
         if (csv.Rows == 0) throw new CliException($"--data: {dataPath} has no rows to evaluate");

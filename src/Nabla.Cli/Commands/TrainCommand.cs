@@ -47,13 +47,16 @@ public static class TrainCommand
         var record = new Option<string>("--record") { Description = "Write the run (settings, metrics, weight snapshots) as JSON for 'nabla report'." };
         var report = new Option<string>("--report") { Description = "Write an interactive HTML report of the run." };
         var snapshots = new Option<int>("--snapshots") { Description = "Most weight snapshots to record (default 30).", DefaultValueFactory = _ => 30 };
+        var text = new Option<string>("--text") { Description = "A UTF-8 text file: train a character-level language model on it (see 'nabla generate')." };
+        var context = new Option<int?>("--context") { Description = "With --text: characters per window, the model's context (default 64)." };
+        var stepsPerEpoch = new Option<int?>("--steps-per-epoch") { Description = "With --text: optimizer steps per epoch, each on --batch-size random windows (default 100)." };
         var distributed = new Option<bool>("--distributed") { Description = "One rank of a data-parallel run: start with mpirun -np N nabla train … --distributed (Open MPI); --batch-size stays the global batch." };
 
         var command = new Command("train", "Train a neural network on a CSV file or a built-in dataset.")
         {
             data, labels, image, target, features, dropMissing, dataset, layers, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
             weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
-            record, report, snapshots, task, earlyStopping, distributed,
+            record, report, snapshots, task, earlyStopping, distributed, text, context, stepsPerEpoch,
         };
         command.SetAction(parse => parse.GetValue(distributed)
             ? DistributedTrain.Run(stdout, stderr, (rank, output) => Train(parse, rank, output))
@@ -62,6 +65,20 @@ public static class TrainCommand
 
         int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)
         {
+            if (parse.GetValue(text) is { } corpus)
+            {
+                Option[] tableOnly = [data, labels, image, target, features, dropMissing, dataset, samples, noise, hidden, activation, task, loss,
+                    earlyStopping, distributed, checkpoint, checkpointEvery, plot, record, report, snapshots, schedule];
+                if (tableOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } extra)
+                    throw new CliException($"{extra.Name} is not for a --text run (a character-level language model); drop it");
+                T? Given<T>(Option<T> o) where T : struct => parse.GetResult(o) is { Implicit: false } ? parse.GetValue(o) : null;
+                return TextTrain.Run(new TextTrainOptions(corpus, parse.GetValue(context), parse.GetValue(stepsPerEpoch), LayersOption(parse.GetValue(layers)),
+                    parse.GetValue(optimizer)!, Given(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), Given(epochs), Given(batchSize),
+                    parse.GetValue(seed), Given(validation), parse.GetResult(dtype) is { Implicit: false } ? parse.GetValue(dtype) : null,
+                    parse.GetValue(save), parse.GetValue(resume)), stdout);
+            }
+            if (parse.GetResult(context) is { Implicit: false } || parse.GetResult(stepsPerEpoch) is { Implicit: false })
+                throw new CliException("--context and --steps-per-epoch are for a --text run");
             string? description = LayersOption(parse.GetValue(layers));
             if (description is not null)
                 foreach (var mlpOnly in new Option[] { hidden, activation })
