@@ -178,7 +178,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
         return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
             $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}" +
-            (s.Warmup is { } w ? $", warm-up {w} steps" : "") + (s.ClipGrad is { } c ? $", gradient norm clipped to {F(c)}" : "") + $", batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
+            (s.Warmup is { } w ? $", warm-up {w} steps" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") + $", batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
             (s.EarlyStopping is { } p ? $", early stopping after {p} epochs without improvement" : "");
     }
 

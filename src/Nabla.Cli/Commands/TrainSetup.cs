@@ -131,6 +131,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             BatchSize = s.BatchSize,
             Seed = s.Seed,
             Validation = s.Validation,
+            ClipGrad = s.ClipGrad,
+            Warmup = s.Warmup,
         };
     }
 

@@ -16,6 +16,9 @@ public sealed class TrainClipWarmupTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
+    // The run's first line as printed, which the console wraps at its width: everything before the data line.
+    private static string FirstLine(string stdout) => stdout[..stdout.IndexOf("\non ", StringComparison.Ordinal)].Replace("\n", "");
+
     [Theory]
     [InlineData("--clip-grad", "0", "--clip-grad must be a number > 0, got 0")]
     [InlineData("--clip-grad", "-1", "--clip-grad must be a number > 0, got -1")]
@@ -53,7 +56,7 @@ public sealed class TrainClipWarmupTests : IDisposable
         var (exit, stdout, stderr) = CliRunner.Run("train", "--dataset", "moons", "--samples", "300", "--epochs", "4", "--batch-size", "16",
             "--lr", "0.05", "--seed", "3", "--clip-grad", "0.05", "--save", save);
         Assert.True(exit == 0, stderr);
-        Assert.Contains("gradient norm clipped to 0.05", stdout.Split('\n')[0]);
+        Assert.Contains(", clip-grad 0.05,", FirstLine(stdout));
 
         // The loop by hand: the generator draws the split, the weights, then each epoch's shuffle, as the CLI's does.
         var data = TrainingData.FromDataset("moons", 300, TrainingData.DefaultNoise("moons"), seed);
@@ -84,7 +87,7 @@ public sealed class TrainClipWarmupTests : IDisposable
             "--lr", "0.05", "--seed", "3", "--save", P("unclipped.safetensors"));
         var plain = SafetensorsFile.Load(P("unclipped.safetensors"));
         Assert.Contains(plain.Names, n => !plain.Tensors[n].Data.SequenceEqual(file.Tensors[n].Data));
-        Assert.DoesNotContain("clipped", unclipped.Split('\n')[0]);
+        Assert.DoesNotContain("clip-grad", FirstLine(unclipped));
     }
 
     [Theory]
@@ -133,10 +136,20 @@ public sealed class TrainClipWarmupTests : IDisposable
     }
 
     [Fact]
-    public void The_first_line_names_the_warm_up()
+    public void The_first_line_and_the_run_record_name_the_warm_up_and_the_clipping()
     {
-        var (exit, stdout, stderr) = CliRunner.Run("train", "--dataset", "moons", "--epochs", "2", "--warmup", "5", "--schedule", "cosine");
+        var (exit, stdout, stderr) = CliRunner.Run("train", "--dataset", "moons", "--epochs", "2", "--warmup", "5", "--schedule", "cosine",
+            "--clip-grad", "2.5", "--record", P("run.json"));
         Assert.True(exit == 0, stderr);
-        Assert.Contains("(cosine), warm-up 5 steps, batch 32", stdout.Split('\n')[0]);
+        Assert.Contains("(cosine), warm-up 5 steps, clip-grad 2.5, batch 32", FirstLine(stdout));
+        using var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("run.json")));
+        var settings = record.RootElement.GetProperty("settings");
+        Assert.Equal(5, settings.GetProperty("warmup").GetInt32());
+        Assert.Equal(2.5, settings.GetProperty("clipGrad").GetDouble());
+
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "moons", "--epochs", "2", "--record", P("plain.json")).Exit);
+        using var plain = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("plain.json")));
+        Assert.False(plain.RootElement.GetProperty("settings").TryGetProperty("warmup", out _));
+        Assert.False(plain.RootElement.GetProperty("settings").TryGetProperty("clipGrad", out _));
     }
 }
