@@ -54,12 +54,16 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
         };
         if (settings.Warmup is { } warmup)
         {
-            // Warm-up and schedule in one per-step factor: step s of epoch e = s / (batches per epoch) runs at
-            // schedule(e) · w(s), w(s) = 1/N + (1 − 1/N)·min(s, N)/N, PyTorch's LinearLR(1/N, 1, N) factor.
+            // Warm-up and schedule as one factor stepped per optimizer step: step s (0 for the run's first) lies in
+            // epoch ⌊s / batches per epoch⌋ and runs at that epoch's scheduled rate times WarmupFactor(s).
             int batches = Nabla.Data.Batches.Count(Table.Set.TrainingRows, settings.BatchSize);
             double lr = settings.LearningRate;
-            var epochs = schedule;
-            options = options with { Scheduler = o => new LambdaLR(o, s => WarmupFactor(s, warmup) * (epochs.At(s / batches) / lr)), SchedulerStep = SchedulerInterval.Batch };
+            var epochSchedule = schedule;
+            options = options with
+            {
+                Scheduler = o => new LambdaLR(o, s => WarmupFactor(s, warmup) * (epochSchedule.At(s / batches) / lr)),
+                SchedulerStep = SchedulerInterval.Batch,
+            };
             schedule = null;
         }
         Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
@@ -68,7 +72,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// The warm-up factor of optimizer step <paramref name="step"/> (0 for the first) with <paramref name="steps"/> N
-    /// warm-up steps: 1/N + (1 − 1/N)·min(step, N)/N, from 1/N at step 0 up to 1 at step N and after.
+    /// warm-up steps: 1/N + (1 − 1/N)·min(step, N)/N, from 1/N at step 0 up to 1 at step N and after (the factor of
+    /// PyTorch's <c>LinearLR(start_factor=1/N, end_factor=1, total_iters=N)</c>).
     /// </summary>
     public static double WarmupFactor(int step, int steps) => 1.0 / steps + (1 - 1.0 / steps) * Math.Min(step, steps) / steps;
 

@@ -22,8 +22,10 @@ public enum DataPart
 
 /// <summary>
 /// Trains any <see cref="Module{T}"/> with mini-batches: each epoch sets the optimizer's learning rate from the
-/// schedule, shuffles the training samples with the trainer's generator, and takes one optimizer step per batch of
-/// the loss; then it measures the validation samples and runs the callbacks. Everything is an object the caller
+/// schedule (if given), shuffles the training samples with the trainer's generator, and takes one optimizer step per
+/// batch of the loss (clipping the gradients first when <see cref="TrainerOptions.ClipGradNorm"/> is set, and stepping
+/// a per-batch <see cref="TrainerOptions.Scheduler"/> after); then it measures the validation samples, steps a
+/// per-epoch scheduler and runs the callbacks. Everything is an object the caller
 /// builds (model, optimizer, loss, data, schedule, generator), so the same loop, checkpoints and history serve any
 /// network. Given the same objects in the same state, a run is bit-identical, and a checkpoint (even one written in
 /// the middle of an epoch) resumes it bit-exactly.
