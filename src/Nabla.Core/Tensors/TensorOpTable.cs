@@ -19,7 +19,7 @@ public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build
 /// public differentiable member of <see cref="Tensor{T}"/> has no row or a recorded op has no tangent rule.
 /// The element-wise rows are generated from <see cref="OpTable"/>, so a new op struct is checked here for free.
 /// </summary>
-public static class TensorOpTable
+public static partial class TensorOpTable
 {
     private static readonly Domain Any = Domain.Everywhere;
     private static int[][][] S(params int[][][] sets) => sets;
@@ -146,6 +146,7 @@ public static class TensorOpTable
         Unary("layer_norm(no affine)", "LayerNorm", x => T.LayerNorm(x, [4]).Sin(), Any, S([[3, 4]]));
         Unary("embedding", "Embedding", w => T.Embedding(w, [1, 0, 1, 3], [2, 2]).Sin(), Any, S([[4, 3]]));
         Unary("dropout", "Dropout", x => x.Dropout(0.4, new Rng.RandomState(5)).Sin(), Any, S([[3, 4]]));
+        AddRecurrent(rows);
         return rows;
     }
 
