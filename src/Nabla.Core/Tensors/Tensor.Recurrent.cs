@@ -41,11 +41,17 @@ public sealed partial class Tensor<T>
     {
         var s = CheckRecurrent("lstm", 4, input, weightIh, weightHh, biasIh, biasHh, h0, c0, batchFirst);
         var packed = LstmCore(s, input, weightIh, weightHh, biasIh, biasHh, h0, c0);
-        int outputs = s.Rows * s.Hidden;
-        var output = packed.Slice(0, 0, outputs).Reshape(s.OutputShape);
-        var cell = packed.Slice(0, outputs, outputs + s.Batch * s.Hidden).Reshape(s.Batch, s.Hidden);
+        // Each part is one view node over the packed result (a slice then a reshape would copy the gradient twice).
+        int outputs = s.Rows * s.Hidden, cells = s.Batch * s.Hidden;
+        int[] shape = s.OutputShape, cellShape = [s.Batch, s.Hidden];
+        var output = packed.View("lstm_output", PackedPart(packed, 0, shape), g => PackedPart(g, 0, shape), t => t.Slice(0, 0, outputs).Reshape(shape));
+        var cell = packed.View("lstm_cell", PackedPart(packed, outputs, cellShape), g => PackedPart(g, outputs, cellShape),
+            t => t.Slice(0, outputs, outputs + cells).Reshape(cellShape));
         return (output, cell);
     }
+
+    /// <summary>The contiguous part of the flat <paramref name="packed"/> that starts at <paramref name="offset"/>, as <paramref name="shape"/>.</summary>
+    private static Tensor<T> PackedPart(Tensor<T> packed, int offset, int[] shape) => new(packed.Store, packed.Offset + offset, shape, Shapes.RowMajorStrides(shape));
 
     /// <summary>
     /// One GRU layer over a sequence (PyTorch's <c>nn.GRU</c> layer k), gates in the order r, z, n:
