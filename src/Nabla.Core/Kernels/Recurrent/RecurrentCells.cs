@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace Nabla.Kernels.Recurrent;
 
@@ -112,8 +111,24 @@ internal static class RecurrentCells
     public static void GruBackward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> hn, ReadOnlySpan<T> hPrev, Span<T> dh, Span<T> dInput, Span<T> dHidden)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = hn.Length;
-        for (int j = 0; j < n; j++)
+        int n = hn.Length, j = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && !hPrev.IsEmpty)
+        {
+            var one = Vector<T>.One;
+            for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                var r = Load(gates, j); var z = Load(gates, n + j); var nj = Load(gates, 2 * n + j); var dhj = Load(dh, j);
+                var dn = dhj * (one - z) * (one - nj * nj);
+                var dz = dhj * (Load(hPrev, j) - nj) * z * (one - z);
+                var dr = dn * Load(hn, j) * r * (one - r);
+                Store(dInput, j, dr); Store(dHidden, j, dr);
+                Store(dInput, n + j, dz); Store(dHidden, n + j, dz);
+                Store(dInput, 2 * n + j, dn);
+                Store(dHidden, 2 * n + j, dn * r);
+                Store(dh, j, dhj * z);
+            }
+        }
+        for (; j < n; j++)
         {
             T r = gates[j], z = gates[n + j], nj = gates[2 * n + j], dhj = dh[j];
             T dn = dhj * (T.One - z) * (T.One - nj * nj);
@@ -128,8 +143,8 @@ internal static class RecurrentCells
     }
 
     /// <summary>
-    /// Elman RNN backward for one row: dL/da = dh⊙tanh′ (1 − h²) or dh⊙relu′ (h &gt; 0), from the step's output
-    /// <paramref name="h"/>, written over <paramref name="dh"/>... into <paramref name="da"/>.
+    /// Elman RNN backward for one row: dL/da = dh⊙(1 − h²) for tanh or dh⊙[h &gt; 0] for relu, from the step's output
+    /// <paramref name="h"/>, written into <paramref name="da"/>.
     /// </summary>
     public static void RnnBackward<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> dh, Span<T> da, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
