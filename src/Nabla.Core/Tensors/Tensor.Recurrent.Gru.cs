@@ -27,17 +27,24 @@ public sealed partial class Tensor<T>
         ProjectInput(o, bias, gates);
 
         var y = BufferPool<T>.Rent(s.Rows * H);
-        for (int t = 0; t < s.Steps; t++)
+        int step = 0;   // the step the row pass below works on (one delegate for the whole call)
+        Action<int, int> forwardRows = (lo, hi) =>
         {
+            int t = step;
             bool hasState = t > 0 || h0 is not null;
-            if (hasState) HiddenProduct(o, t, hPrev, hidden, G, accumulate: false);
-            for (int n = 0, r = s.First(t); n < N; n++, r += s.Stride)
+            for (int n = lo, r = s.First(t) + lo * s.Stride; n < hi; n++, r += s.Stride)
             {
                 var h = y.AsSpan(r * H, H);
                 RecurrentCells.GruForward<T>(gates.AsSpan(r * G, G), hasState ? hidden.AsSpan(n * G, G) : default, biasHn,
                     hasState ? hPrev.AsSpan(r * H, H) : default, hn.AsSpan(r * H, H), h);
                 if (t + 1 < s.Steps) h.CopyTo(hPrev.AsSpan((r + s.Step) * H, H));
             }
+        };
+        for (int t = 0; t < s.Steps; t++)
+        {
+            if (t > 0 || h0 is not null) HiddenProduct(o, t, hPrev, hidden, G, accumulate: false);
+            step = t;
+            ForBatchRows(s, forwardRows);
         }
         ArrayPool<T>.Shared.Return(hidden);
         var result = new Tensor<T>(y, s.OutputShape);
@@ -49,16 +56,24 @@ public sealed partial class Tensor<T>
             var dh = ArrayPool<T>.Shared.Rent(N * H);
             dh.AsSpan(0, N * H).Clear();
             bool needState = o.H0 >= 0 && sink.Needs(o.H0);
-            for (int t = s.Steps - 1; t >= 0; t--)
+            var dyArray = dy.IsContiguous ? dy.Storage : dys.ToArray();
+            int dyOffset = dy.IsContiguous ? dy.Offset : 0, back = 0;
+            Action<int, int> backwardRows = (lo, hi) =>
             {
+                int t = back;
                 bool hasState = t > 0 || h0 is not null;
-                for (int n = 0, r = s.First(t); n < N; n++, r += s.Stride)
+                for (int n = lo, r = s.First(t) + lo * s.Stride; n < hi; n++, r += s.Stride)
                 {
                     var dhRow = dh.AsSpan(n * H, H);
-                    TensorPrimitives.Add(dhRow, dys.Slice(r * H, H), dhRow);
+                    TensorPrimitives.Add(dhRow, dyArray.AsSpan(dyOffset + r * H, H), dhRow);
                     RecurrentCells.GruBackward<T>(gates.AsSpan(r * G, G), hn.AsSpan(r * H, H), hasState ? hPrev.AsSpan(r * H, H) : default,
                         dhRow, dInput.AsSpan(r * G, G), dHidden.AsSpan(r * G, G));
                 }
+            };
+            for (int t = s.Steps - 1; t >= 0; t--)
+            {
+                back = t;
+                ForBatchRows(s, backwardRows);
                 // dh now holds dh⊙z, the direct path to h_{t−1}; the path through the gates is added by the product.
                 if (t > 0 || needState) HiddenGradient(o, t, dHidden, dh.AsSpan(0, N * H), accumulate: true);
             }

@@ -24,10 +24,11 @@ public sealed partial class Tensor<T>
         ProjectInput(o, SummedBias(biasIh, biasHh, G), gates);
 
         var y = BufferPool<T>.Rent(outputs + N * H);
-        for (int t = 0; t < s.Steps; t++)
+        int step = 0;   // the step the row pass below works on (one delegate for the whole call, no allocation per step)
+        Action<int, int> forwardRows = (lo, hi) =>
         {
-            if (t > 0 || h0 is not null) HiddenProduct(o, t, hPrev, gates.AsSpan(s.First(t) * G), s.Stride * G, accumulate: true);
-            for (int n = 0, r = s.First(t); n < N; n++, r += s.Stride)
+            int t = step;
+            for (int n = lo, r = s.First(t) + lo * s.Stride; n < hi; n++, r += s.Stride)
             {
                 var cPrev = t > 0 ? cells.AsSpan((r - s.Step) * H, H) : c0 is null ? default : cell0.AsSpan(n * H, H);
                 var h = y.AsSpan(r * H, H);
@@ -35,6 +36,12 @@ public sealed partial class Tensor<T>
                 if (t + 1 < s.Steps) h.CopyTo(hPrev.AsSpan((r + s.Step) * H, H));
                 else cells.AsSpan(r * H, H).CopyTo(y.AsSpan(outputs + n * H, H));
             }
+        };
+        for (int t = 0; t < s.Steps; t++)
+        {
+            if (t > 0 || h0 is not null) HiddenProduct(o, t, hPrev, gates.AsSpan(s.First(t) * G), s.Stride * G, accumulate: true);
+            step = t;
+            ForBatchRows(s, forwardRows);
         }
         var result = new Tensor<T>(y, outputs + N * H);
         return RecordRecurrent(result, "lstm", o, (dy, sink) =>
@@ -43,20 +50,28 @@ public sealed partial class Tensor<T>
             var dG = ArrayPool<T>.Shared.Rent(s.Rows * G);
             var dh = ArrayPool<T>.Shared.Rent(N * H);
             var dc = ArrayPool<T>.Shared.Rent(N * H);
-            var scratch = ArrayPool<T>.Shared.Rent(H);
+            var scratch = ArrayPool<T>.Shared.Rent(N * H);
             dh.AsSpan(0, N * H).Clear();
             dys.Slice(outputs, N * H).CopyTo(dc);
             bool needState = o.H0 >= 0 && sink.Needs(o.H0);
-            for (int t = s.Steps - 1; t >= 0; t--)
+            var dyArray = dy.IsContiguous ? dy.Storage : dys.ToArray();
+            int dyOffset = dy.IsContiguous ? dy.Offset : 0, back = 0;
+            Action<int, int> backwardRows = (lo, hi) =>
             {
-                for (int n = 0, r = s.First(t); n < N; n++, r += s.Stride)
+                int t = back;
+                for (int n = lo, r = s.First(t) + lo * s.Stride; n < hi; n++, r += s.Stride)
                 {
                     var dhRow = dh.AsSpan(n * H, H);
-                    TensorPrimitives.Add(dhRow, dys.Slice(r * H, H), dhRow);
+                    TensorPrimitives.Add(dhRow, dyArray.AsSpan(dyOffset + r * H, H), dhRow);
                     var cPrev = t > 0 ? cells.AsSpan((r - s.Step) * H, H) : c0 is null ? default : cell0.AsSpan(n * H, H);
                     RecurrentCells.LstmBackward<T>(gates.AsSpan(r * G, G), cells.AsSpan(r * H, H), cPrev, dhRow, dc.AsSpan(n * H, H),
-                        dG.AsSpan(r * G, G), scratch.AsSpan(0, H));
+                        dG.AsSpan(r * G, G), scratch.AsSpan(n * H, H));
                 }
+            };
+            for (int t = s.Steps - 1; t >= 0; t--)
+            {
+                back = t;
+                ForBatchRows(s, backwardRows);
                 if (t > 0 || needState) HiddenGradient(o, t, dG, dh.AsSpan(0, N * H), accumulate: false);
             }
             SequenceGradients(o, sink, dG.AsSpan(0, s.Rows * G), dG.AsSpan(0, s.Rows * G), hPrev.AsSpan(0, s.Rows * H));

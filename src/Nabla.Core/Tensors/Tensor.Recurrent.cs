@@ -178,6 +178,28 @@ public sealed partial class Tensor<T>
             o.WhhSpan, o.LdWhh, dh, s.Hidden, accumulate);
     }
 
+    /// <summary>From this many elements per step (N·H) the cell pass of a step is split over the matrix product's workers.</summary>
+    private const int ParallelCellElements = 4096;
+
+    /// <summary>
+    /// Runs <paramref name="rows"/>(lo, hi) over the batch rows [0, N) of one step: in parts on the matrix product's workers
+    /// when the step is big enough to pay for the fork–join (rows are independent: each writes only its own state), else
+    /// on this thread in one call.
+    /// </summary>
+    private static void ForBatchRows(SequenceLayout s, Action<int, int> rows)
+    {
+        int threads = Math.Min(Gemm.MaxThreads, GemmWorkers.Threads);
+        if (threads < 2 || s.Batch < 2 || (long)s.Batch * s.Hidden < ParallelCellElements) rows(0, s.Batch);
+        else SplitBatchRows(s.Batch, threads, rows);
+    }
+
+    // Apart from ForBatchRows so the closure (which captures the arguments) is allocated only when the work is split.
+    private static void SplitBatchRows(int batch, int threads, Action<int, int> rows)
+    {
+        int parts = Math.Min(threads, batch), chunk = (batch + parts - 1) / parts;
+        GemmWorkers.Run(parts, threads, p => rows(p * chunk, Math.Min(batch, (p + 1) * chunk)));
+    }
+
     /// <summary>h_{t−1} rows for every step in row order: step 0 from <paramref name="h0"/> (zeros when null); the caller fills the rest.</summary>
     private static T[] PreviousStates(SequenceLayout s, Tensor<T>? h0)
     {

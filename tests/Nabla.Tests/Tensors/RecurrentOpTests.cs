@@ -69,6 +69,48 @@ public sealed class RecurrentOpTests
                     $"part {k} element {i}: fused {fusedResult[k][i]:R}, plain {plainResult[k][i]:R}");
     }
 
+    /// <summary>
+    /// At N·H ≥ 4096 a step's cell pass is split over the workers; each batch row must still get exactly what it gets
+    /// alone (batch of one, one thread), and the weight gradient must be the sum of the per-row ones.
+    /// </summary>
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void Splitting_the_batch_over_workers_gives_the_per_sample_results(string kind)
+    {
+        const int T = 3, N = 64, In = 5, H = 64;
+        int gates = (kind == "lstm" ? 4 : 3) * H;
+        var rng = new RandomState(6);
+        var x = Random(rng, T, N, In);
+        var h0 = Random(rng, N, H);
+        var dy = Random(rng, T, N, H);
+        var w = Random(rng, gates, In);
+        var u = Random(rng, gates, H);
+        var b = Random(rng, gates);
+        (double[] Y, double[] Dx, double[] Du) Run(int lo, int count)
+        {
+            var xs = x.Slice(1, lo, lo + count).Contiguous().RequireGrad();
+            var uu = u.Detach().RequireGrad();
+            var hs = h0.Slice(0, lo, lo + count).Contiguous();
+            var y = kind == "lstm" ? Tensor<double>.LstmLayer(xs, w, uu, b, b, hs, hs).Output : Tensor<double>.GruLayer(xs, w, uu, b, b, hs);
+            y.Backward(dy.Slice(1, lo, lo + count).Contiguous());
+            return (y.ToArray(), xs.Grad!.ToArray(), uu.Grad!.ToArray());
+        }
+        var whole = Run(0, N);
+        var du = new double[gates * H];
+        for (int n = 0; n < N; n++)
+        {
+            var one = Run(n, 1);
+            for (int t = 0; t < T; t++)
+            {
+                for (int j = 0; j < H; j++) Assert.Equal(one.Y[t * H + j], whole.Y[(t * N + n) * H + j], 1e-13);
+                for (int j = 0; j < In; j++) Assert.Equal(one.Dx[t * In + j], whole.Dx[(t * N + n) * In + j], 1e-13);
+            }
+            for (int j = 0; j < du.Length; j++) du[j] += one.Du[j];
+        }
+        for (int j = 0; j < du.Length; j++) Assert.Equal(du[j], whole.Du[j], 1e-10);
+    }
+
     [Fact]
     public void A_retained_graph_runs_backward_twice_with_the_same_gradients()
     {
