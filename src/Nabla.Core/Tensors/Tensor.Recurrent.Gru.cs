@@ -20,9 +20,10 @@ public sealed partial class Tensor<T>
         var hn = ArrayPool<T>.Shared.Rent(s.Rows * H);
         var hPrev = PreviousStates(s, h0);
         var hidden = ArrayPool<T>.Shared.Rent(N * G);
-        T[] bias = biasHh is null ? SummedBias(biasIh, null, G) : SummedBias(biasIh, biasHh, G);
-        if (biasHh is not null) bias.AsSpan(2 * H, H).Clear();
-        if (biasHh is not null && biasIh is not null) biasIh.ContiguousSpan().Slice(2 * H, H).CopyTo(bias.AsSpan(2 * H, H));
+        // b_ih + b_hh, except the n block, which keeps b_in alone: b_hn is added per step inside r⊙(…).
+        var bias = SummedBias(biasIh, biasHh, G);
+        if (biasHh is not null && biasIh is null) bias.AsSpan(2 * H, H).Clear();
+        else if (biasHh is not null) biasIh!.ContiguousSpan().Slice(2 * H, H).CopyTo(bias.AsSpan(2 * H, H));
         var biasHn = biasHh is null ? default : biasHh.ContiguousSpan().Slice(2 * H, H).ToArray();
         ProjectInput(o, bias, gates);
 

@@ -80,14 +80,4 @@ public sealed partial class Tensor<T>
             foreach (var a in (T[][])[dG, dh, dc, scratch]) ArrayPool<T>.Shared.Return(a);
         }, ts => RecurrentTangents.Lstm(s.BatchFirst, input, weightIh, weightHh, biasIh, biasHh, h0, c0, TangentSlots(o, ts)), gates, cells, cell0, hPrev);
     }
-
-    /// <summary>b_ih + b_hh (either may be null), the bias of the input projection when both add to every gate.</summary>
-    private static T[] SummedBias(Tensor<T>? biasIh, Tensor<T>? biasHh, int gates)
-    {
-        if (biasIh is null && biasHh is null) return [];
-        var b = new T[gates];
-        if (biasIh is not null) biasIh.ContiguousSpan().CopyTo(b);
-        if (biasHh is not null) TensorPrimitives.Add(b, biasHh.ContiguousSpan(), b);
-        return b;
-    }
 }

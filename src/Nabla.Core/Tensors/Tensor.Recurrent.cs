@@ -155,6 +155,16 @@ public sealed partial class Tensor<T>
         return o;
     }
 
+    /// <summary>b_ih + b_hh (either may be null), the bias of the input projection when both add to every gate.</summary>
+    private static T[] SummedBias(Tensor<T>? biasIh, Tensor<T>? biasHh, int gates)
+    {
+        if (biasIh is null && biasHh is null) return [];
+        var b = new T[gates];
+        if (biasIh is not null) biasIh.ContiguousSpan().CopyTo(b);
+        if (biasHh is not null) TensorPrimitives.Add(b, biasHh.ContiguousSpan(), b);
+        return b;
+    }
+
     /// <summary>P[T·N, G] = X·W_ihᵀ + bias for every step in one product (bias: G values, or empty).</summary>
     private static void ProjectInput(RecurrentOperands o, ReadOnlySpan<T> bias, Span<T> p)
     {
