@@ -56,10 +56,9 @@ public static class Limits
     internal static long Product(params ReadOnlySpan<long> factors)
     {
         long p = 1;
+        // A zero factor makes the product 0 even where the others alone would overflow.
         foreach (long f in factors)
-        {
             if (f == 0) return 0;
-        }
         foreach (long f in factors)
         {
             try { p = checked(p * f); }
@@ -67,6 +66,9 @@ public static class Limits
         }
         return p;
     }
+
+    /// <summary>a + b for counts ≥ 0, or <see cref="long.MaxValue"/> when it overflows (see <see cref="Product"/>).</summary>
+    internal static long Sum(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     /// <summary>
     /// The output size along one axis of a window sweep, ⌊(size + 2·padding − dilation·(kernel − 1) − 1)/stride⌋ + 1, in

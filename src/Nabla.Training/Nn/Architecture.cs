@@ -234,7 +234,7 @@ public static class Architecture
                 case "conv":
                     if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (give --image CxHxW for rows of pixels)");
                     int groups = Int("groups", 1, 1), kernel = Int("kernel", 0, 1);
-                    Spend(Limits.Product(Int("out", 0, 1), shape[0] / groups, kernel, kernel) + (Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
+                    Spend(Limits.Sum(Limits.Product(Int("out", 0, 1), shape[0] / groups, kernel, kernel), Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
                     Window(Int("out", 0, 1), Limits.Product(shape[0], kernel, kernel), kernel, Int("stride", 1, 1), Int("padding", 0, 0), Int("dilation", 1, 1));
                     var conv = new Conv2d<T>(shape[0], Int("out", 0, 1), Int("kernel", 0, 1), rng, Int("stride", 1, 1), Int("padding", 0, 0),
                         Int("dilation", 1, 1), Int("groups", 1, 1), Int("bias", 1, 0) != 0);
