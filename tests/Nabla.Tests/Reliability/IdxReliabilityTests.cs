@@ -65,8 +65,9 @@ public class IdxReliabilityTests
         var file = IdxFile.Load(path);
         Assert.Equal(values, file.Values);
         var extra = IdxWriter.Write(dir.File("e"), [.. IdxWriter.Bytes(0x0E, [150_000], Doubles(values)), 7], gzip);
-        // A plain file is measured against its header before reading; a gzip stream is read to the promised end and one byte on.
-        Assert.Contains(gzip ? "promises 1200000 data bytes, but the decompressed file has more" : "= 1200000 data bytes, but the file has 1200001",
+        // 150 001 doubles and a byte under a header of 150 000: a plain file is measured against its header before
+        // reading; a gzip stream is read to the promised end and one byte on.
+        Assert.Contains(gzip ? "promises 1200000 data bytes, but the decompressed file has more" : "= 1200000 data bytes, but the file has 1200009",
             Assert.Throws<NablaException>(() => IdxFile.Load(extra)).Message);
     }
 
