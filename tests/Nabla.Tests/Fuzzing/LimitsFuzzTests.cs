@@ -54,6 +54,31 @@ public class LimitsFuzzTests
         Assert.True(stats.Valid > 0 && stats.CleanErrors > 0, stats.ToString());
     }
 
+    /// <summary>Sizes that train in moments, or that the limits must refuse: no legal-but-heavy network reaches the CLI.</summary>
+    private static readonly Gen<string> SmallOrRefused = Gen.Frequency(
+        (6, Gen.Choose(1, 4).Select(i => i.ToString(CultureInfo.InvariantCulture))),
+        (1, Gen.Elements("0", "1048576", "1048577", "2147483647", "1e9", "99999999999")));
+
+    private static readonly Gen<string> CliLayer = Gen.OneOf(
+        from o in SmallOrRefused from k in SmallOrRefused select $"conv {o} {k}",
+        from o in SmallOrRefused from p in SmallOrRefused select $"conv 2 3 padding={p} dilation={o}",
+        from k in SmallOrRefused select $"maxpool {k}",
+        Gen.Constant("flatten"), Gen.Constant("batchnorm"), Gen.Constant("relu"),
+        from o in SmallOrRefused select $"linear {o}");
+
+    [Fact]
+    public void The_train_command_never_exits_70_on_a_layer_description()
+    {
+        var gen = Gen.Choose(1, 4).SelectMany(n => CliLayer.ListOf(n)).Select(l => string.Join(", ", l) + ", flatten, linear 4");
+        var stats = Fuzz.Run("train --layers", gen, 40, seed: 45, layers =>
+        {
+            var (exit, _, error) = CliRunner.Run("train", "--dataset", "shapes", "--samples", "8", "--epochs", "1", "--batch-size", "4", "--layers", layers);
+            if (exit is not (0 or 2) || error.Contains("internal error")) return Outcome.WrongResult;
+            return exit == 0 ? Outcome.Valid : Outcome.CleanError;
+        }, layers => layers, allocationBudget: 600_000_000);
+        Assert.True(stats.CleanErrors > 0, stats.ToString());
+    }
+
     private static readonly Gen<int> Dim = Gen.Frequency((8, Gen.Choose(0, 4)), (1, Gen.Elements(28, 1 << 13, 65535, int.MaxValue, -1)));
 
     private static readonly Gen<(byte[] Images, byte[] Labels, bool Gzip)> IdxPairs =
