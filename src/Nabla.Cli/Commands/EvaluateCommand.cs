@@ -40,6 +40,7 @@ public static class EvaluateCommand
         var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true);
         if (csv.Rows == 0) throw new CliException($"--data: {dataPath} has no rows to evaluate");
         var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
+        PredictCommand.RequireFinite(predictions, modelPath, dataPath);
         var targets = csv.Targets!;
         if (model.IsClassifier)
         {

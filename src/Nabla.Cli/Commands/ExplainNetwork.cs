@@ -32,6 +32,7 @@ public static class ExplainNetwork
         {
             if (dataPath is not null || parse.GetResult(row) is not null) throw new CliException("--data and --row go with --model, not --example");
             if (name == ExplainConv1d.Name) return ExplainConv1d.Run(format, stdout, stderr);
+            if (name == ExplainAttention.Name) return ExplainAttention.Run(format, stdout, stderr);
             explanation = NetworkExamples.Explain(name);
         }
         else

@@ -32,6 +32,7 @@ public static class PredictCommand
         var model = ModelFile.Load(modelPath);
         var csv = ModelInput.Load(model, dataPath, null, targets: false);
         var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
+        RequireFinite(predictions, modelPath, dataPath);
 
         var text = new StringBuilder();
         text.Append("prediction");
@@ -51,6 +52,29 @@ public static class PredictCommand
             AtomicFile.WriteAllText(outPath, text.ToString());
             stderr.WriteLine($"wrote {csv.Rows} predictions to {outPath}");
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// Refuses predictions that are NaN or ±∞ (a class chosen from NaN probabilities would be an arbitrary one), naming
+    /// the first row and what the model computed for it.
+    /// </summary>
+    internal static void RequireFinite(Predictions predictions, string modelPath, string dataPath)
+    {
+        int k = predictions.Classes;
+        for (int r = 0; r < predictions.Values.Length; r++)
+        {
+            double bad = double.IsFinite(predictions.Values[r]) ? FirstNonFinite(predictions.Probabilities, r, k) : predictions.Values[r];
+            if (double.IsFinite(bad)) continue;
+            throw new CliException($"{modelPath} computes {N(bad)} for row {r + 1} of {dataPath}, so it has no prediction for it " +
+                "(the row's features or the model's weights are too large for its precision)");
+        }
+    }
+
+    private static double FirstNonFinite(double[]? probabilities, int row, int k)
+    {
+        if (probabilities is null) return 0;
+        foreach (double v in probabilities.AsSpan(row * k, k)) if (!double.IsFinite(v)) return v;
         return 0;
     }
 

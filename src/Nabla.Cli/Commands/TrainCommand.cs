@@ -34,6 +34,8 @@ public static class TrainCommand
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum (default 0.9).", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (default 0)." };
         var schedule = Choice("--schedule", "Learning-rate schedule.", "constant", TrainSettings.Schedules);
+        var clipGrad = new Option<double?>("--clip-grad") { Description = "Before every optimizer step, scale the gradients down so their global 2-norm (all parameters as one vector) is at most this (PyTorch's clip_grad_norm_)." };
+        var warmup = new Option<int?>("--warmup") { Description = "Warm the learning rate up over the first N optimizer steps: step s (from 0) uses the --schedule rate of its epoch times 1/N + (1 - 1/N)·min(s, N)/N (PyTorch's LinearLR from 1/N to 1 over N steps); from step N on, the schedule alone." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training rows (default 100).", DefaultValueFactory = _ => 100 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per optimizer step (default 32).", DefaultValueFactory = _ => 32 };
         var seed = new Option<uint>("--seed") { Description = "Seed of the NumPy-exact generator (default 0)." };
@@ -55,7 +57,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a neural network on a CSV file or a built-in dataset.")
         {
             data, labels, image, target, features, dropMissing, dataset, layers, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
-            weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
+            weightDecay, schedule, clipGrad, warmup, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
             record, report, snapshots, task, earlyStopping, distributed, text, context, stepsPerEpoch,
         };
         command.SetAction(parse => parse.GetValue(distributed)
@@ -68,14 +70,14 @@ public static class TrainCommand
             if (parse.GetValue(text) is { } corpus)
             {
                 Option[] tableOnly = [data, labels, image, target, features, dropMissing, dataset, samples, noise, hidden, activation, task, loss,
-                    earlyStopping, distributed, checkpoint, checkpointEvery, plot, record, report, snapshots, schedule];
+                    earlyStopping, distributed, checkpoint, checkpointEvery, plot, record, report, snapshots, schedule, warmup];
                 if (tableOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } extra)
                     throw new CliException($"{extra.Name} is not for a --text run (a character-level language model); drop it");
                 T? Given<T>(Option<T> o) where T : struct => parse.GetResult(o) is { Implicit: false } ? parse.GetValue(o) : null;
                 return TextTrain.Run(new TextTrainOptions(corpus, parse.GetValue(context), parse.GetValue(stepsPerEpoch), LayersOption(parse.GetValue(layers)),
                     parse.GetValue(optimizer)!, Given(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), Given(epochs), Given(batchSize),
                     parse.GetValue(seed), Given(validation), parse.GetResult(dtype) is { Implicit: false } ? parse.GetValue(dtype) : null,
-                    parse.GetValue(save), parse.GetValue(resume)), stdout);
+                    parse.GetValue(save), parse.GetValue(resume), parse.GetValue(clipGrad)), stdout);
             }
             if (parse.GetResult(context) is { Implicit: false } || parse.GetResult(stepsPerEpoch) is { Implicit: false })
                 throw new CliException("--context and --steps-per-epoch are for a --text run");
@@ -95,6 +97,8 @@ public static class TrainCommand
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(weightDecay),
                 Schedule = parse.GetValue(schedule)!,
+                ClipGrad = parse.GetValue(clipGrad),
+                Warmup = parse.GetValue(warmup),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),

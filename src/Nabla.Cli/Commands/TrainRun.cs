@@ -177,7 +177,8 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation})"
             : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
         return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
-            $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}, batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
+            $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}" +
+            (s.Warmup is { } w ? $", warm-up {w} steps" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") + $", batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
             (s.EarlyStopping is { } p ? $", early stopping after {p} epochs without improvement" : "");
     }
 

@@ -11,6 +11,9 @@ public static partial class Architecture
     private static readonly Dictionary<string, Kind> TextKinds = new()
     {
         ["embedding"] = new(["dim"], []),
+        ["lstm"] = new(["hidden"], ["layers", "dropout", "bias"]),
+        ["gru"] = new(["hidden"], ["layers", "dropout", "bias"]),
+        ["rnn"] = new(["hidden"], ["layers", "dropout", "bias"]),
         ["linear"] = new(["out"], ["bias"], Flags: ["tied"], Required: 0),
         ["layernorm"] = new([], ["eps"]),
         ["dropout"] = new(["p"], []),
@@ -23,7 +26,9 @@ public static partial class Architecture
     /// The language model described by <paramref name="description"/> for a vocabulary of <paramref name="vocabulary"/>
     /// tokens and windows of up to <paramref name="context"/> tokens: its input is [B, T] token ids (T ≤ context, held as
     /// whole numbers in the tensor), its output [B, T, vocabulary] logits, one row per position. Layers, comma-separated:
-    /// <c>embedding DIM</c> (first, and only there: ids → vectors of DIM), <c>linear [OUT] [tied] [bias=]</c> over the last
+    /// <c>embedding DIM</c> (first, and only there: ids → vectors of DIM), <c>lstm HIDDEN [layers= dropout= bias=]</c>,
+    /// <c>gru HIDDEN […]</c> and <c>rnn HIDDEN […]</c> (tanh; batch-first, from a zero state, outputs the last layer's
+    /// hidden state at every position), <c>linear [OUT] [tied] [bias=]</c> over the last
     /// axis (without OUT it outputs the vocabulary; <c>tied</c> reuses the embedding's table as its weight, PyTorch's
     /// weight tying, so it adds no matrix), <c>layernorm [eps=]</c> over the last axis, <c>dropout P</c> and the
     /// activations. The last layer must output the vocabulary. Parameters are drawn from <paramref name="rng"/> layer by
@@ -69,6 +74,20 @@ public static partial class Architecture
                     width = settings.Int("dim", 0, 1);
                     Spend((long)vocabulary * width);
                     module = embedding = new Embedding<T>(vocabulary, width, rng);
+                    break;
+                case "lstm" or "gru" or "rnn":
+                    int hidden = settings.Int("hidden", 0, 1), stack = settings.Int("layers", 1, 1);
+                    bool withBias = settings.Int("bias", 1, 0) != 0;
+                    double dropout = settings.Real("dropout", 0, 0, 1);
+                    int gates = at.Text switch { "lstm" => 4, "gru" => 3, _ => 1 };
+                    Spend(gates * ((long)hidden * width + (long)hidden * hidden * stack + (long)(stack - 1) * hidden * hidden + (withBias ? 2L * hidden * stack : 0)));
+                    module = at.Text switch
+                    {
+                        "lstm" => new LSTM<T>(width, hidden, rng, stack, withBias, batchFirst: true, dropout),
+                        "gru" => new GRU<T>(width, hidden, rng, stack, withBias, batchFirst: true, dropout),
+                        _ => new RNN<T>(width, hidden, rng, stack, bias: withBias, batchFirst: true, dropout: dropout),
+                    };
+                    width = hidden;
                     break;
                 case "linear":
                     bool tied = layer.Args.ContainsKey("tied"), bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;

@@ -62,6 +62,17 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Optimizer steps per epoch.</summary>
     public int StepsPerEpoch { get; }
 
+    /// <summary>
+    /// When set, before every step the gradients are scaled so their global 2-norm is at most this
+    /// (<see cref="GradClip.ClipGradNorm{T}"/>); null: no clipping.
+    /// </summary>
+    public double? ClipGradNorm
+    {
+        get;
+        init => field = value is null or > 0 && (value is null || double.IsFinite(value.Value)) ? value
+            : throw new NablaArgumentException(nameof(ClipGradNorm), $"TextTrainer: ClipGradNorm is {value}; it must be a finite number > 0");
+    }
+
     /// <summary>Epochs finished so far.</summary>
     public int CompletedEpochs { get; private set; }
 
@@ -86,6 +97,7 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             var loss = Model.Loss(inputs, targets);
             sum += double.CreateTruncating(loss.ToScalar());
             loss.Backward();
+            if (ClipGradNorm is { } clip) GradClip.ClipGradNorm(Optimizer.Parameters, clip);
             Optimizer.Step();
         }
         CompletedEpochs++;
