@@ -34,6 +34,11 @@ public static class CommandHelp
                 ["nabla evaluate --model out/sin.safetensors --data samples/data/sin.csv",
                  "nabla evaluate --model out/sin.safetensors --data samples/data/sin.csv --json"],
                 ["0  measured", "2  bad input: the model, the CSV file (the target column is needed)"]),
+            ["generate"] = (
+                ["nabla train --text samples/sin-network.cs --context 32 --epochs 1 --steps-per-epoch 5 --save out/lm.safetensors",
+                 "nabla generate --model out/lm.safetensors --prompt \"var \" --tokens 40 --seed 1",
+                 "nabla generate --model out/lm.safetensors --temperature 0 --tokens 40"],
+                ["0  generated", "2  bad input: the model, a prompt character outside its vocabulary, an option"]),
             ["export"] = (
                 ["nabla export out/model.safetensors --onnx out/model.onnx",
                  "nabla export out/sin.safetensors --onnx out/sin.onnx"],

@@ -47,8 +47,9 @@ internal static class TextTrain
                 throw new CliException($"--resume: --layers \"{o.Layers}\" differs from the model's \"{model.Architecture}\"; drop --layers");
             if (o.Context is { } c && c != model.Context)
                 throw new CliException($"--resume: --context {c} differs from the model's {model.Context}; drop --context");
-            var missing = corpus.Ids.Length == 0 ? null : FirstUnknown(corpus, model.Vocabulary);
-            if (missing is not null) throw new CliException($"--resume: {o.Text} {missing}, which the model's vocabulary lacks");
+            if (FirstUnknown(corpus, model.Vocabulary) is { } missing) throw new CliException($"--resume: {o.Text} {missing}, which the model's vocabulary lacks");
+            if (corpus.Vocabulary.Size != model.Vocabulary.Size)
+                throw new CliException($"--resume: {o.Text} has {corpus.Vocabulary.Size} distinct characters, the model's vocabulary {model.Vocabulary.Size}; continue on a text with exactly the model's characters (the one it was trained on)");
             model.Network.Train();
         }
         else

@@ -34,7 +34,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// A trainer of <paramref name="model"/> on <paramref name="corpus"/>'s training head with windows of the model's
-    /// context. Refused: a training head too short for one window, a batch size or step count below 1.
+    /// context. Refused: a corpus whose characters are not exactly the model's vocabulary, a training head too short for
+    /// one window, a batch size or step count below 1.
     /// </summary>
     public TextTrainer(TextModel<T> model, CharCorpus corpus, Optimizer<T> optimizer, RandomState rng, int batchSize, int stepsPerEpoch)
     {
@@ -44,10 +45,21 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(rng);
         if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: batchSize is {batchSize}; it must be ≥ 1");
         if (stepsPerEpoch < 1) throw new NablaArgumentException(nameof(stepsPerEpoch), $"TextTrainer: stepsPerEpoch is {stepsPerEpoch}; it must be ≥ 1");
+        if (!SameCharacters(corpus.Vocabulary, model.Vocabulary))
+            throw new NablaArgumentException(nameof(corpus), $"TextTrainer: {corpus.Source} has {corpus.Vocabulary.Size} distinct characters, not the model's vocabulary of {model.Vocabulary.Size}; a model trains on a text with exactly its characters");
         Model = model; Optimizer = optimizer; BatchSize = batchSize; StepsPerEpoch = stepsPerEpoch;
         this.corpus = corpus;
         this.rng = rng;
         training = corpus.Training(model.Context);
+    }
+
+    // The corpus's ids are the model's only when both vocabularies hold the same characters (then in the same order).
+    private static bool SameCharacters(CharVocabulary a, CharVocabulary b)
+    {
+        if (a.Size != b.Size) return false;
+        for (int id = 0; id < a.Size; id++)
+            if (a[id] != b[id]) return false;
+        return true;
     }
 
     /// <summary>The model being trained.</summary>
