@@ -203,4 +203,27 @@ public sealed partial class TextModelCommandTests : IDisposable
         Assert.Contains("context 64 needs at least 65 characters", error);
         Assert.False(File.Exists(model));
     }
+
+    [Theory]
+    [InlineData("--report", "out.html")]
+    [InlineData("--warmup", "5")]
+    [InlineData("--target", "y")]
+    public void A_flag_for_tables_is_refused_in_a_text_run(string flag, string value)
+    {
+        var (exit, output, error) = CliRunner.Run("train", "--text", Corpus(), flag, value);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {flag} is not for a --text run (a character-level language model); drop it", error.Trim());
+    }
+
+    [Fact]
+    public void Resume_on_a_text_with_other_characters_is_refused()
+    {
+        string model = Train(Corpus());
+        string other = _dir.File("other.txt");
+        File.WriteAllText(other, string.Concat(Enumerable.Repeat("the cat sat on a mat\n", 20)));
+        var (exit, _, error) = CliRunner.Run("train", "--text", other, "--save", model, "--resume");
+        Assert.Equal(2, exit);
+        Assert.Contains("distinct characters, the model's vocabulary", error);
+    }
 }

@@ -95,4 +95,25 @@ public sealed class TextModelTests : IDisposable
         Assert.Equal(model.Forward(ids).ToArray(), loaded.Forward(ids).ToArray());
         Assert.Equal(4, loaded.Context);
     }
+
+    [Fact]
+    public void Training_is_reproducible_by_seed_and_refuses_a_corpus_with_other_characters()
+    {
+        var corpus = CharCorpus.FromText(string.Concat(Enumerable.Repeat("abc def\nfed cba\n", 30)), 0.1);
+        TextEpoch Run()
+        {
+            var rng = new RandomState(4);
+            var model = TextModel<double>.Create("embedding 5, gru 6, linear", corpus.Vocabulary, 8, rng);
+            var trainer = new TextTrainer<double>(model, corpus, new Nabla.Optim.Adam<double>(model.Network.Parameters(), 0.01), rng, 4, 6);
+            trainer.RunEpoch();
+            return trainer.RunEpoch();
+        }
+        var first = Run();
+        Assert.Equal(first, Run());
+        Assert.NotNull(first.ValidationLoss);
+
+        var narrow = TextModel<double>.Create("embedding 5, linear", CharVocabulary.Of("abc"), 8, new RandomState(0));
+        var e = Assert.Throws<NablaArgumentException>(() => new TextTrainer<double>(narrow, corpus, new Nabla.Optim.Adam<double>(narrow.Network.Parameters()), new RandomState(0), 4, 6));
+        Assert.Equal("corpus", e.Parameter);
+    }
 }
