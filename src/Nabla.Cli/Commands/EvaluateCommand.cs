@@ -98,7 +98,7 @@ public static class EvaluateCommand
 
     private static void WriteRegression(IAnsiConsole console, RegressionErrors e, ModelFile model, string data, int rows)
     {
-        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {rows} rows, errors in the units of '{model.Target}'");
+        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {Plural.Of(rows, "row")}, errors in the units of '{model.Target}'");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("MSE", N(e.Mse)).AddRow("RMSE", N(e.Rmse)).AddRow("MAE", N(e.Mae)).AddRow("R²", e.R2 is { } r2 ? N(r2) : "– (the target does not vary)");
         console.Write(table);
@@ -106,7 +106,7 @@ public static class EvaluateCommand
 
     private static void WriteClassifier(IAnsiConsole console, ConfusionMatrix m, ModelFile model, string data, int rows)
     {
-        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {rows} rows, accuracy {P(m.Accuracy)}");
+        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {Plural.Of(rows, "row")}, accuracy {P(m.Accuracy)}");
         var perClass = new Table().Border(TableBorder.Rounded).AddColumn("class").AddColumn(new TableColumn("precision").RightAligned())
             .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("rows").RightAligned());
         for (int c = 0; c < m.Classes; c++)

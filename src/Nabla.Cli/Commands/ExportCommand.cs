@@ -26,6 +26,7 @@ public static class ExportCommand
         if (Path.GetFullPath(onnxPath) == Path.GetFullPath(modelPath))
             throw new CliException($"--onnx {onnxPath} is the model file itself; choose another name so the model is not overwritten");
         if (Directory.Exists(onnxPath)) throw new CliException($"--onnx {onnxPath} is a directory; give a file name such as model.onnx");
+        OutputPaths.Prepare("--onnx", onnxPath);
         OnnxExport.Save(modelPath, onnxPath);
         stderr.WriteLine($"wrote {onnxPath}");
         return 0;

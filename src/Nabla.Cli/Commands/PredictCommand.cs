@@ -48,8 +48,9 @@ public static class PredictCommand
         if (outPath is null) stdout.Write(text.ToString());
         else
         {
-            AtomicFile.WriteAllText(outPath, text.ToString());
-            stderr.WriteLine($"wrote {csv.Rows} predictions to {outPath}");
+            OutputPaths.Prepare("--out", outPath);
+            OutputPaths.Write("--out", outPath, () => AtomicFile.WriteAllText(outPath, text.ToString()));
+            stderr.WriteLine($"wrote {Plural.Of(csv.Rows, "prediction")} to {outPath}");
         }
         return 0;
     }

@@ -57,7 +57,7 @@ public static class TrainCommand
         };
         command.SetAction(parse => parse.GetValue(distributed)
             ? DistributedTrain.Run(stdout, stderr, (rank, output) => Train(parse, rank, output))
-            : CliAction.Guard(stderr, () => Train(parse, null, stdout)));
+            : MpiLaunch.RefuseUndistributed(stderr) ?? CliAction.Guard(stderr, () => Train(parse, null, stdout)));
         return command;
 
         int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)

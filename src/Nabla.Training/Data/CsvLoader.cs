@@ -32,9 +32,16 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(text);
         options ??= new CsvOptions();
+        char separator;
+        if (options.Separator is { } given) separator = given;
+        else
+        {
+            (string header, text) = CsvHeaderPeek.Open(text);
+            separator = CsvSeparator.Detect(header);
+        }
         var readerOptions = CsvReaderOptions.Default with
         {
-            Separator = options.Separator,
+            Separator = separator,
             HasHeader = true,
             SkipEmptyLines = true,
             TrackLineNumbers = true,
@@ -45,7 +52,7 @@ public static class CsvLoader
         using var csv = CsvReader.Create(text, readerOptions, leaveOpen: true);
         try
         {
-            return Read(csv, options, source);
+            return Read(csv, options, source, separator);
         }
         catch (CsvFormatException ex)
         {
@@ -53,13 +60,13 @@ public static class CsvLoader
         }
     }
 
-    private static CsvData Read(CsvReader csv, CsvOptions options, string source)
+    private static CsvData Read(CsvReader csv, CsvOptions options, string source, char separator)
     {
         csv.ReadHeader();
         var header = csv.Headers.ToArray();
         if (header.Length == 0)
             throw new NablaException($"{source}: the file is empty; a header row naming the columns is required");
-        var columns = CsvColumns.Resolve(header, options, source);
+        var columns = CsvColumns.Resolve(header, options, source, separator);
 
         var features = new List<double>();
         var targets = columns.Target >= 0 ? new List<double>() : null;
