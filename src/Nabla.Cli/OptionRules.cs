@@ -33,6 +33,7 @@ public static class OptionRules
         ["--noise"] = Number("a number ≥ 0", v => v >= 0),
         ["--step"] = Number("a number > 0 such as 1e-6", v => v > 0),
         ["--hidden"] = LayerSizes,
+        ["--delimiter"] = DelimiterOption.Problem,
         ["--dataset"] = OneOf(TrainingData.DatasetNames),
         ["--model"] = InputFile("a model file"),
         ["--checkpoint"] = OutputFile([], "a checkpoint", createsFolder: true),

@@ -25,17 +25,19 @@ public static class EvaluateCommand
         var labels = new Option<string>("--labels") { Description = "With IDX images as --data: the IDX file of their labels." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
         var command = new Command("evaluate", "Measure a trained model on labelled rows: errors in the target's units, or accuracy and a confusion matrix.") { model, data, labels, json };
+        var delimiter = DelimiterOption.Create();
+        command.Options.Add(delimiter);
         command.SetAction(parse => CliAction.Guard(stderr, () =>
-            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout, parse.GetValue(labels))));
+            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout, parse.GetValue(labels), DelimiterOption.Value(parse.GetValue(delimiter)))));
         return command;
     }
 
     /// <summary>Evaluates the model at <paramref name="modelPath"/> on <paramref name="dataPath"/>; returns the exit code.</summary>
-    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null)
+    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null, char? delimiter = null)
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
         var model = ModelFile.Load(modelPath);
-        var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true);
+        var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true, delimiter);
         if (csv.Rows == 0) throw new CliException($"--data: {dataPath} has no rows to evaluate");
         var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
         var targets = csv.Targets!;
