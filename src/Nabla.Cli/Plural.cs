@@ -6,14 +6,13 @@ namespace Nabla.Cli;
 public static class Plural
 {
     /// <summary>
-    /// "<paramref name="count"/> <paramref name="noun"/>" with the noun's last word made plural unless the count is 1:
-    /// "es" after s, x, z, ch and sh ("class" → "classes"), else "s" ("MPI rank" → "MPI ranks").
+    /// "<paramref name="count"/> <paramref name="noun"/>", the noun made plural unless the count is 1: by
+    /// <paramref name="plural"/> when given, else by adding "es" after s, x or sh ("class" → "classes") and "s" after
+    /// anything else ("epoch" → "epochs", "MPI rank" → "MPI ranks").
     /// </summary>
-    public static string Of(long count, string noun) =>
-        count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : Many(noun));
+    public static string Of(long count, string noun, string? plural = null) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : plural ?? Many(noun));
 
-    /// <summary>The plural of <paramref name="noun"/>'s last word, as <see cref="Of"/> forms it.</summary>
-    public static string Many(string noun) =>
-        noun.EndsWith('s') || noun.EndsWith('x') || noun.EndsWith('z') || noun.EndsWith("ch", StringComparison.Ordinal) || noun.EndsWith("sh", StringComparison.Ordinal)
-            ? noun + "es" : noun + "s";
+    private static string Many(string noun) =>
+        noun.EndsWith('s') || noun.EndsWith('x') || noun.EndsWith("sh", StringComparison.Ordinal) ? noun + "es" : noun + "s";
 }

@@ -22,6 +22,10 @@ public static class Terminal
             ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        // Spectre.Console's plain-text backend still calls Console.ResetColor on each style change, and the runtime
+        // writes that as a control code whenever stdout is a terminal device (an mpirun rank's pseudo-terminal whose
+        // bytes go to a log); the runtime honours NO_COLOR, so it is set for this process.
+        if (!interactive && ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected) Environment.SetEnvironmentVariable("NO_COLOR", "1");
         console.Profile.Width = interactive ? ConsoleWidth.ForStandardOutput()
             : ConsoleWidth.Of(terminal: false, Environment.GetEnvironmentVariable("COLUMNS"), 0);
         return console;

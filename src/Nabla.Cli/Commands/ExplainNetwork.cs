@@ -9,8 +9,12 @@ namespace Nabla.Cli.Commands;
 /// ∂L/∂W = δ·aᵀ, ∂L/∂b = δ, ∂L/∂a_in = Wᵀ·δ) with the actual numbers, and sampled weights checked by central
 /// differences. Exit 0 when the check passes, 1 when it fails, 2 for bad input, 3 when the loss or a gradient is not finite.
 /// </summary>
-public static class ExplainNetwork
+public static partial class ExplainNetwork
 {
+    // "-0", "-0." or "-0.000" as a whole number (not the start of -0.5, not an exponent's -05); the space keeps columns aligned.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9.eE])-(0(?:\.0*)?)(?![0-9.])")]
+    private static partial System.Text.RegularExpressions.Regex SignedZero();
+
     /// <summary>True when the command line asks for a network rather than a formula.</summary>
     public static bool Wanted(ParseResult parse, Option<string> example, Option<string> model, Option<string> data, Option<int?> row) =>
         parse.GetResult(example) is not null || parse.GetResult(model) is not null || parse.GetResult(data) is not null || parse.GetResult(row) is not null;
@@ -45,13 +49,16 @@ public static class ExplainNetwork
             stderr.WriteLine($"error: the loss ({explanation.Loss}) or a weight gradient is not finite for this input");
             return GradCommand.NotFinite;
         }
-        stdout.Write(format switch
+        string text = format switch
         {
             "json" => NetworkJsonRenderer.Render(explanation) + Environment.NewLine,
             "markdown" => NetworkTextRenderer.Markdown(explanation),
             "latex" => NetworkLatexRenderer.Render(explanation),
             _ => NetworkTextRenderer.Text(explanation),
-        });
+        };
+        // A notebook's example keeps NumPy's "-0." (its output cells print it); a trained model's explanation drops the
+        // sign a relu's backward pass puts on zero (0 times a negative number), which reads as a value that is not there.
+        stdout.Write(modelPath is null ? text : SignedZero().Replace(text, " $1"));
         if (!explanation.Passed)
         {
             stderr.WriteLine(NetworkTextRenderer.Summary(explanation));

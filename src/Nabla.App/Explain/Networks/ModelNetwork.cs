@@ -67,8 +67,8 @@ public static class ModelNetwork
         string raw = csv.Targets[r].ToString("R", CultureInfo.InvariantCulture);
         // A regressor learns the standardised target: say so, so that y, the output and the loss are read in those units.
         string targetText = model.IsClassifier ? $"{raw} = class {model.Classes[(int)t]}"
-            : model.Loss == "mse" ? $"{raw}, standardised to {NumberText.Display(target[0])} (mean {Meta(file, "nabla.target_mean").ToString("R", CultureInfo.InvariantCulture)}, " +
-              $"std {Meta(file, "nabla.target_std").ToString("R", CultureInfo.InvariantCulture)}); y, the outputs, the loss and the gradients below are in standardised units"
+            : model.Loss == "mse" ? $"{raw}, standardised to {NumberText.Display(target[0])} (mean {NumberText.Display(Meta(file, "nabla.target_mean"))}, " +
+              $"std {NumberText.Display(Meta(file, "nabla.target_std"))}); y, the outputs, the loss and the gradients below are in standardised units"
             : raw;
         return NetworkExplanation.Of($"{Path.GetFileName(modelPath)} on row {row} of {Path.GetFileName(dataPath)}{line} " +
             $"(features standardised as in training; target {model.Target} = {targetText})",

@@ -8,7 +8,7 @@ namespace Nabla.Explain.Networks;
 /// steps with shapes, the loss, the backward steps in matrix form, every matrix printed as NumPy prints it at 3
 /// decimals (so the numbers read like the notebooks' output cells), then the finite-difference check.
 /// </summary>
-public static partial class NetworkTextRenderer
+public static class NetworkTextRenderer
 {
     /// <summary>Plain text for a terminal.</summary>
     public static string Text(NetworkExplanation e) => Render(e, markdown: false);
@@ -27,11 +27,11 @@ public static partial class NetworkTextRenderer
         void Line(string text) => s.AppendLine(markdown ? text + "  " : text);
         void Show(string label, Matrix m)
         {
-            if (markdown) s.AppendLine($"{label} ({Shape(m)}):").AppendLine().AppendLine("```text").AppendLine(Format(m)).AppendLine("```").AppendLine();
+            if (markdown) s.AppendLine($"{label} ({Shape(m)}):").AppendLine().AppendLine("```text").AppendLine(m.Format(3)).AppendLine("```").AppendLine();
             else
             {
                 s.AppendLine($"  {label} ({Shape(m)}) =");
-                foreach (var line in Format(m).Split('\n')) s.AppendLine("    " + line);
+                foreach (var line in m.Format(3).Split('\n')) s.AppendLine("    " + line);
             }
         }
 
@@ -73,8 +73,8 @@ public static partial class NetworkTextRenderer
         if (markdown) s.AppendLine("| parameter | backward | numeric | check |").AppendLine("| --- | ---: | ---: | --- |");
         foreach (var c in e.Checks)
             s.AppendLine(markdown
-                ? $"| {c.Parameter} | {Exact(c.Analytic)} | {Exact(c.Numeric)} | {(c.Passed ? "pass" : "**FAIL**")} |"
-                : $"  {c.Parameter,-10} backward {Exact(c.Analytic),-24} numeric {Exact(c.Numeric),-24} {(c.Passed ? "pass" : "FAIL")}");
+                ? $"| {c.Parameter} | {NumberText.RoundTrip(c.Analytic)} | {NumberText.RoundTrip(c.Numeric)} | {(c.Passed ? "pass" : "**FAIL**")} |"
+                : $"  {c.Parameter,-10} backward {NumberText.RoundTrip(c.Analytic),-24} numeric {NumberText.RoundTrip(c.Numeric),-24} {(c.Passed ? "pass" : "FAIL")}");
         s.AppendLine().AppendLine(Summary(e));
         return s.ToString();
     }
@@ -83,15 +83,6 @@ public static partial class NetworkTextRenderer
     public static string Summary(NetworkExplanation e) => e.Passed
         ? $"all {e.Checks.Count} sampled parameters passed the finite-difference check"
         : $"{e.Checks.Count(c => !c.Passed)} of {e.Checks.Count} sampled parameters FAILED the finite-difference check";
-
-    // A zero is printed without a sign: a relu's backward pass makes -0 (0 times a negative number), and "-0" reads
-    // as a negative value that is not there. The space keeps NumPy's column alignment.
-    private static string Format(Matrix m) => SignedZero().Replace(m.Format(3), " $1");
-
-    private static string Exact(double v) => NumberText.RoundTrip(v == 0 ? 0.0 : v);
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"-(0\.0*)(?![0-9])")]
-    private static partial System.Text.RegularExpressions.Regex SignedZero();
 
     /// <summary><c>6×1</c>.</summary>
     public static string Shape(Matrix m) => $"{m.Rows}×{m.Columns}";
