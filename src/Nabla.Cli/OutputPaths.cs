@@ -25,16 +25,20 @@ public static class OutputPaths
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/>, which writes <paramref name="path"/>; a failure to write it becomes one error
-    /// that starts with <paramref name="option"/>.
+    /// Runs <paramref name="write"/>, which writes <paramref name="path"/>; a failure to write it (a system error, or
+    /// Nabla's own error about that path) becomes one error that starts with <paramref name="option"/>. Other errors
+    /// pass unchanged.
     /// </summary>
     public static void Write(string option, string path, Action write)
     {
         try { write(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NablaException && e is not CliException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException(e is NablaException && e.Message.Contains(path, StringComparison.Ordinal)
-                ? $"{option}: {e.Message}" : $"{option}: cannot write {path} ({Reason(e)})");
+            throw new CliException($"{option}: cannot write {path} ({Reason(e)})");
+        }
+        catch (NablaException e) when (e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw new CliException($"{option}: {e.Message}");
         }
     }
 

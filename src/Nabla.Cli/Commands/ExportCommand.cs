@@ -27,7 +27,7 @@ public static class ExportCommand
             throw new CliException($"--onnx {onnxPath} is the model file itself; choose another name so the model is not overwritten");
         if (Directory.Exists(onnxPath)) throw new CliException($"--onnx {onnxPath} is a directory; give a file name such as model.onnx");
         OutputPaths.Prepare("--onnx", onnxPath);
-        OnnxExport.Save(modelPath, onnxPath);
+        OutputPaths.Write("--onnx", onnxPath, () => OnnxExport.Save(modelPath, onnxPath));
         stderr.WriteLine($"wrote {onnxPath}");
         return 0;
     }
