@@ -17,13 +17,16 @@ public static partial class ExplainNetwork
 
     /// <summary>True when the command line asks for a network rather than a formula.</summary>
     public static bool Wanted(ParseResult parse, Option<string> example, Option<string> model, Option<string> data, Option<int?> row) =>
-        parse.GetResult(example) is not null || parse.GetResult(model) is not null || parse.GetResult(data) is not null || parse.GetResult(row) is not null;
+        parse.GetResult(example) is not null || parse.GetResult(model) is not null || parse.GetResult(data) is not null || parse.GetResult(row) is not null
+        || parse.GetValue<string>("--delimiter") is not null;
 
     /// <summary>Checks the options fit together, explains the network and prints it in <paramref name="format"/>.</summary>
     public static int Run(ParseResult parse, Argument<string?> formula, Option<string> at, Option<string> wrt, Option<string> mode,
         Option<string> example, Option<string> model, Option<string> data, Option<int?> row, string format, TextWriter stdout, TextWriter stderr)
     {
         string? name = parse.GetValue(example), modelPath = parse.GetValue(model), dataPath = parse.GetValue(data);
+        char? delimiter = DelimiterOption.Value(parse.GetValue<string>("--delimiter"));
+        if (delimiter is not null && dataPath is null) throw new CliException("--delimiter goes with --model and --data, the CSV file it reads");
         if (name is not null && modelPath is not null) throw new CliException("--example and --model each name a network: give one of them");
         if (name is null && modelPath is null) throw new CliException("--data and --row go with --model (e.g. --model m.safetensors --data f.csv --row 3)");
         if (parse.GetValue(formula) is not null) throw new CliException("a network is explained instead of a formula: give either a formula or --example/--model");
@@ -41,7 +44,7 @@ public static partial class ExplainNetwork
         else
         {
             if (dataPath is null) throw new CliException("--model needs --data: the CSV file holding the row to explain");
-            explanation = ModelNetwork.Explain(modelPath!, dataPath, parse.GetValue(row) ?? 1);
+            explanation = ModelNetwork.Explain(modelPath!, dataPath, parse.GetValue(row) ?? 1, delimiter);
         }
 
         if (!double.IsFinite(explanation.Loss) || explanation.Backward.Any(b => b.WeightGradient.Values.Any(v => !double.IsFinite(v))))

@@ -146,6 +146,28 @@ public sealed class CliInputTests : IDisposable
         Assert.StartsWith("error: --delimiter must be comma, semicolon, tab or one character", OneLineError("train", "--data", path, "--target", "y", "--delimiter", "||"));
     }
 
+    [Fact]
+    public void Every_command_that_reads_a_csv_file_takes_delimiter()
+    {
+        string data = P("semi.csv"), model = P("m.safetensors");
+        File.WriteAllText(data, Table(';').Replace("y", "y_value"));
+        var (exit, _, stderr) = CliRunner.Run("train", "--data", data, "--target", "y_value", "--epochs", "1", "--hidden", "4", "--save", model, "--delimiter", "semicolon");
+        Assert.True(exit == 0, stderr);
+        foreach (var args in new[]
+        {
+            new[] { "predict", "--model", model, "--data", data },
+            ["evaluate", "--model", model, "--data", data],
+            ["explain", "--model", model, "--data", data, "--row", "2"],
+        })
+        {
+            var run = CliRunner.Run([.. args, "--delimiter", ";"]);
+            Assert.True(run.Exit == 0, $"{string.Join(' ', args)}: {run.Err}");
+            // The wrong separator makes the header one column, and the error says so.
+            Assert.Contains("the header is one column, \"a;b;y_value\"", OneLineError([.. args, "--delimiter", "tab"]));
+        }
+        Assert.Equal("error: --delimiter goes with --model and --data, the CSV file it reads", OneLineError("explain", "--delimiter", ";"));
+    }
+
     [Theory]
     [InlineData("a,b;c\tq", ',')]
     [InlineData("\"a,b\";c;d", ';')]

@@ -15,8 +15,11 @@ namespace Nabla.Explain.Networks;
 /// </summary>
 public static class ModelNetwork
 {
-    /// <summary>Explains <paramref name="modelPath"/> on data row <paramref name="row"/> (1 = the first row after the header) of <paramref name="dataPath"/>.</summary>
-    public static NetworkExplanation Explain(string modelPath, string dataPath, int row)
+    /// <summary>
+    /// Explains <paramref name="modelPath"/> on data row <paramref name="row"/> (1 = the first row after the header) of
+    /// <paramref name="dataPath"/>, whose fields are separated by <paramref name="separator"/> (null: detected from the header).
+    /// </summary>
+    public static NetworkExplanation Explain(string modelPath, string dataPath, int row, char? separator = null)
     {
         var model = ModelFile.Load(modelPath); // validates the file and its metadata
         // The matrix form (z = W·a + b, a = f(z)) is a chain of dense layers; a model trained with --layers records its
@@ -31,6 +34,7 @@ public static class ModelNetwork
             Target = model.Target,
             ClassTarget = model.IsClassifier,
             KnownClasses = model.IsClassifier ? model.Classes : null,
+            Separator = separator,
         });
         if (row < 1 || row > csv.Rows)
             throw new NablaException($"--row {row}: {dataPath} has {csv.Rows} data row{(csv.Rows == 1 ? "" : "s")} (1 … {csv.Rows})");
