@@ -39,17 +39,7 @@ public static class CsvLoader
             (string header, text) = CsvHeaderPeek.Open(text);
             separator = CsvSeparator.Detect(header);
         }
-        var readerOptions = CsvReaderOptions.Default with
-        {
-            Separator = separator,
-            HasHeader = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        using var csv = CsvReader.Create(text, readerOptions, leaveOpen: true);
+        using var csv = CsvReader.Create(text, ReaderOptions(options, separator), leaveOpen: true);
         try
         {
             return Read(csv, options, source, separator);
@@ -59,6 +49,21 @@ public static class CsvLoader
             throw new NablaException($"{source}:{ex.LineNumber}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// The tokeniser settings for <paramref name="options"/>: a header row, blank lines skipped, line numbers tracked,
+    /// malformed quoting an error; fields separated by <paramref name="detected"/>, else by the options' separator, else by a comma.
+    /// </summary>
+    internal static CsvReaderOptions ReaderOptions(CsvOptions options, char? detected = null) => CsvReaderOptions.Default with
+    {
+        Separator = detected ?? options.Separator ?? ',',
+        HasHeader = true,
+        SkipEmptyLines = true,
+        TrackLineNumbers = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
 
     private static CsvData Read(CsvReader csv, CsvOptions options, string source, char separator)
     {
