@@ -50,6 +50,10 @@ public static partial class Architecture
         if (context < 1) throw new NablaArgumentException(nameof(context), $"Architecture.BuildText: context is {context}; it must be ≥ 1");
         var layers = Parse(description, TextKinds, Kinds, "images or table rows (without --text)");
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"embedding 64, linear\"");
+        // As for every network: at most Limits.MaxModelValues; a model file's at most what its tensors hold.
+        string bound = maxValues < Limits.MaxModelValues ? "the model's tensors hold"
+            : $"are left of the limit of {Limits.MaxModelValues:N0} parameters and buffers per network (see docs/limits.md)";
+        maxValues = Math.Min(maxValues, Limits.MaxModelValues);
         var net = new Sequential<T>();
         Embedding<T>? embedding = null;
         int width = 0;
@@ -64,7 +68,7 @@ public static partial class Architecture
             void Spend(long values)
             {
                 if (values > maxValues)
-                    throw Error(description, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {maxValues:N0} the model's tensors hold");
+                    throw Error(description, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {maxValues:N0} that {bound}");
                 maxValues -= values;
             }
             Module<T> module;
@@ -80,7 +84,10 @@ public static partial class Architecture
                     bool withBias = settings.Int("bias", 1, 0) != 0;
                     double dropout = settings.Real("dropout", 0, 0, 1);
                     int gates = at.Text switch { "lstm" => 4, "gru" => 3, _ => 1 };
-                    Spend(gates * ((long)hidden * width + (long)hidden * hidden * stack + (long)(stack - 1) * hidden * hidden + (withBias ? 2L * hidden * stack : 0)));
+                    // Per layer: W_ih [gates·H, in] (in = width, then H), W_hh [gates·H, H], and two biases [gates·H].
+                    long first = Limits.Product(gates, hidden, (long)width + hidden + (withBias ? 2 : 0));
+                    long others = Limits.Product(gates, stack - 1, hidden, 2L * hidden + (withBias ? 2 : 0));
+                    Spend(Limits.Sum(first, others));
                     module = at.Text switch
                     {
                         "lstm" => new LSTM<T>(width, hidden, rng, stack, withBias, batchFirst: true, dropout),
@@ -90,7 +97,7 @@ public static partial class Architecture
                     width = hidden;
                     break;
                 case "linear":
-                    bool tied = layer.Args.ContainsKey("tied"), bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;
+                    bool tied = settings.Int("tied", 0, 0) != 0, bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;
                     int outputs = settings.Int("out", vocabulary, 1);
                     Spend((tied ? 0 : (long)width * outputs) + (bias ? outputs : 0));
                     if (tied)

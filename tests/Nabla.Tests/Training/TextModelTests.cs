@@ -86,7 +86,7 @@ public sealed class TextModelTests : IDisposable
     [Fact]
     public void Save_and_load_give_the_same_logits()
     {
-        var model = TextModel<double>.Create("embedding 6, gru 5, linear", Letters, 4, new RandomState(3));
+        var model = TextModel<double>.Create("embedding 6, lstm 5 layers=2 bias=false, gru 4 layers=2, rnn 3, linear tied=false", Letters, 4, new RandomState(3));
         string path = _dir.File("m.safetensors");
         model.Save(path);
         var loaded = TextModel<double>.Load(path);
