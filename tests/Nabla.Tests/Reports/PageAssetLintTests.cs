@@ -43,11 +43,24 @@ public class PageAssetLintTests
         // eslint lints each training-report part inside the script made of all of them in file-name order.
         string[] parts = Directory.GetFiles(Assets, "training-report-*.js").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
         Assert.Equal(parts, ReportAssets.TrainingReportParts);
-        string joined = string.Concat(parts.Select(part => Disk(part)));
+        // Each part opens with a comment for its reader that the page leaves out: up to the first line ending in */.
+        string joined = string.Concat(parts.Select(part => Disk(part)).Select(text =>
+        {
+            Assert.StartsWith("/*", text);
+            return string.Join('\n', text.Split('\n').SkipWhile(line => !line.EndsWith("*/", StringComparison.Ordinal)).Skip(1));
+        }));
         Assert.Equal("(function () {\n'use strict';\n" + joined + "})();\n", ReportAssets.TrainingReportScript);
         Assert.Equal(Disk("graph.js"), ReportAssets.GraphScript);
         Assert.Equal(Disk("page.css"), ReportAssets.PageCss);
         Assert.Equal(Disk("training-report.css"), ReportAssets.TrainingReportCss);
+    }
+
+    [Fact]
+    public void A_part_whose_opening_comment_never_ends_is_refused_by_name()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ReportAssets.WithoutOpeningComment("training-report-9-x.js", "/* never closed\nrun();\n"));
+        Assert.Contains("'training-report-9-x.js'", e.Message);
+        Assert.Equal("run();\n", ReportAssets.WithoutOpeningComment("training-report-9-x.js", "/*\n * what it draws\n */\nrun();\n"));
     }
 
     private static string Disk(string file) => File.ReadAllText(Path.Combine(Assets, file)).Replace("\r\n", "\n", StringComparison.Ordinal);

@@ -9,9 +9,11 @@ namespace Nabla.Reports.Assets;
 internal static class ReportAssets
 {
     /// <summary>
-    /// The training report's script in its parts' order; the later parts call the helpers of the first, and all of
-    /// them share the one function scope <see cref="TrainingReportScript"/> wraps them in (eslint.config.mjs lints
-    /// each part inside that same wrapper).
+    /// The training report's script in its parts' order (their file names sort in it): the common helpers, the network
+    /// diagram, the convolution filters, the line charts, the heat map, the scores card, and the wiring. The later parts
+    /// call the helpers of the first, and all of them share the one function scope <see cref="TrainingReportScript"/>
+    /// wraps them in (eslint.config.mjs lints each part inside that same wrapper). Each file opens with a comment
+    /// saying what it draws.
     /// </summary>
     internal static readonly string[] TrainingReportParts =
     [
@@ -43,8 +45,20 @@ internal static class ReportAssets
     private static string Wrap(string[] parts)
     {
         var script = new System.Text.StringBuilder("(function () {\n'use strict';\n");
-        foreach (string part in parts) script.Append(Read(part));
+        foreach (string part in parts) script.Append(WithoutOpeningComment(part, Read(part)));
         return script.Append("})();\n").ToString();
+    }
+
+    /// <summary>
+    /// A part without the <c>/* … */</c> comment it opens with: that comment tells the file's reader what the part draws
+    /// and which elements and attributes it writes; the page does not need it.
+    /// </summary>
+    internal static string WithoutOpeningComment(string part, string text)
+    {
+        if (!text.StartsWith("/*", StringComparison.Ordinal)) return text;
+        int end = text.IndexOf("*/\n", StringComparison.Ordinal);
+        if (end < 0) throw new InvalidOperationException($"The opening comment of the embedded asset '{part}' has no '*/' ending a line.");
+        return text[(end + 3)..];
     }
 
     private static string Read(string file)

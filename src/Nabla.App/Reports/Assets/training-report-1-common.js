@@ -1,3 +1,9 @@
+/*
+ * The training report's script, plain JavaScript without libraries, in parts joined in file-name order into one
+ * strict-mode function scope (ReportAssets.cs). It reads the run from the #run-data JSON block and draws into the page's
+ * empty SVG elements; when it has drawn everything it sets data-ready="true" on the <html> element.
+ * This part: the helpers the others share (SVG elements, number formats, colours, scales, axes) and the tooltip.
+ */
 // ---- common helpers ----------------------------------------------------------------
 // The namespace comes from an inline <svg> of the page, so the script names no URL.
 const NS = document.querySelector('svg').namespaceURI;

@@ -1,3 +1,10 @@
+/*
+ * The network diagram: one circle.neuron[data-layer][data-index] per neuron (inputs included) and one
+ * line.weight[data-layer][data-from][data-to] per weight, where data-layer l is the weight matrix from layer l to l + 1
+ * and the line carries weight[to][from] (for a wide layer only the weights the view keeps, see ReportView). Input and
+ * output names sit beside their neurons in room sized to fit them. show(k) sets every line's data-value, data-grad,
+ * stroke (sign) and width (|w| over the largest |w| of all snapshots), and every non-input neuron's bias the same way.
+ */
 // ---- network diagram --------------------------------------------------------------
 function createNetwork(svg, run, view) {
   const sizes = run.settings.layers, L = sizes.length;

@@ -1,3 +1,9 @@
+/*
+ * The convolution layers as small images instead of weight lines: per layer one svg.filters[data-layer] holding a
+ * g.filter[data-out] per output channel (up to 32), each a column of kernels, one per input channel (up to 4), drawn as
+ * rect.tap[data-in][data-row][data-col] squares whose colour is the weight's sign and whose strength is |w| over the
+ * layer's largest |w| across the snapshots. show(k) repaints snapshot k.
+ */
 // ---- convolution filters ----------------------------------------------------------
 function createFilters(div, run) {
   const first = run.snapshots.find(s => s.filters && s.filters.length);

@@ -1,3 +1,9 @@
+/*
+ * A line chart over epochs: axes with ticks, one polyline.series[data-series] per series with one point per epoch that
+ * has a finite value (the count is also in data-count), a legend, and mark(epoch) that moves the dashed
+ * line.epoch-marker and a dot on every series to that epoch. With opts.best, a line.best-epoch[data-epoch] marks the
+ * epoch the saved model keeps.
+ */
 // ---- line charts ------------------------------------------------------------------
 function createChart(svg, legend, opts) {
   const W = 580, H = 250, box = { l: 54, r: W - 14, t: 12, b: H - 38 };

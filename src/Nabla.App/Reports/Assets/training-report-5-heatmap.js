@@ -1,3 +1,11 @@
+/*
+ * The model's output over the input plane: one rect.cell[data-row][data-col][data-value] per grid sample, centred on
+ * it, coloured by p(class 1) (binary), the class (more classes) or the value (regression, viridis over the range of all
+ * grids and targets); for a binary classifier the 0.5 level as path.boundary; the data points as circle.point on top.
+ * With three or more classes and recorded probabilities, a smooth image.smooth (the class colours weighted by
+ * probability) covers the cells and path.boundary traces every boundary between classes by marching squares. show(k)
+ * redraws snapshot k's grid.
+ */
 // ---- heat map ---------------------------------------------------------------------
 function createHeatMap(svg, legend, run) {
   const W = 460, H = 430, box = { l: 52, r: W - 12, t: 10, b: H - 40 };

@@ -1,3 +1,8 @@
+/*
+ * The scores card, when the run records scores: for a classifier the confusion matrix (table.confusion, one
+ * td[data-actual][data-predicted] per cell, shaded by its share of the row) with recall per row and precision per
+ * column; for a regression the errors in the target's units. Names wrap, never cut.
+ */
 // ---- scores -----------------------------------------------------------------------
 function showScores(run) {
   const card = document.getElementById('scores-card'), box = document.getElementById('scores');

@@ -1,3 +1,7 @@
+/*
+ * Reads the run, builds the diagram, the charts and the heat map, and wires the slider (one step per snapshot,
+ * starting at the last) and the play button (steps through the snapshots, about six seconds for the whole run).
+ */
 // ---- wiring -----------------------------------------------------------------------
 const run = JSON.parse(document.getElementById('run-data').textContent);
 const snaps = run.snapshots;
