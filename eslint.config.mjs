@@ -30,10 +30,17 @@ const trainingReport = {
   },
   postprocess(messages, filename) {
     const { first, last } = spans.get(filename);
+    const inside = line => line >= first && line <= last;
     const local = line => Math.min(Math.max(line - first + 1, 1), last - first + 1);
+    // A parse error elsewhere stops this part's lint too, so it is kept, saying where it is.
     return messages[0]
-      .filter(m => m.fatal || (m.line >= first && m.line <= last))
-      .map(m => ({ ...m, line: local(m.line), endLine: m.endLine === undefined ? undefined : local(m.endLine) }));
+      .filter(m => m.fatal || inside(m.line))
+      .map(m => ({
+        ...m,
+        message: inside(m.line) ? m.message : `${m.message} (line ${m.line} of the joined script, in another part)`,
+        line: local(m.line),
+        endLine: m.endLine === undefined ? undefined : local(m.endLine),
+      }));
   },
 };
 
