@@ -20,7 +20,7 @@ public sealed class TransformerTorchTests : IDisposable
 
     private sealed record Case(string Kind, object Args, Func<Module<double>> Build, Tensor<double>[] Inputs,
         Func<Module<double>, Tensor<double>[], (Tensor<double> Y, Tensor<double>? W)> Run,
-        Dictionary<string, Tensor<double>>? Masks = null, IndexTensor? Ids = null);
+        Dictionary<string, Tensor<double>>? Masks = null, IndexTensor? Ids = null, Func<Module<float>>? Float = null);
 
     private static Tensor<double> Randn(RandomState rng, params int[] shape) => new(rng.StandardNormal(shape), shape);
 
@@ -63,12 +63,14 @@ public sealed class TransformerTorchTests : IDisposable
         yield return new("tel", new { e = 8, h = 2, ff = 16, act = "gelu", bf = true, nf = true, causal = true },
             () => new TransformerEncoderLayer<double>(8, 2, 16, 0, TransformerActivation.Gelu, batchFirst: true, normFirst: true, rng: rng), [Randn(rng, 2, 5, 8)],
             (m, x) => (((TransformerEncoderLayer<double>)m).Forward(x[0], null, pad["padding"], isCausal: true), null), pad);
-        yield return new("block", new { e = 8, h = 2, bias = true }, () => new GptBlock<double>(8, 2, rng), [Randn(rng, 2, 5, 8)], (m, x) => (m.Forward(x[0]), null));
+        yield return new("block", new { e = 8, h = 2, bias = true }, () => new GptBlock<double>(8, 2, rng), [Randn(rng, 2, 5, 8)], (m, x) => (m.Forward(x[0]), null),
+            Float: () => new GptBlock<float>(8, 2, rng));
         yield return new("block", new { e = 8, h = 4, bias = false }, () => new GptBlock<double>(8, 4, rng, bias: false), [Randn(rng, 2, 3, 8)],
             (m, x) => (m.Forward(x[0]), null));
         var ids = IndexTensor.FromArray([1, 4, 0, 10, 4, 7, 2, 2, 9, 3, 5, 6], 2, 6);
         yield return new("gpt", new { vocab = 11, block = 8, layers = 2, h = 2, e = 8, bias = true },
-            () => new Gpt<double>(new GptConfig(11, 8, 2, 2, 8), rng), [], (m, _) => (((Gpt<double>)m).Forward(ids), null), Ids: ids);
+            () => new Gpt<double>(new GptConfig(11, 8, 2, 2, 8), rng), [], (m, _) => (((Gpt<double>)m).Forward(ids), null), Ids: ids,
+            Float: () => new Gpt<float>(new GptConfig(11, 8, 2, 2, 8), rng));
     }
 
     [Fact]
@@ -113,19 +115,33 @@ public sealed class TransformerTorchTests : IDisposable
             Assert.Equal(grads.EnumerateObject().Select(p => p.Name), m.NamedParameters().Select(kv => kv.Key));
             foreach (var (name, p) in m.NamedParameters()) AssertClose(grads.GetProperty(name), p.Grad!.ToArray(), $"{what} gradient of {name}");
 
+            if (c.Float is not null) CheckFloat32(c, r, Path.Combine(_dir, $"nabla{i}.safetensors"), what);
+
             var fresh = c.Build();
             StateDicts.Load(fresh, Path.Combine(_dir, $"torch{i}.safetensors"));
             using (NoGrad.Scope()) AssertClose(r.GetProperty("back_out"), c.Run(fresh, c.Inputs).Y.ToArray(), $"{what} output with torch's weights");
         }
     }
 
+    /// <summary>The same weights rounded to float32: outputs and parameter gradients within 2e-5 (relative to 1 + |torch|) of torch's float64.</summary>
+    private static void CheckFloat32(Case c, JsonElement r, string file, string what)
+    {
+        var m = c.Float!();
+        StateDicts.Load(m, file);
+        var y = c.Ids is not null ? ((Gpt<float>)m).Forward(c.Ids) : m.Forward(new Tensor<float>(c.Inputs[0].ToArray().Select(v => (float)v).ToArray(), [.. c.Inputs[0].Shape]));
+        AssertClose(r.GetProperty("out"), [.. y.ToArray().Select(v => (double)v)], $"{what} float32 output", 2e-5);
+        y.Backward(new Tensor<float>(Enumerable.Range(0, y.ElementCount).Select(k => (float)Math.Cos(k)).ToArray(), [.. y.Shape]));
+        foreach (var (name, p) in m.NamedParameters())
+            AssertClose(r.GetProperty("param_grads").GetProperty(name), [.. p.Grad!.ToArray().Select(v => (double)v)], $"{what} float32 gradient of {name}", 2e-5);
+    }
+
     private static object Json(Tensor<double> t) => new { data = t.ToArray(), shape = t.Shape.ToArray() };
 
-    private static void AssertClose(JsonElement expected, double[] actual, string what)
+    private static void AssertClose(JsonElement expected, double[] actual, string what, double tolerance = 1e-10)
     {
         var e = expected.EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.True(e.Length == actual.Length, $"{what}: torch has {e.Length} values, Nabla {actual.Length}");
         for (int i = 0; i < e.Length; i++)
-            Assert.True(Math.Abs(e[i] - actual[i]) <= 1e-10 * (1 + Math.Abs(e[i])), $"{what} [{i}]: torch {e[i]:R}, Nabla {actual[i]:R}");
+            Assert.True(Math.Abs(e[i] - actual[i]) <= tolerance * (1 + Math.Abs(e[i])), $"{what} [{i}]: torch {e[i]:R}, Nabla {actual[i]:R}");
     }
 }
