@@ -44,9 +44,9 @@ public static class ExplainCommand
         var example = new Option<string>("--example")
         {
             Description = "Explain a notebook network in matrix form instead of a formula: " + string.Join(", ", Nabla.Explain.Networks.NetworkExamples.Names) +
-                "; or conv1d, a 1-D convolution's gradients written out.",
+                "; or conv1d, a 1-D convolution's gradients written out; or attention, one attention head's.",
         };
-        example.AcceptOnlyFromAmong([.. Nabla.Explain.Networks.NetworkExamples.Names, ExplainConv1d.Name]);
+        example.AcceptOnlyFromAmong([.. Nabla.Explain.Networks.NetworkExamples.Names, ExplainConv1d.Name, ExplainAttention.Name]);
         var model = new Option<string>("--model") { Description = "Explain a trained model (nabla train --save) in matrix form on one row of --data." };
         var data = new Option<string>("--data") { Description = "With --model: the CSV file holding the row (its features and target columns)." };
         var row = new Option<int?>("--row") { Description = "With --model: the data row to explain, 1 = the first row after the header (default 1)." };
@@ -54,6 +54,7 @@ public static class ExplainCommand
         {
             formula, at, wrt, format, check, step, mode, example, model, data, row,
         };
+        command.Options.Add(DelimiterOption.Create()); // read by name in ExplainNetwork
         command.SetAction(parse => CliAction.Guard(stderr, () => ExplainNetwork.Wanted(parse, example, model, data, row)
             ? ExplainNetwork.Run(parse, formula, at, wrt, mode, example, model, data, row, parse.GetValue(format)!, stdout, stderr)
             : Run(

@@ -34,6 +34,8 @@ public static class TrainCommand
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum (default 0.9).", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (default 0)." };
         var schedule = Choice("--schedule", "Learning-rate schedule.", "constant", TrainSettings.Schedules);
+        var clipGrad = new Option<double?>("--clip-grad") { Description = "Before every optimizer step, scale the gradients down so their global 2-norm (all parameters as one vector) is at most this (PyTorch's clip_grad_norm_)." };
+        var warmup = new Option<int?>("--warmup") { Description = "Warm the learning rate up over the first N optimizer steps: step s (from 0) uses the --schedule rate of its epoch times 1/N + (1 - 1/N)·min(s, N)/N (PyTorch's LinearLR from 1/N to 1 over N steps); from step N on, the schedule alone." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training rows (default 100).", DefaultValueFactory = _ => 100 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per optimizer step (default 32).", DefaultValueFactory = _ => 32 };
         var seed = new Option<uint>("--seed") { Description = "Seed of the NumPy-exact generator (default 0)." };
@@ -52,12 +54,14 @@ public static class TrainCommand
         var command = new Command("train", "Train a neural network on a CSV file or a built-in dataset.")
         {
             data, labels, image, target, features, dropMissing, dataset, layers, samples, noise, hidden, activation, loss, optimizer, lr, momentum,
-            weightDecay, schedule, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
+            weightDecay, schedule, clipGrad, warmup, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
             record, report, snapshots, task, earlyStopping, distributed,
         };
+        var delimiter = DelimiterOption.Create();
+        command.Options.Add(delimiter);
         command.SetAction(parse => parse.GetValue(distributed)
             ? DistributedTrain.Run(stdout, stderr, (rank, output) => Train(parse, rank, output))
-            : CliAction.Guard(stderr, () => Train(parse, null, stdout)));
+            : MpiLaunch.RefuseUndistributed(stderr) ?? CliAction.Guard(stderr, () => Train(parse, null, stdout)));
         return command;
 
         int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)
@@ -78,6 +82,8 @@ public static class TrainCommand
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(weightDecay),
                 Schedule = parse.GetValue(schedule)!,
+                ClipGrad = parse.GetValue(clipGrad),
+                Warmup = parse.GetValue(warmup),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),
@@ -87,7 +93,8 @@ public static class TrainCommand
                 EarlyStopping = parse.GetValue(earlyStopping),
             };
             var source = LoadData(new DataOptions(parse.GetValue(data), parse.GetValue(labels), parse.GetValue(image), parse.GetValue(target),
-                parse.GetValue(features), parse.GetValue(dropMissing), parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise)), settings);
+                parse.GetValue(features), parse.GetValue(dropMissing), parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise),
+                DelimiterOption.Value(parse.GetValue(delimiter))), settings);
             string? savePath = parse.GetValue(save);
             var outputs = new TrainOutputs(savePath, parse.GetValue(checkpoint) ?? (savePath is null ? null : savePath + ".ckpt"),
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
@@ -135,7 +142,7 @@ public static class TrainCommand
     }
 
     private sealed record DataOptions(string? Data, string? Labels, string? Image, string? Target, string? Features, bool DropMissing,
-        string? Dataset, int Samples, double? Noise);
+        string? Dataset, int Samples, double? Noise, char? Delimiter = null);
 
     private static TrainingData LoadData(DataOptions o, TrainSettings settings)
     {
@@ -160,7 +167,7 @@ public static class TrainCommand
         if (o.Target is null) throw new CliException("--data needs --target, the column to predict");
         try
         {
-            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing);
+            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
             return o.Image is null ? table : table.AsImages(Nabla.Data.ImageShape.Parse(o.Image));
         }
         catch (TaskMismatchException e)

@@ -53,6 +53,12 @@ public sealed record TrainSettings
     /// <summary>The learning-rate schedule.</summary>
     public string Schedule { get; init => field = OneOf("--schedule", value, Schedules); } = "constant";
 
+    /// <summary>Clip the gradients' global 2-norm to this before every optimizer step; null: no clipping.</summary>
+    public double? ClipGrad { get; init => field = value is null or (> 0 and < double.PositiveInfinity) ? value : throw Bad("--clip-grad", "a positive number", value!); }
+
+    /// <summary>Optimizer steps of linear learning-rate warm-up before the schedule alone sets the rate; null: none.</summary>
+    public int? Warmup { get; init => field = value is null or > 0 ? value : throw Bad("--warmup", "a positive whole number of steps", value!); }
+
     /// <summary>Passes over the training rows.</summary>
     public int Epochs { get; init => field = value > 0 ? value : throw Bad("--epochs", "a positive whole number", value); } = 100;
 
@@ -130,6 +136,9 @@ public sealed record TrainSettings
             if (EarlyStopping is { } patience) json.WriteNumber("earlyStopping", patience);
             else json.WriteNull("earlyStopping");
             json.WriteString("task", Task?.ToString());   // null writes null
+            // Written only when given, so the fingerprint of a run without them (and its checkpoints) is unchanged.
+            if (ClipGrad is { } clip) json.WriteNumber("clipGrad", clip);
+            if (Warmup is { } warmup) json.WriteNumber("warmup", warmup);
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -38,17 +38,44 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             "adamw" => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
             _ => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
         };
-        ILearningRateSchedule schedule = settings.Schedule switch
+        ILearningRateSchedule? schedule = settings.Schedule switch
         {
             "step" => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
             "linear" => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
             "cosine" => new CosineSchedule(settings.LearningRate, settings.Epochs),
             _ => new ConstantSchedule(settings.LearningRate),
         };
-        var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, RunIdentity = settings.Fingerprint(data) };
+        var options = new TrainerOptions
+        {
+            Epochs = settings.Epochs,
+            BatchSize = settings.BatchSize,
+            RunIdentity = settings.Fingerprint(data),
+            ClipGradNorm = settings.ClipGrad,
+        };
+        if (settings.Warmup is { } warmup)
+        {
+            // Warm-up and schedule as one factor stepped per optimizer step: step s (0 for the run's first) lies in
+            // epoch ⌊s / batches per epoch⌋ and runs at that epoch's scheduled rate times WarmupFactor(s).
+            int batches = Nabla.Data.Batches.Count(Table.Set.TrainingRows, settings.BatchSize);
+            double lr = settings.LearningRate;
+            var epochSchedule = schedule;
+            options = options with
+            {
+                Scheduler = o => new LambdaLR(o, s => WarmupFactor(s, warmup) * (epochSchedule.At(s / batches) / lr)),
+                SchedulerStep = SchedulerInterval.Batch,
+            };
+            schedule = null;
+        }
         Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
         Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale, settings.Layers);
     }
+
+    /// <summary>
+    /// The warm-up factor of optimizer step <paramref name="step"/> (0 for the first) with <paramref name="steps"/> N
+    /// warm-up steps: 1/N + (1 − 1/N)·min(step, N)/N, from 1/N at step 0 up to 1 at step N and after (the factor of
+    /// PyTorch's <c>LinearLR(start_factor=1/N, end_factor=1, total_iters=N)</c>).
+    /// </summary>
+    public static double WarmupFactor(int step, int steps) => 1.0 / steps + (1 - 1.0 / steps) * Math.Min(step, steps) / steps;
 
     /// <summary>The network of an architecture description, checked to give one output per sample of what the loss needs.</summary>
     private static Sequential<T> Described(string description, TrainingData data, int[] layers, RandomState rng)
@@ -109,6 +136,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             BatchSize = s.BatchSize,
             Seed = s.Seed,
             Validation = s.Validation,
+            ClipGrad = s.ClipGrad,
+            Warmup = s.Warmup,
         };
     }
 

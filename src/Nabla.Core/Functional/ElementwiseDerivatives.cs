@@ -49,7 +49,10 @@ internal static class ElementwiseDerivatives
         }
         var result = new Tensor<T>(d, [.. x.Shape]);
         return Tensor<T>.Record(result, $"d{order}({TOp.Name})", [x], saved: [x], (dy, sink) =>
-            sink.Add(0, MulNoGrad(UnaryDerivative<T, TOp>(x, null, order + 1), dy), owned: true),
+        {
+            var derivative = Nest(order, static v => Dual.Apply<TOp>(v));
+            sink.Add(0, Along(x.ContiguousSpan().ToArray(), dy.ContiguousSpan().ToArray(), [.. x.Shape], (_, v) => derivative(v)), owned: true);
+        },
             ts => UnaryDerivative<T, TOp>(x, null, order + 1) * ts[0]!);
     }
 
@@ -82,8 +85,13 @@ internal static class ElementwiseDerivatives
         var result = new Tensor<T>(d, shape);
         return Tensor<T>.Record(result, $"d{i},{j}({TOp.Name})", [a, b], saved: [a, b], (dy, sink) =>
         {
-            if (sink.Needs(0)) sink.Add(0, MulNoGrad(BinaryPartial<T, TOp>(a, b, null, i + 1, j), dy), owned: true);
-            if (sink.Needs(1)) sink.Add(1, MulNoGrad(BinaryPartial<T, TOp>(a, b, null, i, j + 1), dy), owned: true);
+            var partial = NestPartial(i, j, static (p, q) => Dual.Apply<TOp>(p, q));
+            var ae = a.ExpandNoGrad(shape).ContiguousSpan().ToArray();
+            var be = b.ExpandNoGrad(shape).ContiguousSpan().ToArray();
+            var dys = dy.ContiguousSpan().ToArray();
+            // Over the broadcast shape; the engine sums each gradient back to its input's shape.
+            if (sink.Needs(0)) sink.Add(0, Along(ae, dys, shape, (e, v) => partial(v, new Dual(double.CreateTruncating(be[e])))), owned: true);
+            if (sink.Needs(1)) sink.Add(1, Along(be, dys, shape, (e, v) => partial(new Dual(double.CreateTruncating(ae[e])), v)), owned: true);
         }, ts => Tangents.Plus(
             ts[0] is null ? null : BinaryPartial<T, TOp>(a, b, null, i + 1, j) * ts[0]!,
             ts[1] is null ? null : BinaryPartial<T, TOp>(a, b, null, i, j + 1) * ts[1]!));
@@ -116,9 +124,21 @@ internal static class ElementwiseDerivatives
         return f;
     }
 
-    /// <summary>a·b element-wise without recording (inside backward rules, which run under NoGrad anyway).</summary>
-    private static Tensor<T> MulNoGrad<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// g′(x)·dy element-wise for a derivative g of an op, run on dual numbers: each x[e] is perturbed by dy[e] and the
+    /// tangent read, so the product forms inside the dual arithmetic (where division orders its operands) instead of as
+    /// g′(x) times dy, which is 0 when g′(x) alone underflows (d²/du² ln u = −1/u² for u past 1e154, although the
+    /// Hessian of ln(c·x) it feeds is −1/x²).
+    /// </summary>
+    private static Tensor<T> Along<T>(T[] x, T[] dy, int[] shape, Func<int, Dual, Dual> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using (NoGrad.Scope()) return a * b;
+        var d = new T[x.Length];
+        for (int e = 0; e < d.Length; e++)
+        {
+            long tag = Dual.NewTag();
+            var moved = g(e, Dual.Perturbed(tag, new Dual(double.CreateTruncating(x[e])), new Dual(double.CreateTruncating(dy[e]))));
+            d[e] = T.CreateTruncating(moved.TangentOf(tag).Real);
+        }
+        return new Tensor<T>(d, shape);
     }
 }

@@ -22,10 +22,12 @@ public static partial class TensorFunctional
     /// mode, a row each). <see cref="JacobianMode.Auto"/> takes the one with fewer passes: forward for "tall"
     /// functions (few inputs, many outputs), reverse for "wide" ones.
     /// </summary>
+    /// <exception cref="NablaArgumentException"><paramref name="mode"/> is not a <see cref="JacobianMode"/> value.</exception>
     public static Tensor<T> Jacobian<T>(Func<Tensor<T>, Tensor<T>> f, Tensor<T> x, JacobianMode mode = JacobianMode.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(f);
+        Limits.Defined(mode, nameof(mode));
         var (input, y) = Run(f, x, "Jacobian");
         int outputs = y.ElementCount, inputs = x.ElementCount;
         var jacobian = new T[checked(outputs * inputs)];

@@ -18,6 +18,14 @@ public readonly struct Div : IBinaryOp<Div>
     public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => N.Constant(1) / b;
     /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => -y / b;
+    /// <summary>
+    /// ȧ/b rather than (1/b)·ȧ, and −y·(ḃ/b) rather than (−y/b)·ḃ: for b beyond about 1e154, y/b underflows to 0
+    /// although the product is an ordinary number (log(x·1e200) has second derivative −1/x², reached through
+    /// d(1/u) = −(1/u)·(u̇/u) with u = x·1e200).
+    /// </summary>
+    public static N TangentAOf<N>(N a, N b, N y, N tangent) where N : IDifferentiable<N> => tangent / b;
+    /// <inheritdoc cref="TangentAOf"/>
+    public static N TangentBOf<N>(N a, N b, N y, N tangent) where N : IDifferentiable<N> => -(y * (tangent / b));
     /// <inheritdoc/>
     public static string DerivativeAText(string a, string b, string y) => $"1/{b}";
     /// <inheritdoc/>

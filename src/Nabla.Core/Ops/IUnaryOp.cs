@@ -68,6 +68,16 @@ public interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
     /// <summary>∂y/∂b with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be differentiated.</summary>
     static abstract N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
 
+    /// <summary>
+    /// ∂y/∂a · <paramref name="tangent"/>, the change of y along a change of a (forward mode and second derivatives).
+    /// By default the partial times the tangent; an op whose partial can underflow where the product does not (division
+    /// by a huge b) orders the arithmetic itself.
+    /// </summary>
+    static virtual N TangentAOf<N>(N a, N b, N y, N tangent) where N : IDifferentiable<N> => TSelf.DerivativeAOf(a, b, y) * tangent;
+
+    /// <summary>∂y/∂b · <paramref name="tangent"/>; see <see cref="TangentAOf"/>.</summary>
+    static virtual N TangentBOf<N>(N a, N b, N y, N tangent) where N : IDifferentiable<N> => TSelf.DerivativeBOf(a, b, y) * tangent;
+
     /// <summary>∂y/∂a written out, given how a, b and y are named.</summary>
     static abstract string DerivativeAText(string a, string b, string y);
 

@@ -99,10 +99,10 @@ public sealed class Dual : IDifferentiable<Dual>
         Dual ap = a.PrimalOf(tag), at = a.TangentOf(tag), bp = b.PrimalOf(tag), bt = b.TangentOf(tag);
         var y = Apply<TOp>(ap, bp);
         Dual? tangent = null;
-        if (!at.IsZero) tangent = TOp.DerivativeAOf(ap, bp, y) * at;
+        if (!at.IsZero) tangent = TOp.TangentAOf(ap, bp, y, at);
         if (!bt.IsZero)
         {
-            var fromB = TOp.DerivativeBOf(ap, bp, y) * bt;
+            var fromB = TOp.TangentBOf(ap, bp, y, bt);
             tangent = tangent is null ? fromB : tangent + fromB;
         }
         return Make(tag, y, tangent ?? s_zero);

@@ -26,10 +26,13 @@ public sealed partial class Value : IDifferentiable<Value>
     /// The Hessian ∂²this/∂wᵢ∂wⱼ over the leaves <paramref name="wrt"/>, by forward-over-reverse: per variable, one
     /// replay on dual numbers with that variable perturbed and one reverse pass whose adjoints are dual numbers (the
     /// op table's differentiable derivative rules), so row i is the tangent of the gradient. n passes of about the
-    /// cost of a gradient each. Does not touch <see cref="Grad"/>.
+    /// cost of a gradient each. Does not touch <see cref="Grad"/>. Every variable must be a leaf: the second
+    /// derivative with respect to an intermediate node depends on what is held fixed while it moves, so one is refused.
     /// </summary>
+    /// <exception cref="NablaArgumentException">A variable is not a leaf.</exception>
     public double[,] Hessian(IReadOnlyList<Value> wrt)
     {
+        RequireLeaves(wrt, nameof(wrt));
         var order = TopologicalOrder();
         int n = wrt.Count;
         var hessian = new double[n, n];
@@ -52,8 +55,10 @@ public sealed partial class Value : IDifferentiable<Value>
     /// reverse-over-reverse because the reverse pass stays the plain one (only its numbers change type) and nothing
     /// has to record the backward pass itself. Does not touch <see cref="Grad"/>.
     /// </summary>
+    /// <exception cref="NablaException">A variable is not a leaf (a <see cref="NablaArgumentException"/>), or <paramref name="v"/> has another length.</exception>
     public double[] Hvp(IReadOnlyList<Value> wrt, IReadOnlyList<double> v)
     {
+        RequireLeaves(wrt, nameof(wrt));
         if (v.Count != wrt.Count) throw new NablaException($"the vector has {v.Count} components but there are {wrt.Count} variables");
         var order = TopologicalOrder();
         long tag = Dual.NewTag();
@@ -62,6 +67,23 @@ public sealed partial class Value : IDifferentiable<Value>
         var values = Replay(order, leaf => direction.TryGetValue(leaf, out var d) ? Dual.Perturbed(tag, leaf.Data, d) : leaf.Data);
         var adjoints = Adjoints(order, values);
         return wrt.Select(w => adjoints.TryGetValue(w, out var a) ? a.TangentOf(tag).Real : 0).ToArray();
+    }
+
+    /// <summary>
+    /// Refuses an intermediate node among the variables of a second derivative: the replay perturbs leaves only, so its
+    /// row would silently be 0.
+    /// </summary>
+    private static void RequireLeaves(IReadOnlyList<Value> wrt, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(wrt);
+        for (int i = 0; i < wrt.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(wrt[i], $"{parameter}[{i}]");
+            if (!wrt[i].IsLeaf)
+                throw new NablaArgumentException(parameter,
+                    $"{parameter}[{i}]{(wrt[i].Label is { } l ? $" ({l})" : "")} is the output of '{wrt[i].Op}', not a variable: second derivatives are taken with respect to leaves " +
+                    "(an intermediate node's second derivative depends on what is held fixed while it moves); make it a leaf of its own and build the rest on it");
+        }
     }
 
     /// <summary>Every node of <paramref name="order"/> recomputed on numbers of type <typeparamref name="N"/>; leaves (not constants) from <paramref name="leaf"/>.</summary>

@@ -53,6 +53,9 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
     /// <summary>The tangent rule (forward mode), or null when the op has none or the node was freed.</summary>
     public TangentRule<T>? Tangent { get; private set; } = tangent;
 
+    /// <summary>Runs once when the node is freed: an op that keeps private workspaces for its rule gives them back here.</summary>
+    public Action? OnFree { get; set; }
+
     /// <summary>
     /// Runs the rule for output <paramref name="y"/> with gradient <paramref name="dy"/>, after checking that nothing it
     /// saved was overwritten and that the node was not freed by an earlier Backward.
@@ -93,6 +96,8 @@ internal sealed class GradNode<T>(string name, Tensor<T>[] inputs, SavedTensor<T
     public void Free(Tensor<T> output)
     {
         if (Rule is null) return;
+        OnFree?.Invoke();
+        OnFree = null;
         foreach (var input in Inputs) BufferPool<T>.Unreference(input);
         BufferPool<T>.Unreference(output);
         Rule = null;

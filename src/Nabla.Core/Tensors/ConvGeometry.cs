@@ -28,9 +28,19 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
         if (padding < 0) throw new NablaException($"{op}: padding must be non-negative, got {padding}");
         if (dilation < 1) throw new NablaException($"{op}: dilation must be at least 1, got {dilation}");
         if (kh < 1 || kw < 1) throw new NablaException($"{op}: kernel size must be at least 1, got {kh}x{kw}");
+        // In 64-bit arithmetic: padding or dilation near int.MaxValue must be refused, not wrap to a small plane.
+        long oh = Limits.WindowOutput(xShape[2], kh, stride, padding, dilation), ow = Limits.WindowOutput(xShape[3], kw, stride, padding, dilation);
+        if (oh < 1 || ow < 1)
+            throw new NablaException($"{op}: a {kh}x{kw} window (dilation {dilation}) does not fit the input plane {xShape[2]}x{xShape[3]} with padding {padding} (input shape {Shapes.Format(xShape)})");
+        // The padded plane and the window's span are held as int below.
+        long padded = Math.Max(xShape[2], xShape[3]) + 2L * padding, span = (long)dilation * (Math.Max(kh, kw) - 1) + 1;
+        if (padded > int.MaxValue)
+            throw new NablaException($"{op}: padding {padding} makes the input plane {xShape[2]}x{xShape[3]} padded to {padded:N0} per axis; the limit is {int.MaxValue:N0}");
+        if (span > int.MaxValue)
+            throw new NablaException($"{op}: dilation {dilation} makes a {kh}x{kw} window span {span:N0} positions per axis; the limit is {int.MaxValue:N0}");
+        Limits.Check($"{op}: the output of input {Shapes.Format(xShape)} (planes of {oh:N0}x{ow:N0}, kernel {kh}x{kw}, stride {stride}, padding {padding}, dilation {dilation}) in elements",
+            Limits.Product(xShape[0], xShape[1], oh, ow), Limits.MaxTensorElements);
         var g = new ConvGeometry(xShape[0], xShape[1], xShape[2], xShape[3], kh, kw, stride, stride, padding, padding, dilation, dilation);
-        if (g.H + 2 * padding < dilation * (kh - 1) + 1 || g.W + 2 * padding < dilation * (kw - 1) + 1)
-            throw new NablaException($"{op}: a {kh}x{kw} window (dilation {dilation}) does not fit the input plane {g.H}x{g.W} with padding {padding} (input shape {Shapes.Format(xShape)})");
         return g;
     }
 
@@ -75,9 +85,12 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
                         int ih = y * SH - PH + i * DH;
                         var dst = row.Slice(y * ow, ow);
                         if ((uint)ih >= (uint)H) { dst.Clear(); continue; }
-                        var src = plane.Slice(ih * W, W);
                         dst[..x0].Clear();
                         dst[x1..].Clear();
+                        // No column of this kernel tap reads inside the plane (a kernel wider than the padded input's
+                        // middle): iw0 + x0 may then lie outside the row, so nothing is sliced from it.
+                        if (x1 == x0) continue;
+                        var src = plane.Slice(ih * W, W);
                         if (SW == 1) src.Slice(iw0 + x0, x1 - x0).CopyTo(dst[x0..x1]);
                         else for (int xo = x0; xo < x1; xo++) dst[xo] = src[iw0 + xo * SW];
                     }
@@ -136,9 +149,10 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int KH,
     /// </summary>
     private (int X0, int X1, int IW0) Columns(int j)
     {
-        int iw0 = j * DW - PW, ow = OW;
-        int x0 = Math.Min(iw0 >= 0 ? 0 : (-iw0 + SW - 1) / SW, ow);
-        int x1 = iw0 > W - 1 ? 0 : Math.Min(ow, (W - 1 - iw0) / SW + 1);
-        return (x0, Math.Max(x0, x1), iw0);
+        // In 64-bit arithmetic: −iw0 + SW − 1 passes int.MaxValue when both padding and stride are large.
+        long iw0 = (long)j * DW - PW, ow = OW;
+        long x0 = Math.Min(iw0 >= 0 ? 0 : (-iw0 + SW - 1) / SW, ow);
+        long x1 = iw0 > W - 1 ? 0 : Math.Min(ow, (W - 1 - iw0) / SW + 1);
+        return ((int)x0, (int)Math.Max(x0, x1), (int)iw0);
     }
 }

@@ -17,16 +17,35 @@ namespace Nabla.Tensors;
 /// unfolding, one sample at a time: X̂ is the sample itself. Scratch comes from <see cref="ArrayPool{T}.Shared"/> and
 /// goes back, so a training loop allocates none in steady state.
 /// </summary>
-internal sealed class ConvPlan(ConvGeometry g, int cout, int groups)
+internal sealed class ConvPlan
 {
+    private readonly ConvGeometry g;
+    private readonly int cout, groups;
+
+    /// <summary>
+    /// The plan for <paramref name="cout"/> output channels in <paramref name="groups"/> groups; refuses (before any
+    /// allocation) an output or a sample's unfolded matrix of more than <see cref="Limits.MaxTensorElements"/> elements.
+    /// </summary>
+    public ConvPlan(ConvGeometry g, int cout, int groups)
+    {
+        (this.g, this.cout, this.groups) = (g, cout, groups);
+        long plane = Limits.Product(g.OH, g.OW);
+        Limits.Check($"conv2d: the output [{g.N}, {cout}, {g.OH}, {g.OW}] in elements", Limits.Product(g.N, cout, plane), Limits.MaxTensorElements);
+        if (!g.IsPointwise)
+            Limits.Check($"conv2d: one sample's unfolded input [{g.C}·{g.KH}·{g.KW}, {g.OH}·{g.OW}] in elements",
+                Limits.Product(g.C, g.KH, g.KW, plane), Limits.MaxTensorElements);
+        cog = cout / groups;
+        kg = g.C / groups * g.KH * g.KW;
+    }
+
     /// <summary>About how many elements one chunk's unfolded matrix may hold (256 KB of float).</summary>
     internal const int ChunkElements = 1 << 16;
 
     /// <summary>Output channels per group.</summary>
-    private readonly int cog = cout / groups;
+    private readonly int cog;
 
     /// <summary>Rows of a group's block of X̂ (its input channels times the kernel taps), the inner size of its products.</summary>
-    private readonly int kg = g.C / groups * g.KH * g.KW;
+    private readonly int kg;
 
     /// <summary>Rows of X̂.</summary>
     private int K => kg * groups;

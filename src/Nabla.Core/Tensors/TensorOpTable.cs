@@ -148,6 +148,7 @@ public static partial class TensorOpTable
         Unary("dropout", "Dropout", x => x.Dropout(0.4, new Rng.RandomState(5)).Sin(), Any, S([[3, 4]]));
         AddJoiningAndIndexingRows(rows);
         AddSequenceRows(rows);
+        AddRecurrent(rows);
         return rows;
     }
 

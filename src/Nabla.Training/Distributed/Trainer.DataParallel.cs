@@ -98,7 +98,7 @@ public sealed partial class Trainer<T>
         double value = sums[0] / batch.Length;
         if (!double.IsFinite(value)) throw new TrainingDivergedException(CompletedEpochs + 1, value, Optimizer.LearningRate);
         if (double.IsNaN(InitialLoss)) InitialLoss = value;
-        Optimizer.Step();
+        StepOptimizer();
         _lossSum += sums[0];
         _correct += (int)sums[1];
         parallel.CountStep(System.Diagnostics.Stopwatch.GetElapsedTime(started));

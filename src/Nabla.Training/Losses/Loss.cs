@@ -25,6 +25,14 @@ public static class Loss
     public static Tensor<T> CrossEntropy<T>(Tensor<T> logits, ReadOnlySpan<int> labels, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.CrossEntropy(logits, labels, reduction);
 
+    /// <summary>Softmax cross-entropy of logits [N, C] against the class indices in <paramref name="labels"/> (N of them, e.g. a batch's <c>TargetIndices</c>).</summary>
+    public static Tensor<T> CrossEntropy<T>(Tensor<T> logits, IndexTensor labels, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return Tensor<T>.CrossEntropy(logits, labels.AsReadOnlySpan(), reduction);
+    }
+
     /// <summary>Softmax cross-entropy with the class indices as the integer values of a 1-d tensor.</summary>
     public static Tensor<T> CrossEntropy<T>(Tensor<T> logits, Tensor<T> labels, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.CrossEntropy(logits, labels, reduction);

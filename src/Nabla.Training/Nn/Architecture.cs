@@ -45,7 +45,7 @@ public static class Architecture
     /// come from it too. Returns the network and the shape of one output sample.
     /// </summary>
     public static (Sequential<T> Network, int[] OutputShape) Build<T>(string description, int[] sampleShape, RandomState rng, int[]? imageShape = null)
-        where T : unmanaged, IFloatingPointIeee754<T> => Build<T>(description, sampleShape, rng, imageShape, long.MaxValue);
+        where T : unmanaged, IFloatingPointIeee754<T> => Build<T>(description, sampleShape, rng, imageShape, Limits.MaxModelValues);
 
     /// <summary>
     /// As the public overload, refusing (before allocating) a description whose parameters and buffers would hold more
@@ -69,10 +69,13 @@ public static class Architecture
         }
         var layers = Parse(description);
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"linear 16, relu, linear 2\"");
-        long budget = maxValues;
+        // Every network is bounded by Limits.MaxModelValues; a model file's by the tensors it holds, when fewer.
+        long budget = Math.Min(maxValues, Limits.MaxModelValues);
+        string bound = maxValues < Limits.MaxModelValues ? "the model's tensors hold"
+            : $"are left of the limit of {Limits.MaxModelValues:N0} parameters and buffers per network (see docs/limits.md)";
         foreach (var layer in layers)
         {
-            var (module, next) = Create<T>(layer, shape, rng, description, ref budget);
+            var (module, next) = Create<T>(layer, shape, rng, description, ref budget, bound);
             net.Add(module);
             shape = next;
         }
@@ -85,9 +88,12 @@ public static class Architecture
     /// </summary>
     public static string FromJson(string json, string source = "the architecture JSON")
     {
+        ArgumentNullException.ThrowIfNull(json);
+        // A lone surrogate escape ("\ud800") would otherwise throw from deep inside the JSON reader.
+        Serialization.JsonStrings.Validate(json, source, "the layers");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
-        catch (JsonException e) { throw new NablaException($"{source} is not valid JSON: {e.Message}", e); }
+        catch (JsonException e) { throw new NablaException(NotJson(source, e), e); }
         using (doc)
         {
             var root = doc.RootElement;
@@ -111,6 +117,18 @@ public static class Architecture
             }
             return string.Join(", ", parts);
         }
+    }
+
+    // System.Text.Json ends its message with "LineNumber: 0 | BytePositionInLine: 65." (both counted from 0); say the
+    // same in one line, counted from 1 as editors count.
+    private static string NotJson(string source, JsonException e)
+    {
+        string reason = e.Message;
+        int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0) reason = reason[..cut];
+        reason = reason.Split('\n')[0].Trim().TrimEnd('.');
+        string where = e.LineNumber is { } line ? $" at line {line + 1}, column {e.BytePositionInLine.GetValueOrDefault() + 1}" : "";
+        return $"{source} is not valid JSON{where}: {reason}";
     }
 
     private sealed record Token(string Text, int Start);
@@ -186,22 +204,23 @@ public static class Architecture
     private static string Usage(string name, Kind kind) =>
         string.Join(" ", [name, .. kind.Positional.Select(p => p.ToUpperInvariant()), .. kind.Named.Select(n => $"[{n}=…]")]);
 
-    private static (Module<T> Module, int[] Shape) Create<T>(Layer layer, int[] shape, RandomState rng, string text, ref long budget)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static (Module<T> Module, int[] Shape) Create<T>(Layer layer, int[] shape, RandomState rng, string text, ref long budget,
+        string bound) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var at = layer.Name;
         long left = budget;
         void Spend(long values)
         {
             if (values > left)
-                throw Error(text, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {left:N0} the model's tensors hold");
+                throw Error(text, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {left:N0} that {bound}");
             left -= values;
         }
         int Int(string key, int fallback, int min)
         {
             if (!layer.Args.TryGetValue(key, out var a)) return fallback;
-            if (a.Value != Math.Floor(a.Value) || a.Value < min || a.Value > 1 << 20)
-                throw Error(text, a.Token.Start, a.Token.Text.Length, $"{key} of {at.Text} must be a whole number ≥ {min}");
+            if (a.Value != Math.Floor(a.Value) || a.Value < min || a.Value > Limits.MaxLayerSetting)
+                throw Error(text, a.Token.Start, a.Token.Text.Length,
+                    $"{key} of {at.Text} must be a whole number from {min} to {Limits.MaxLayerSetting:N0} (see docs/limits.md)");
             return (int)a.Value;
         }
         double Real(string key, double fallback, double min, double max)
@@ -211,6 +230,14 @@ public static class Architecture
                 throw Error(text, a.Token.Start, a.Token.Text.Length, $"{key} of {at.Text} must be in [{min}, {max}]");
             return a.Value;
         }
+        // A window layer's output per sample (and a convolution's unfolded input), checked before the probe allocates it.
+        void Window(int channels, long unfolded, int kernel, int stride, int padding, int dilation)
+        {
+            long oh = Limits.WindowOutput(shape[1], kernel, stride, padding, dilation), ow = Limits.WindowOutput(shape[2], kernel, stride, padding, dilation);
+            if (oh < 1 || ow < 1) return;   // the probe names the window that does not fit
+            Limits.Check($"{at.Text}'s output per sample [{channels}, {oh:N0}, {ow:N0}] in values", Limits.Product(channels, oh, ow), Limits.MaxSampleValues);
+            Limits.Check($"{at.Text}'s unfolded input per sample [{unfolded:N0}, {oh:N0}·{ow:N0}] in values", Limits.Product(unfolded, oh, ow), Limits.MaxSampleValues);
+        }
         NablaException Wrong(string why) => Error(text, at.Start, at.Text.Length, $"{at.Text} cannot take input of shape {Shapes.Format(shape)} per sample: {why}");
         try
         {
@@ -219,7 +246,8 @@ public static class Architecture
                 case "conv":
                     if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (give --image CxHxW for rows of pixels)");
                     int groups = Int("groups", 1, 1), kernel = Int("kernel", 0, 1);
-                    Spend((long)Int("out", 0, 1) * (shape[0] / groups) * kernel * kernel + (Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
+                    Spend(Limits.Sum(Limits.Product(Int("out", 0, 1), shape[0] / groups, kernel, kernel), Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
+                    Window(Int("out", 0, 1), Limits.Product(shape[0], kernel, kernel), kernel, Int("stride", 1, 1), Int("padding", 0, 0), Int("dilation", 1, 1));
                     var conv = new Conv2d<T>(shape[0], Int("out", 0, 1), Int("kernel", 0, 1), rng, Int("stride", 1, 1), Int("padding", 0, 0),
                         Int("dilation", 1, 1), Int("groups", 1, 1), Int("bias", 1, 0) != 0);
                     return (conv, ProbeShape(conv, shape, Wrong));
@@ -227,6 +255,7 @@ public static class Architecture
                 case "avgpool":
                     if (shape.Length != 3) throw Wrong("it needs images [C, H, W]");
                     int k = Int("kernel", 0, 1);
+                    Window(shape[0], 0, k, Int("stride", k, 1), Int("padding", 0, 0), 1);
                     Module<T> pool = at.Text == "maxpool" ? new MaxPool2d<T>(k, Int("stride", k, 1), Int("padding", 0, 0)) : new AvgPool2d<T>(k, Int("stride", k, 1), Int("padding", 0, 0));
                     return (pool, ProbeShape(pool, shape, Wrong));
                 case "flatten":
@@ -252,6 +281,8 @@ public static class Architecture
                     return (new LayerNorm<T>(shape, Real("eps", 1e-5, 0, 1)), shape);
                 case "embedding":
                     Spend((long)Int("num", 0, 1) * Int("dim", 0, 1));
+                    Limits.Check($"embedding's output per sample {Shapes.Format([.. shape, Int("dim", 0, 1)])} in values",
+                        Limits.Product(Shapes.ElementCount(shape), Int("dim", 0, 1)), Limits.MaxSampleValues);
                     return (new Embedding<T>(Int("num", 0, 1), Int("dim", 0, 1), rng), [.. shape, Int("dim", 0, 1)]);
                 default:
                     return (Activation.Create<T>(at.Text), shape);

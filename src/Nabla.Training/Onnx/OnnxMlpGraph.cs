@@ -156,9 +156,13 @@ internal static class OnnxMlpGraph
             return output;
         }
 
-        /// <summary>A constant in the graph's element type (float32 values are the model's own floats, so the cast is exact).</summary>
-        public string Numbers(string name, long[] dims, double[] values)
+        /// <summary>
+        /// A constant in the graph's element type, or in <paramref name="as"/> when given (float32 values are the model's
+        /// own floats, so that cast is exact).
+        /// </summary>
+        public string Numbers(string name, long[] dims, double[] values, OnnxDataType? @as = null)
         {
+            var type = @as ?? Type;
             byte[] raw = type == OnnxDataType.Float
                 ? MemoryMarshal.AsBytes(values.Select(v => (float)v).ToArray().AsSpan()).ToArray()
                 : MemoryMarshal.AsBytes(values.AsSpan()).ToArray();

@@ -111,6 +111,14 @@ public sealed record RunSettings
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Architecture { get; init; }
+
+    /// <summary>The global gradient norm every step was clipped to; null (and absent from the file) without clipping.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? ClipGrad { get; init; }
+
+    /// <summary>Optimizer steps of linear learning-rate warm-up; null (and absent from the file) without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Warmup { get; init; }
 }
 
 /// <summary>The metrics of one epoch. Validation values are null without a validation set; accuracies are null for a regression.</summary>

@@ -13,27 +13,33 @@ namespace Nabla.Training;
 
 // A checkpoint is one safetensors file: the model's state dict ("model.*"), the optimizer's buffers ("optim.*"),
 // the state of callbacks that keep some ("<key>.*", e.g. the best weights), and in the metadata the epoch, the
-// place inside an unfinished epoch, the optimizer step, the generator's state, the metrics so far and a fingerprint
-// of the run. Written atomically, so a run killed at any moment leaves either the previous checkpoint or the new one.
+// place inside an unfinished epoch, the optimizer step and groups, the scheduler's state, the generator's state, the
+// metrics so far and a fingerprint of the run. Written atomically, so a run killed at any moment leaves either the previous checkpoint or the new one.
 public sealed partial class Trainer<T>
 {
     private const string Kind = "nabla.kind", KindCheckpoint = "checkpoint";
 
     /// <summary>
     /// A text that names everything that decides this run: the model's structure and parameter shapes, the optimizer,
-    /// loss, schedule, epochs, batch size, the data's fingerprint and the caller's <see cref="TrainerOptions.RunIdentity"/>.
+    /// loss, schedule (and scheduler and gradient clipping, when used), epochs, batch size, the data's fingerprint and
+    /// the caller's <see cref="TrainerOptions.RunIdentity"/>.
     /// </summary>
-    public string Fingerprint() => JsonSerializer.Serialize(new Dictionary<string, string>
+    public string Fingerprint()
     {
-        ["model"] = $"{Model} " + string.Join(" ", Model.NamedParameters().Select(kv => $"{kv.Key}({string.Join(",", kv.Value.Shape)})")),
-        ["optimizer"] = Optimizer.GetType().Name.Split('`')[0],
-        ["loss"] = Loss.Name,
-        ["schedule"] = Schedule.GetType().Name,
-        ["epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
-        ["batchSize"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["data"] = Data.Fingerprint,
-        ["run"] = Options.RunIdentity ?? "",
-    }, RunRecordJsonContext.Default.DictionaryStringString);
+        var fingerprint = new Dictionary<string, string>
+        {
+            ["model"] = $"{Model} " + string.Join(" ", Model.NamedParameters().Select(kv => $"{kv.Key}({string.Join(",", kv.Value.Shape)})")),
+            ["optimizer"] = Optimizer.GetType().Name.Split('`')[0],
+            ["loss"] = Loss.Name,
+            ["schedule"] = Schedule?.GetType().Name ?? nameof(ConstantSchedule),   // the name a run without one always had
+            ["epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["batchSize"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["data"] = Data.Fingerprint,
+            ["run"] = Options.RunIdentity ?? "",
+        };
+        AddSchedulingTo(fingerprint);
+        return JsonSerializer.Serialize(fingerprint, RunRecordJsonContext.Default.DictionaryStringString);
+    }
 
     /// <summary>Writes everything needed to continue this run to <paramref name="path"/>, atomically.</summary>
     public void SaveCheckpoint(string path)
@@ -58,6 +64,7 @@ public sealed partial class Trainer<T>
             metadata["nabla.epoch_correct"] = _correct.ToString(CultureInfo.InvariantCulture);
         }
         if (StopReason is not null) metadata["nabla.stopped"] = StopReason;
+        SaveScheduling(metadata, optimizer);
         foreach (var callback in _callbacks.OfType<ICheckpointedCallback<T>>())
         {
             var (state, text) = callback.SaveState();
@@ -101,11 +108,14 @@ public sealed partial class Trainer<T>
         try { rng = RandomStateSnapshot.Parse(Meta("nabla.rng")); }
         catch (NablaException e) { throw new NablaException($"{path}: the generator state is damaged ({e.Message})", e); }
 
+        var (groups, scheduler) = ReadScheduling(file.Metadata, path);
+
         var tensors = StateDicts.FromSafeTensors<T>(file.Names.Select(n => file.Tensors[n]));
         try
         {
             Model.LoadStateDict(Section(tensors, "model."));
-            Optimizer.LoadState(new OptimizerState<T>(step, Section(tensors, "optim.")));
+            Optimizer.LoadState(new OptimizerState<T>(step, Section(tensors, "optim."), groups));
+            if (scheduler is not null) Scheduler!.LoadState(scheduler);
             foreach (var callback in _callbacks.OfType<ICheckpointedCallback<T>>())
                 callback.LoadState(Section(tensors, $"{callback.Key}."),
                     file.Metadata.TryGetValue($"nabla.callback.{callback.Key}", out var text) ? text : "0");

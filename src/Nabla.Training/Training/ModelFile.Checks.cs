@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Numerics;
 using Nabla.Data;
 using Nabla.IO;
+using Nabla.Nn;
 using Nabla.Serialization;
+using Nabla.Tensors;
 
 namespace Nabla.Training;
 
@@ -108,5 +111,42 @@ public sealed partial class ModelFile
             _ => null,
         };
         if (problem is not null) throw new NablaException($"{path}: metadata \"nabla.classes\": {problem}");
+    }
+
+    /// <summary>
+    /// Refuses a network that cannot compute a finite output although every weight is finite: a batch norm's running
+    /// variance below zero, or a forward pass that is not finite on the probe rows (all 0, all +1, all −1: the range of
+    /// standardised features), naming the first layer whose output is not finite and its tensor of largest magnitude.
+    /// </summary>
+    private static void CheckComputes<T>(string path, Sequential<T> network, int inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var (name, tensor) in network.StateDict())
+        {
+            if (name != "running_var" && !name.EndsWith(".running_var", StringComparison.Ordinal)) continue;
+            var values = tensor.ToArray();
+            for (int i = 0; i < values.Length; i++)
+                if (values[i] < T.Zero)
+                    throw new NablaException(
+                        $"{path}: tensor \"{name}\" holds {values[i].ToString("R", CultureInfo.InvariantCulture)} at element {i}; a variance cannot be negative (the batch norm would compute NaN)");
+        }
+        var probe = new T[3 * inputs];
+        probe.AsSpan(inputs, inputs).Fill(T.One);
+        probe.AsSpan(2 * inputs, inputs).Fill(-T.One);
+        var x = new Tensor<T>(probe, 3, inputs);
+        using var _ = NoGrad.Scope();
+        foreach (var (name, layer) in network.Children())
+        {
+            x = layer.Forward(x);
+            var output = x.ToArray();
+            int bad = Array.FindIndex(output, v => !T.IsFinite(v));
+            if (bad < 0) continue;
+            string row = (bad / Math.Max(1, output.Length / 3)) switch { 0 => "all 0", 1 => "all +1", _ => "all −1" };
+            var largest = layer.StateDict().Select(kv => (Name: $"{name}.{kv.Key}", Max: kv.Value.ToArray().Select(v => double.Abs(double.CreateChecked(v))).DefaultIfEmpty(0).Max()))
+                .OrderByDescending(t => t.Max).FirstOrDefault();
+            string culprit = largest.Name is null ? "it holds no tensors" : $"its largest value is {largest.Max.ToString("R", CultureInfo.InvariantCulture)} in tensor \"{largest.Name}\"";
+            throw new NablaException(
+                $"{path}: layer {name} ({layer}) computes {output[bad].ToString("R", CultureInfo.InvariantCulture)} from the probe row of standardised features {row}, " +
+                $"so the model cannot give finite predictions; {culprit} (retrain it)");
+        }
     }
 }

@@ -154,6 +154,7 @@ public sealed partial class ModelFile
         try { model.LoadStateDict(StateDicts.FromSafeTensors<T>(n.Tensors)); }
         catch (NablaException e) { throw new NablaException($"{n.Path}: {e.Message}", e); }
         model.Eval();
+        CheckComputes(n.Path, (Sequential<T>)model, n.Layers[0]);
         return (model, new Predictor<T>(model, standardizer, loss, classes, mean, std, Predictor<T>.ChunkRowsFor(widest)));
     }
 

@@ -22,8 +22,10 @@ public enum DataPart
 
 /// <summary>
 /// Trains any <see cref="Module{T}"/> with mini-batches: each epoch sets the optimizer's learning rate from the
-/// schedule, shuffles the training samples with the trainer's generator, and takes one optimizer step per batch of
-/// the loss; then it measures the validation samples and runs the callbacks. Everything is an object the caller
+/// schedule (if given), shuffles the training samples with the trainer's generator, and takes one optimizer step per
+/// batch of the loss (clipping the gradients first when <see cref="TrainerOptions.ClipGradNorm"/> is set, and stepping
+/// a per-batch <see cref="TrainerOptions.Scheduler"/> after); then it measures the validation samples, steps a
+/// per-epoch scheduler and runs the callbacks. Everything is an object the caller
 /// builds (model, optimizer, loss, data, schedule, generator), so the same loop, checkpoints and history serve any
 /// network. Given the same objects in the same state, a run is bit-identical, and a checkpoint (even one written in
 /// the middle of an epoch) resumes it bit-exactly.
@@ -42,8 +44,9 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>
     /// A trainer for <paramref name="model"/>, whose parameters <paramref name="optimizer"/> updates.
-    /// <paramref name="schedule"/> null keeps the optimizer's learning rate; <paramref name="shuffle"/> null
-    /// shuffles with <c>new RandomState(0)</c>.
+    /// <paramref name="schedule"/> sets the learning rate of every group at the start of each epoch; null leaves the
+    /// rates to <see cref="TrainerOptions.Scheduler"/>, or alone. <paramref name="shuffle"/> null shuffles with
+    /// <c>new RandomState(0)</c>.
     /// </summary>
     public Trainer(Module<T> model, Optimizer<T> optimizer, TrainingLoss<T> loss, ITrainingSource<T> data, TrainerOptions? options = null,
         ILearningRateSchedule? schedule = null, RandomState? shuffle = null)
@@ -53,12 +56,13 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         Data = data ?? throw new ArgumentNullException(nameof(data));
         Options = options ?? new TrainerOptions();
-        Schedule = schedule ?? new ConstantSchedule(optimizer.LearningRate);
+        Schedule = schedule;
         _rng = shuffle ?? new RandomState(0);
         if (data.TrainingRows <= 0) throw new NablaException("nothing to train on: the data source has no training samples");
         var owned = model.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
         if (optimizer.Parameters.Any(p => !owned.Contains(p)))
             throw new NablaException("the optimizer updates tensors that are not parameters of the model; build it from model.Parameters()");
+        Scheduler = BuildScheduler();
     }
 
     /// <summary>The network being trained.</summary>
@@ -76,8 +80,8 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Epochs and batch sizes.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>The learning rate of each epoch (epoch 0 is the first).</summary>
-    public ILearningRateSchedule Schedule { get; }
+    /// <summary>The learning rate of each epoch (epoch 0 is the first), set on every group; null when not given.</summary>
+    public ILearningRateSchedule? Schedule { get; }
 
     /// <summary>The callbacks run after every epoch, in order; add to it before training.</summary>
     public IList<ITrainingCallback<T>> Callbacks => _callbacks;
@@ -125,7 +129,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     {
         if (IsFinished) throw new NablaException($"the run is already finished ({StopReason ?? $"all {Options.Epochs} epochs done"})");
         if (_order is null) StartEpoch();
-        Optimizer.LearningRate = Schedule.At(CompletedEpochs);
+        if (Schedule is not null) Optimizer.LearningRate = Schedule.At(CompletedEpochs);
         Model.Train();
         int batches = Nabla.Data.Batches.Count(_order!.Length, Options.BatchSize);
         while (_batchesDone < batches)
@@ -146,7 +150,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             if (!double.IsFinite(value)) throw new TrainingDivergedException(CompletedEpochs + 1, value, Optimizer.LearningRate);
             if (double.IsNaN(InitialLoss)) InitialLoss = value;
             loss.Backward();
-            Optimizer.Step();
+            StepOptimizer();
             _lossSum += value * n;
             if (Loss.IsClassifier) _correct += CountCorrect(output, batch);
             _batchesDone++;
@@ -180,6 +184,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             metrics = metrics with { ValidationLoss = validationLoss, ValidationAccuracy = validationAccuracy };
         }
         _history.Add(metrics);
+        StepSchedulerAfterEpoch(metrics);
         foreach (var callback in _callbacks) callback.OnEpochEnd(this, metrics);
         return metrics;
     }

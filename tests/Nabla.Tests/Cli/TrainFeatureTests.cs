@@ -75,7 +75,9 @@ public sealed class TrainFeatureTests : IDisposable
     public async Task Ctrl_C_finishes_the_batch_writes_a_checkpoint_exits_130_and_the_resumed_run_equals_an_uninterrupted_one()
     {
         if (!File.Exists("/bin/kill") && !File.Exists("/usr/bin/kill")) Assert.Skip("no kill command to send SIGINT with");
-        string[] run = ["train", "--dataset", "moons", "--samples", "20000", "--epochs", "12", "--checkpoint-every", "1", "--validation", "0.1"];
+        // Interrupted inside an epoch and inside the warm-up, with clipping on: the per-step scheduler resumes mid-epoch.
+        string[] run = ["train", "--dataset", "moons", "--samples", "20000", "--epochs", "12", "--checkpoint-every", "1", "--validation", "0.1",
+            "--clip-grad", "0.5", "--warmup", "2000"];
         Assert.Equal(0, CliRunner.Run([.. run, "--save", P("whole.safetensors")]).Exit);
 
         string save = P("stopped.safetensors"), checkpoint = save + ".ckpt";

@@ -94,12 +94,12 @@ public sealed class PackageTests : IDisposable
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeLibraryExample(root));
         string output = Dotnet(app, "run", "-c", "Release", "--configfile", config);
-        var losses = Regex.Matches(output, @"step (\d+): loss (\d+\.\d+)").Select(m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        // README's PyTorch-style program: its own module, two parameter groups, clipping, warm-up + cosine, a DataLoader.
+        Assert.Contains("(blocks): ModuleList(", output);
+        var losses = Regex.Matches(output, @"epoch (\d+): loss (\d+\.\d+)").Select(m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(3, losses.Count);
-        Assert.True(losses[2] < losses[0], output);
-        var accuracy = Regex.Match(output, @"accuracy: (\d+) of 200");
-        Assert.True(accuracy.Success, output);
-        Assert.True(int.Parse(accuracy.Groups[1].Value) >= 190, $"two moons with noise 0.1 are nearly separable: {output}");
+        Assert.True(losses[2] < losses[0] && losses[2] < 0.05, $"two moons with noise 0.1 are nearly separable, so the loss must fall near 0: {output}");
+        Assert.True(File.Exists(Path.Combine(app, "classifier.safetensors")), "the program saves its state dict");
     }
 
     /// <summary>The first C# block under README's "The library" heading, as a reader would paste it.</summary>

@@ -56,7 +56,7 @@ public sealed class TrainerApiTests : IDisposable
     }
 
     /// <summary>Cancels a token once the trainer has asked for a given number of training batches.</summary>
-    private sealed class CancelAfter(ITrainingSource<double> inner, int batches, CancellationTokenSource cancel) : ITrainingSource<double>
+    internal sealed class CancelAfter(ITrainingSource<double> inner, int batches, CancellationTokenSource cancel) : ITrainingSource<double>
     {
         private int _served;
         public int TrainingRows => inner.TrainingRows;

@@ -24,7 +24,7 @@ public sealed class IdxDataset<T> : IDataset<T> where T : unmanaged, IFloatingPo
     /// <summary>
     /// Reads images [N, H, W] or [N, C, H, W] from <paramref name="imagesPath"/> and N labels from
     /// <paramref name="labelsPath"/>, with the checks and messages of <see cref="IdxImages.Load"/> (rank, counts that
-    /// differ, labels that are not whole numbers from 0 to 65535), each naming the file.
+    /// differ, labels that are not whole numbers below Limits.MaxClasses, non-finite pixels, no images), each naming the file.
     /// </summary>
     public static IdxDataset<T> Load(string imagesPath, string labelsPath)
     {
