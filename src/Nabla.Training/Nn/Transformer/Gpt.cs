@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nabla.Optim;
 using Nabla.Rng;
 using Nabla.Tensors;
 
@@ -103,6 +104,18 @@ public sealed class Gpt<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
         List<Tensor<T>> decay = [], noDecay = [];
         foreach (var (_, p) in NamedParameters()) (p.Rank >= 2 ? decay : noDecay).Add(p);
         return (decay, noDecay);
+    }
+
+    /// <summary>
+    /// nanoGPT's two AdamW parameter groups: <see cref="WeightDecaySplit"/>'s matrices with weight decay
+    /// <paramref name="weightDecay"/>, then the rest with none; e.g.
+    /// <c>new AdamW&lt;float&gt;(gpt.OptimizerGroups(0.1), learningRate: 6e-4, beta2: 0.95)</c>.
+    /// </summary>
+    public IReadOnlyList<ParamGroup<T>> OptimizerGroups(double weightDecay)
+    {
+        if (!(weightDecay >= 0)) throw new NablaArgumentException(nameof(weightDecay), $"Gpt.OptimizerGroups: weightDecay must be ≥ 0, got {weightDecay}");
+        var (decay, noDecay) = WeightDecaySplit();
+        return [new ParamGroup<T>(decay) { WeightDecay = weightDecay }, new ParamGroup<T>(noDecay) { WeightDecay = 0 }];
     }
 
     /// <summary>"transformer", then "lm_head".</summary>

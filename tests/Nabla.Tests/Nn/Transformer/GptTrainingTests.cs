@@ -55,6 +55,25 @@ public sealed class GptTrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AdamW_groups_decay_the_matrices_only()
+    {
+        var gpt = new Gpt<double>(Small with { Width = 16, Heads = 2 }, new RandomState(3));
+        var opt = new AdamW<double>(gpt.OptimizerGroups(0.1), learningRate: 0.01);
+        Assert.Equal([0.1, 0.0], opt.ParamGroups.Select(g => g.WeightDecay));
+        gpt.Forward(IndexTensor.Zeros(1, 2)).Sum().Backward();
+        gpt.ZeroGrad();   // zero gradients: Adam's step is 0, so only decoupled decay p·(1 − α·λ) moves a parameter
+        var before = gpt.NamedParameters().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        opt.Step();
+        foreach (var (name, p) in gpt.NamedParameters())
+        {
+            double factor = p.Rank >= 2 ? 1 - 0.01 * 0.1 : 1;
+            var (old, now) = (before[name], p.ToArray());
+            for (int i = 0; i < old.Length; i++) Assert.True(Math.Abs(old[i] * factor - now[i]) <= 1e-15, $"{name}[{i}]: {old[i]:R} → {now[i]:R}, expected ×{factor}");
+        }
+        Assert.Equal("weightDecay", Assert.Throws<NablaArgumentException>(() => gpt.OptimizerGroups(-1)).Parameter);
+    }
+
+    [Fact]
     public void The_tied_matrix_gets_the_sum_of_both_uses()
     {
         var cfg = new GptConfig(VocabSize: 7, BlockSize: 4, Layers: 1, Heads: 1, Width: 4);
