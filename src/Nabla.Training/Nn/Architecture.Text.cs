@@ -14,6 +14,8 @@ public static partial class Architecture
         ["lstm"] = new(["hidden"], ["layers", "dropout", "bias"]),
         ["gru"] = new(["hidden"], ["layers", "dropout", "bias"]),
         ["rnn"] = new(["hidden"], ["layers", "dropout", "bias"]),
+        ["posembed"] = new([], []),
+        ["gptblock"] = new(["heads"], ["dropout", "bias"]),
         ["linear"] = new(["out"], ["bias"], Flags: ["tied"], Required: 0),
         ["layernorm"] = new([], ["eps"]),
         ["dropout"] = new(["p"], []),
@@ -28,7 +30,9 @@ public static partial class Architecture
     /// whole numbers in the tensor), its output [B, T, vocabulary] logits, one row per position. Layers, comma-separated:
     /// <c>embedding DIM</c> (first, and only there: ids → vectors of DIM), <c>lstm HIDDEN [layers= dropout= bias=]</c>,
     /// <c>gru HIDDEN […]</c> and <c>rnn HIDDEN […]</c> (tanh; batch-first, from a zero state, outputs the last layer's
-    /// hidden state at every position), <c>linear [OUT] [tied] [bias=]</c> over the last
+    /// hidden state at every position), <c>posembed</c> (adds a learned vector per position, for up to
+    /// <paramref name="context"/> positions), <c>gptblock HEADS [dropout= bias=]</c> (nanoGPT's pre-norm block: causal
+    /// self-attention with HEADS heads, which must divide the width, then a GELU MLP of 4× the width), <c>linear [OUT] [tied] [bias=]</c> over the last
     /// axis (without OUT it outputs the vocabulary; <c>tied</c> reuses the embedding's table as its weight, PyTorch's
     /// weight tying, so it adds no matrix), <c>layernorm [eps=]</c> over the last axis, <c>dropout P</c> and the
     /// activations. The last layer must output the vocabulary. Parameters are drawn from <paramref name="rng"/> layer by
@@ -95,6 +99,19 @@ public static partial class Architecture
                         _ => new RNN<T>(width, hidden, rng, stack, bias: withBias, batchFirst: true, dropout: dropout),
                     };
                     width = hidden;
+                    break;
+                case "posembed":
+                    Spend((long)context * width);
+                    module = new PositionalEmbedding<T>(context, width, rng);
+                    break;
+                case "gptblock":
+                    int heads = settings.Int("heads", 0, 1);
+                    if (width % heads != 0)
+                        throw settings.At("heads", $"gptblock's {heads} heads do not divide the width {width}: each head takes width / heads features");
+                    bool blockBias = settings.Int("bias", 1, 0) != 0;
+                    // c_attn 3C², attention c_proj C², c_fc 4C², MLP c_proj 4C²; biases 9C and two LayerNorms 4C, or the norms' weights 2C alone.
+                    Spend(Limits.Sum(Limits.Product(12, width, width), blockBias ? 13L * width : 2L * width));
+                    module = new GptBlock<T>(width, heads, rng, settings.Real("dropout", 0, 0, 1), blockBias);
                     break;
                 case "linear":
                     bool tied = settings.Int("tied", 0, 0) != 0, bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;

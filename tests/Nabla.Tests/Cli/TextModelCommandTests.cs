@@ -140,6 +140,7 @@ public sealed partial class TextModelCommandTests : IDisposable
     [InlineData("linear 16, linear", "linear 16", "a text model starts with \"embedding DIM\"")]
     [InlineData("embedding 16, relu", "relu", "ends with 16 features per position")]
     [InlineData("embedding 16, linear 8, linear tied", "linear tied", "a tied linear needs inputs as wide as the embedding (16)")]
+    [InlineData("embedding 16, posembed, gptblock 3, linear", "3", "gptblock's 3 heads do not divide the width 16")]
     [InlineData("embedding 16, lstm 100000, linear", "lstm", "values, more than the 16,776,992 that are left of the limit")]
     public void A_layers_description_that_does_not_fit_text_is_one_line_with_a_caret_and_writes_nothing(string layers, string at, string message)
     {
