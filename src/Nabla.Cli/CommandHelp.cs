@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Text.RegularExpressions;
 
 namespace Nabla.Cli;
 
@@ -8,7 +9,7 @@ namespace Nabla.Cli;
 /// The part of each command's <c>--help</c> the parser cannot derive: a few examples to copy and what each exit
 /// code means. Every example here is run by a test, so none goes stale.
 /// </summary>
-public static class CommandHelp
+public static partial class CommandHelp
 {
     /// <summary>Examples and exit codes by command name ("nabla" for the root).</summary>
     public static readonly IReadOnlyDictionary<string, (string[] Examples, string[] ExitCodes)> Sections =
@@ -66,11 +67,62 @@ public static class CommandHelp
     public static void Install(RootCommand root)
     {
         var help = root.Options.OfType<HelpOption>().Single();
-        help.Action = new WithExamples((HelpAction)help.Action!);
+        var standard = (HelpAction)help.Action!;
+        standard.MaxWidth = Rendering.ConsoleWidth.ForStandardOutput();
+        // One rule for every file a command writes, said in each writing option's help.
+        foreach (var command in Tree(root))
+            foreach (var option in command.Options)
+                if (OptionRules.WritesFile(command, option)) option.Description = $"{option.Description} {OutputPaths.HelpNote}";
+        help.Action = new WithExamples(standard);
     }
 
+    /// <summary>True when <paramref name="parse"/> asks for help.</summary>
+    public static bool IsHelp(ParseResult parse) => parse.Action is WithExamples;
+
+    private static IEnumerable<Command> Tree(Command command) => command.Subcommands.SelectMany(Tree).Prepend(command);
+
+    /// <summary>
+    /// The parser's help text made to say each thing once and truly: an option whose description states its default
+    /// ("(default 200)") loses the parser's "[default: 200]" after it, and a command listed with an optional argument
+    /// shows it in brackets ("explain [&lt;formula&gt;]") as its own usage line does.
+    /// </summary>
+    public static string Tidy(string help, Command root)
+    {
+        var lines = RepeatedDefault().Replace(help, "${said}").Split('\n');
+        var optional = Tree(root).SelectMany(c => c.Arguments.Where(a => a.Arity.MinimumNumberOfValues == 0)
+            .Select(a => ($"  {c.Name} <{a.Name}>", $"  {c.Name} [<{a.Name}>]"))).ToList();
+        for (int start = 0; start < lines.Length; start++)
+        {
+            if (lines[start] != "Commands:") continue;
+            int end = start + 1;
+            while (end < lines.Length && lines[end].StartsWith("  ", StringComparison.Ordinal)) end++;
+            Realign(lines, start + 1, end, optional);
+        }
+        return string.Join('\n', lines);
+    }
+
+    // The rows of a Commands section with optional arguments bracketed, the descriptions aligned again.
+    private static void Realign(string[] lines, int start, int end, List<(string Plain, string Bracketed)> optional)
+    {
+        var rows = new List<(string Name, string Description)>();
+        for (int i = start; i < end; i++)
+        {
+            int gap = lines[i].IndexOf("  ", 2, StringComparison.Ordinal);
+            if (gap < 0) return; // a wrapped description: leave the section as the parser wrote it
+            string name = lines[i][..gap];
+            foreach (var (plain, bracketed) in optional) if (name == plain) name = bracketed;
+            rows.Add((name, lines[i][gap..].TrimStart()));
+        }
+        int width = rows.Max(r => r.Name.Length) + 2;
+        for (int i = start; i < end; i++) lines[i] = rows[i - start].Name.PadRight(width) + rows[i - start].Description;
+    }
+
+    // "(default …)" then, within the same option's row (no line that starts another option), the parser's "[default: …]".
+    [GeneratedRegex(@"(?<said>\(default[^)]*\)(?:(?!\n\s*-)[^\[])*?)\s*\[default: [^\]]*\]")]
+    private static partial Regex RepeatedDefault();
+
     /// <summary>The parser's own help, then the examples and exit codes of the command asked about.</summary>
-    private sealed class WithExamples(HelpAction standard) : SynchronousCommandLineAction
+    internal sealed class WithExamples(HelpAction standard) : SynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
 

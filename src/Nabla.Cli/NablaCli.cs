@@ -32,11 +32,19 @@ public static class NablaCli
         }
         if (ParseProblems.First(parse) is { } problem)
         {
-            stderr.WriteLine($"error: {problem}");
+            // Under mpirun every rank parses the same line: rank 0 alone says what is wrong with it.
+            if (!MpiLaunch.IsQuietRank) stderr.WriteLine($"error: {problem}");
             return BadInput;
         }
         try
         {
+            if (CommandHelp.IsHelp(parse))
+            {
+                var help = new StringWriter();
+                int code = parse.Invoke(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false });
+                stdout.Write(CommandHelp.Tidy(help.ToString(), root));
+                return code;
+            }
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)

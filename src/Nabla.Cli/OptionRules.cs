@@ -35,6 +35,7 @@ public static class OptionRules
         ["--noise"] = Number("a number ≥ 0", v => v >= 0),
         ["--step"] = Number("a number > 0 such as 1e-6", v => v > 0),
         ["--hidden"] = LayerSizes,
+        ["--delimiter"] = DelimiterOption.Problem,
         ["--dataset"] = OneOf(TrainingData.DatasetNames),
         ["--model"] = InputFile("a model file"),
         ["--checkpoint"] = OutputFile([], "a checkpoint", createsFolder: true),
@@ -50,17 +51,22 @@ public static class OptionRules
         [("train", "--data")] = InputFile("a CSV file"),
         [("predict", "--data")] = InputFile("a CSV file"),
         [("evaluate", "--data")] = InputFile("a CSV file"),
-        [("predict", "--out")] = OutputFile([".csv"], "CSV", createsFolder: false),
-        [("report", "--out")] = OutputFile([".html"], "an HTML page", createsFolder: false),
+        [("predict", "--out")] = OutputFile([".csv"], "CSV", createsFolder: true),
+        [("report", "--out")] = OutputFile([".html"], "an HTML page", createsFolder: true),
         [("report", "run")] = RunRecordFile,
-        [("graph", "--out")] = OutputFile([], "a graph", createsFolder: false),
+        [("graph", "--out")] = OutputFile([], "a graph", createsFolder: true),
         [("example", "name")] = OneOf(ExampleCommand.Names.Select(n => n.Name).ToArray()),
         [("explain", "--data")] = InputFile("a CSV file"),
         [("explain", "--row")] = WholeNumber(1),
         [("explain", "--model")] = (_, _) => null, // explain says first which options --model needs, then reads the file
         [("export", "model")] = InputFile("a model file"),
-        [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: false),
+        [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: true),
     };
+
+    /// <summary>True when <paramref name="option"/> of <paramref name="command"/> names a file the command writes.</summary>
+    public static bool WritesFile(Command command, Option option) =>
+        option.Name is "--save" or "--checkpoint" or "--plot" or "--record" or "--report"
+        || (command.Name, option.Name) is ("predict", "--out") or ("report", "--out") or ("graph", "--out") or ("export", "--onnx");
 
     /// <summary>The rule for <paramref name="symbol"/> of <paramref name="command"/>, if the table has one.</summary>
     public static Rule? For(Command command, Symbol symbol)

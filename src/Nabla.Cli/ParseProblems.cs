@@ -24,6 +24,11 @@ public static partial class ParseProblems
             if (argument.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } token)
                 return Unmatched(token.Value, command) + help;
         if (parse.UnmatchedTokens.Count > 0) return Unmatched(parse.UnmatchedTokens[0], command) + help;
+        // An option given twice is refused, not resolved by a rule the user cannot see (first or last wins).
+        foreach (var option in result.Children.OfType<OptionResult>())
+            if (option.IdentifierTokenCount > 1 && option.Option.Arity.MaximumNumberOfValues <= 1)
+                return $"{option.Option.Name} is given {option.IdentifierTokenCount} times" +
+                    (option.Tokens.Count > 0 ? $" ({string.Join(", ", option.Tokens.Select(t => t.Value))})" : "") + "; give it once" + help;
         foreach (var child in result.Children)
         {
             var (symbol, tokens) = child switch

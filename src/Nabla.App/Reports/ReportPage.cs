@@ -19,7 +19,7 @@ public static class ReportPage
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
     /// <summary>The shared stylesheet (CSS custom properties <c>--pos</c> and <c>--neg</c> colour signed values).</summary>
-    public static string Css => ReportStyles.Shared;
+    public static string Css => ReportAssets.PageCss;
 
     /// <summary>
     /// A complete HTML document: <paramref name="title"/> in the tab and the header, <paramref name="subtitle"/> under it,
@@ -47,7 +47,7 @@ public static class ReportPage
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"").Append(ContentSecurityPolicy).Append("\">\n");
         html.Append("<meta name=\"generator\" content=\"Nabla\">\n");
         html.Append("<title>").Append(Encode(title)).Append("</title>\n");
-        html.Append("<style>\n").Append(ReportStyles.Shared).Append(css).Append("</style>\n</head>\n<body>\n");
+        html.Append("<style>\n").Append(ReportAssets.PageCss).Append(css).Append("</style>\n</head>\n<body>\n");
         html.Append("<header class=\"page-header\"><div class=\"page-header-inner\">");
         html.Append("<div class=\"brand\" aria-hidden=\"true\">∇</div><div><h1>").Append(Encode(title)).Append("</h1>");
         if (subtitle is not null) html.Append("<p class=\"subtitle\">").Append(Encode(subtitle)).Append("</p>");

@@ -90,7 +90,7 @@ public static class TrainingReport
         body.Append("<section class=\"card\" id=\"scores-card\" hidden><h2 id=\"scores-title\">Scores</h2><div id=\"scores\"></div></section>\n");
         body.Append("<div class=\"tooltip\" id=\"tooltip\" role=\"tooltip\" hidden></div>");
 
-        return ReportPage.Wrap(title ?? "Training report", body.ToString(), TrainingReportScript.Source, subtitle, TrainingReportStyles.Css);
+        return ReportPage.Wrap(title ?? "Training report", body.ToString(), ReportAssets.TrainingReportScript, subtitle, ReportAssets.TrainingReportCss);
     }
 
     /// <summary>Renders <paramref name="run"/> and replaces <paramref name="path"/> with the page, atomically.</summary>

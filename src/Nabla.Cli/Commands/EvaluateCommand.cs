@@ -25,17 +25,19 @@ public static class EvaluateCommand
         var labels = new Option<string>("--labels") { Description = "With IDX images as --data: the IDX file of their labels." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
         var command = new Command("evaluate", "Measure a trained model on labelled rows: errors in the target's units, or accuracy and a confusion matrix.") { model, data, labels, json };
+        var delimiter = DelimiterOption.Create();
+        command.Options.Add(delimiter);
         command.SetAction(parse => CliAction.Guard(stderr, () =>
-            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout, parse.GetValue(labels))));
+            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(json), stdout, parse.GetValue(labels), DelimiterOption.Value(parse.GetValue(delimiter)))));
         return command;
     }
 
     /// <summary>Evaluates the model at <paramref name="modelPath"/> on <paramref name="dataPath"/>; returns the exit code.</summary>
-    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null)
+    public static int Run(string modelPath, string dataPath, bool json, TextWriter stdout, string? labelsPath = null, char? delimiter = null)
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
         var model = ModelFile.Load(modelPath);
-        var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true);
+        var csv = ModelInput.Load(model, dataPath, labelsPath, targets: true, delimiter);
         if (csv.Rows == 0) throw new CliException($"--data: {dataPath} has no rows to evaluate");
         var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
         PredictCommand.RequireFinite(predictions, modelPath, dataPath);
@@ -99,7 +101,7 @@ public static class EvaluateCommand
 
     private static void WriteRegression(IAnsiConsole console, RegressionErrors e, ModelFile model, string data, int rows)
     {
-        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {rows} rows, errors in the units of '{model.Target}'");
+        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {Plural.Of(rows, "row")}, errors in the units of '{model.Target}'");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("MSE", N(e.Mse)).AddRow("RMSE", N(e.Rmse)).AddRow("MAE", N(e.Mae)).AddRow("R²", e.R2 is { } r2 ? N(r2) : "– (the target does not vary)");
         console.Write(table);
@@ -107,7 +109,7 @@ public static class EvaluateCommand
 
     private static void WriteClassifier(IAnsiConsole console, ConfusionMatrix m, ModelFile model, string data, int rows)
     {
-        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {rows} rows, accuracy {P(m.Accuracy)}");
+        console.WriteLine($"{Path.GetFileName(model.Path)} on {Path.GetFileName(data)}: {Plural.Of(rows, "row")}, accuracy {P(m.Accuracy)}");
         var perClass = new Table().Border(TableBorder.Rounded).AddColumn("class").AddColumn(new TableColumn("precision").RightAligned())
             .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("rows").RightAligned());
         for (int c = 0; c < m.Classes; c++)

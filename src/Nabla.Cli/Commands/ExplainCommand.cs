@@ -54,6 +54,7 @@ public static class ExplainCommand
         {
             formula, at, wrt, format, check, step, mode, example, model, data, row,
         };
+        command.Options.Add(DelimiterOption.Create()); // read by name in ExplainNetwork
         command.SetAction(parse => CliAction.Guard(stderr, () => ExplainNetwork.Wanted(parse, example, model, data, row)
             ? ExplainNetwork.Run(parse, formula, at, wrt, mode, example, model, data, row, parse.GetValue(format)!, stdout, stderr)
             : Run(

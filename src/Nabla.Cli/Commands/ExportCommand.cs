@@ -26,7 +26,8 @@ public static class ExportCommand
         if (Path.GetFullPath(onnxPath) == Path.GetFullPath(modelPath))
             throw new CliException($"--onnx {onnxPath} is the model file itself; choose another name so the model is not overwritten");
         if (Directory.Exists(onnxPath)) throw new CliException($"--onnx {onnxPath} is a directory; give a file name such as model.onnx");
-        OnnxExport.Save(modelPath, onnxPath);
+        OutputPaths.Prepare("--onnx", onnxPath);
+        OutputPaths.Write("--onnx", onnxPath, () => OnnxExport.Save(modelPath, onnxPath));
         stderr.WriteLine($"wrote {onnxPath}");
         return 0;
     }

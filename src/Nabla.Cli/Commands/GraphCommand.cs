@@ -74,7 +74,12 @@ public static class GraphCommand
             _ => DotWriter.Write(drawing),
         };
         if (output is null) stdout.Write(content);
-        else AtomicFile.WriteAllText(output, content);
+        else
+        {
+            OutputPaths.Prepare("--out", output);
+            OutputPaths.Write("--out", output, () => AtomicFile.WriteAllText(output, content));
+            stderr.WriteLine($"wrote {output}");
+        }
         return 0;
     }
 

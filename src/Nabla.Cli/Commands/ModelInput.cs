@@ -17,7 +17,7 @@ internal sealed record ModelInput(double[] Features, int Rows, double[]? Targets
     /// Reads <paramref name="dataPath"/> for <paramref name="model"/>; with <paramref name="targets"/> the target
     /// column (CSV) or the labels of <paramref name="labelsPath"/> (IDX) too, as class indices of the model.
     /// </summary>
-    public static ModelInput Load(ModelFile model, string dataPath, string? labelsPath, bool targets)
+    public static ModelInput Load(ModelFile model, string dataPath, string? labelsPath, bool targets, char? separator = null)
     {
         if (!IdxImages.LooksLikeIdx(dataPath))
         {
@@ -28,6 +28,7 @@ internal sealed record ModelInput(double[] Features, int Rows, double[]? Targets
                 Target = targets ? model.Target : null,
                 ClassTarget = targets && model.IsClassifier,
                 KnownClasses = targets && model.IsClassifier ? model.Classes : null,
+                Separator = separator,
             });
             return new ModelInput(csv.Features.Values, csv.Rows, csv.Targets);
         }

@@ -20,17 +20,18 @@ public static class PredictCommand
         var model = new Option<string>("--model") { Description = "A model written by 'nabla train --save'.", Required = true };
         var data = new Option<string>("--data") { Description = "A CSV file with the model's feature columns, or IDX images (gz or not) for a model trained on images.", Required = true };
         var output = new Option<string>("--out") { Description = "Write the predictions here (default: standard output)." };
-        var command = new Command("predict", "Predict with a trained model, one CSV row per input row.") { model, data, output };
+        var delimiter = DelimiterOption.Create();
+        var command = new Command("predict", "Predict with a trained model, one CSV row per input row.") { model, data, output, delimiter };
         command.SetAction(parse => CliAction.Guard(stderr, () =>
-            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output), stdout, stderr)));
+            Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output), stdout, stderr, DelimiterOption.Value(parse.GetValue(delimiter)))));
         return command;
     }
 
-    public static int Run(string modelPath, string dataPath, string? outPath, TextWriter stdout, TextWriter stderr)
+    public static int Run(string modelPath, string dataPath, string? outPath, TextWriter stdout, TextWriter stderr, char? delimiter = null)
     {
         if (!File.Exists(modelPath)) throw new CliException($"--model: there is no file {modelPath}");
         var model = ModelFile.Load(modelPath);
-        var csv = ModelInput.Load(model, dataPath, null, targets: false);
+        var csv = ModelInput.Load(model, dataPath, null, targets: false, delimiter);
         var predictions = model.Predictor.Predict(csv.Features, csv.Rows);
         RequireFinite(predictions, modelPath, dataPath);
 
@@ -49,8 +50,9 @@ public static class PredictCommand
         if (outPath is null) stdout.Write(text.ToString());
         else
         {
-            AtomicFile.WriteAllText(outPath, text.ToString());
-            stderr.WriteLine($"wrote {csv.Rows} predictions to {outPath}");
+            OutputPaths.Prepare("--out", outPath);
+            OutputPaths.Write("--out", outPath, () => AtomicFile.WriteAllText(outPath, text.ToString()));
+            stderr.WriteLine($"wrote {Plural.Of(csv.Rows, "prediction")} to {outPath}");
         }
         return 0;
     }

@@ -27,8 +27,9 @@ public static class ReportCommand
         string target = string.IsNullOrEmpty(outputPath) ? Path.ChangeExtension(runPath, ".html") : outputPath;
         if (Path.GetFullPath(target) == Path.GetFullPath(runPath))
             throw new CliException($"--out: '{target}' is the run file itself; choose another name");
-        TrainingReport.Write(record, target, title);
-        stdout.WriteLine($"wrote {target} ({record.Snapshots.Count} snapshot(s), {record.Epochs.Count} epoch(s)); open it in a browser");
+        OutputPaths.Prepare("--out", target);
+        OutputPaths.Write("--out", target, () => TrainingReport.Write(record, target, title));
+        stdout.WriteLine($"wrote {target} ({Plural.Of(record.Snapshots.Count, "snapshot")}, {Plural.Of(record.Epochs.Count, "epoch")}); open it in a browser");
         return 0;
     }
 }

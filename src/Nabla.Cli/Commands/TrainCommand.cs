@@ -57,9 +57,11 @@ public static class TrainCommand
             weightDecay, schedule, clipGrad, warmup, epochs, batchSize, seed, validation, dtype, save, checkpoint, checkpointEvery, resume, plot,
             record, report, snapshots, task, earlyStopping, distributed,
         };
+        var delimiter = DelimiterOption.Create();
+        command.Options.Add(delimiter);
         command.SetAction(parse => parse.GetValue(distributed)
             ? DistributedTrain.Run(stdout, stderr, (rank, output) => Train(parse, rank, output))
-            : CliAction.Guard(stderr, () => Train(parse, null, stdout)));
+            : MpiLaunch.RefuseUndistributed(stderr) ?? CliAction.Guard(stderr, () => Train(parse, null, stdout)));
         return command;
 
         int Train(ParseResult parse, DistributedTrain? rank, TextWriter stdout)
@@ -91,7 +93,8 @@ public static class TrainCommand
                 EarlyStopping = parse.GetValue(earlyStopping),
             };
             var source = LoadData(new DataOptions(parse.GetValue(data), parse.GetValue(labels), parse.GetValue(image), parse.GetValue(target),
-                parse.GetValue(features), parse.GetValue(dropMissing), parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise)), settings);
+                parse.GetValue(features), parse.GetValue(dropMissing), parse.GetValue(dataset), parse.GetValue(samples), parse.GetValue(noise),
+                DelimiterOption.Value(parse.GetValue(delimiter))), settings);
             string? savePath = parse.GetValue(save);
             var outputs = new TrainOutputs(savePath, parse.GetValue(checkpoint) ?? (savePath is null ? null : savePath + ".ckpt"),
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
@@ -139,7 +142,7 @@ public static class TrainCommand
     }
 
     private sealed record DataOptions(string? Data, string? Labels, string? Image, string? Target, string? Features, bool DropMissing,
-        string? Dataset, int Samples, double? Noise);
+        string? Dataset, int Samples, double? Noise, char? Delimiter = null);
 
     private static TrainingData LoadData(DataOptions o, TrainSettings settings)
     {
@@ -164,7 +167,7 @@ public static class TrainCommand
         if (o.Target is null) throw new CliException("--data needs --target, the column to predict");
         try
         {
-            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing);
+            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
             return o.Image is null ? table : table.AsImages(Nabla.Data.ImageShape.Parse(o.Image));
         }
         catch (TaskMismatchException e)

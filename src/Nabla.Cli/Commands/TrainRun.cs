@@ -32,10 +32,9 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (var (option, path) in new[] { ("--save", outputs.Save), ("--checkpoint", outputs.Checkpoint), ("--plot", outputs.Plot), ("--record", outputs.Record), ("--report", outputs.Report) })
         {
             if (path is null) continue;
-            if (Directory.Exists(path)) throw new CliException($"{option}: '{path}' is a directory");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            OutputPaths.Prepare(option, path);
         }
-        using var claim = Nabla.IO.AtomicFile.Claim(outputs.Save, outputs.Checkpoint, outputs.Plot, outputs.Record, outputs.Report); // writable, and no other run writes them
+        using var claim = Claim(outputs); // writable, and no other run writes them
         var setup = new TrainSetup<T>(data, settings);
         var trainer = setup.Trainer;
         var recorder = outputs.Record is null && outputs.Report is null ? null
@@ -72,9 +71,9 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(Describe(setup))}");
-        console.MarkupLine($"on {Markup.Escape(data.Description)}: {trainer.Data.TrainingRows} training rows, {trainer.Data.ValidationRows} validation rows");
+        console.MarkupLine($"on {Markup.Escape(data.Description)}: {Plural.Of(trainer.Data.TrainingRows, "training row")}, {Plural.Of(trainer.Data.ValidationRows, "validation row")}");
         console.MarkupLine(Markup.Escape(TaskLine(data, settings)));
-        if (distributed is not null) console.MarkupLine($"data-parallel over {distributed.Comm.Size} MPI ranks (about {settings.BatchSize / distributed.Comm.Size} rows each per batch)");
+        if (distributed is not null) console.MarkupLine($"data-parallel over {Plural.Of(distributed.Comm.Size, "MPI rank")} (about {Plural.Of(settings.BatchSize / distributed.Comm.Size, "row")} each per batch)");
         if (outputs.Resume)
             console.MarkupLine(Markup.Escape($"resumed from {resumeFrom} after epoch {resumedAt}" +
                 (trainer.IsMidEpoch ? $" and batch {trainer.BatchesDoneInEpoch} of epoch {resumedAt + 1}" : "")));
@@ -171,6 +170,18 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         return Interrupted;
     }
 
+    // Claims the outputs together; a failure names the option of the path that failed.
+    private static IDisposable Claim(TrainOutputs o)
+    {
+        try { return Nabla.IO.AtomicFile.Claim(o.Save, o.Checkpoint, o.Plot, o.Record, o.Report); }
+        catch (NablaException e)
+        {
+            var option = new[] { ("--save", o.Save), ("--checkpoint", o.Checkpoint), ("--plot", o.Plot), ("--record", o.Record), ("--report", o.Report) }
+                .FirstOrDefault(p => p.Item2 is not null && e.Message.StartsWith(p.Item2, StringComparison.Ordinal)).Item1;
+            throw option is null ? e : new CliException($"{option}: {e.Message}");
+        }
+    }
+
     private static string Describe(TrainSetup<T> setup)
     {
         var s = setup.Settings;
@@ -178,13 +189,14 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
         return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
             $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}" +
-            (s.Warmup is { } w ? $", warm-up {w} steps" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") + $", batch {s.BatchSize}, {s.Epochs} epochs, {s.DType}, seed {s.Seed}" +
-            (s.EarlyStopping is { } p ? $", early stopping after {p} epochs without improvement" : "");
+            (s.Warmup is { } w ? $", warm-up {Plural.Of(w, "step")}" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") +
+            $", batch {s.BatchSize}, {Plural.Of(s.Epochs, "epoch")}, {s.DType}, seed {s.Seed}" +
+            (s.EarlyStopping is { } p ? $", early stopping after {Plural.Of(p, "epoch")} without improvement" : "");
     }
 
     private static string TaskLine(TrainingData data, TrainSettings settings)
     {
-        string task = data.Task == TaskKind.Classification ? $"classification into {data.Classes.Count} classes" : "regression";
+        string task = data.Task == TaskKind.Classification ? $"classification into {Plural.Of(data.Classes.Count, "class")}" : "regression";
         string why = settings.Task is null ? data.TaskReason : $"--task {(settings.Task == TaskKind.Classification ? "classify" : "regress")}";
         return $"task: {task}, because {why}";
     }

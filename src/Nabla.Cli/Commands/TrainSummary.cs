@@ -92,9 +92,11 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
             Row("R²", p => N(p.Errors!.R2));
         }
         Row("rows", p => p.Rows.ToString(CultureInfo.InvariantCulture));
-        string trained = resumedAt > 0 ? $"epochs {resumedAt + 1}–{trainer.CompletedEpochs} in" : $"{trainer.CompletedEpochs} epochs in";
+        string trained = resumedAt > 0 ? $"epochs {resumedAt + 1}–{trainer.CompletedEpochs} in" : $"{Plural.Of(trainer.CompletedEpochs, "epoch")} in";
         string kept = bestEpoch is { } b ? $"; weights of epoch {b} kept" : "";
-        console.Write(table.Caption($"{trained} {elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{kept}"));
+        console.Write(table);
+        // A line of its own, not the table's caption, which would wrap at the table's width in mid-phrase.
+        console.WriteLine($"{trained} {elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{kept}");
         if (_setup.Model.Loss.IsClassifier) console.Write(Confusion(validation ? _validation : _training, validation ? "validation" : "training"));
     }
 

@@ -14,7 +14,8 @@ public static class ExplanationText
     public static void Render(IAnsiConsole console, Explanation e, GradCheckReport? check = null)
     {
         string o = e.OutputName;
-        console.Write(new Rule($"[bold]Explaining {Markup.Escape(o)} = {NumberText.Display(e.Value)}[/]").LeftJustified());
+        // A heading of its own length, not a rule across the width: the same text in a terminal, a file and a pipe.
+        console.MarkupLine($"── [bold]Explaining {Markup.Escape(o)} = {NumberText.Display(e.Value)}[/] ──");
         if (e.Inputs.Count > 0)
             console.WriteLine($"at {string.Join(", ", e.Inputs.Select(i => $"{i.Name} = {NumberText.RoundTrip(i.Value)}"))}");
         console.WriteLine();

@@ -103,7 +103,7 @@ internal sealed class Parser(SourceText source, List<Token> tokens)
             case TokenKind.LeftParen:
             {
                 var inner = ParseExpression(0);
-                Expect(TokenKind.RightParen, "')' to close the '(' opened", token.Span);
+                Expect(TokenKind.RightParen, $"')' to close the '(' at {source.Describe(token.Span)}");
                 return inner;
             }
             case TokenKind.Name when Peek.Kind == TokenKind.LeftParen:
@@ -128,7 +128,7 @@ internal sealed class Parser(SourceText source, List<Token> tokens)
             _pos++;
             args.Add(ParseExpression(0));
         }
-        var close = Expect(TokenKind.RightParen, "')' to close the call opened", open.Span);
+        var close = Expect(TokenKind.RightParen, $"')' to close the call to {name.Text}");
         var span = SourceSpan.Cover(name.Span, close.Span);
         if (OpTable.FindUnary(name.Text) is { } unary)
         {
@@ -146,12 +146,14 @@ internal sealed class Parser(SourceText source, List<Token> tokens)
     public static string KnownFunctions() => string.Join(", ",
         OpTable.Unary.Select(o => o.Name).Concat(OpTable.Binary.Select(o => o.Name).Where(n => char.IsLetter(n[0]))));
 
-    private Token Expect(TokenKind kind, string what, SourceSpan opened)
+    // The error points at the token that is there instead (or at the end), where the missing one belongs; the
+    // exception adds that position once.
+    private Token Expect(TokenKind kind, string what)
     {
         if (Peek.Kind == kind) return Next();
         if (Peek.Kind is TokenKind.End or TokenKind.Separator)
-            throw Error($"expected {what} at {source.Describe(opened)}", opened);
-        throw Error($"expected {what} at {source.Describe(opened)}, found '{Peek.Text}'", Peek.Span);
+            throw Error($"expected {what}, but the {(Peek.Kind == TokenKind.End ? "formula" : "statement")} ends", Peek.Span);
+        throw Error($"expected {what}, found '{Peek.Text}'", Peek.Span);
     }
 
     private FormulaException Error(string problem, SourceSpan span) => new(problem, source, span);

@@ -32,10 +32,17 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(text);
         options ??= new CsvOptions();
-        using var csv = CsvReader.Create(text, ReaderOptions(options), leaveOpen: true);
+        char separator;
+        if (options.Separator is { } given) separator = given;
+        else
+        {
+            (string header, text) = CsvHeaderPeek.Open(text);
+            separator = CsvSeparator.Detect(header);
+        }
+        using var csv = CsvReader.Create(text, ReaderOptions(options, separator), leaveOpen: true);
         try
         {
-            return Read(csv, options, source);
+            return Read(csv, options, source, separator);
         }
         catch (CsvFormatException ex)
         {
@@ -43,10 +50,13 @@ public static class CsvLoader
         }
     }
 
-    /// <summary>The tokeniser settings for <paramref name="options"/>: a header row, blank lines skipped, line numbers tracked, malformed quoting an error.</summary>
-    internal static CsvReaderOptions ReaderOptions(CsvOptions options) => CsvReaderOptions.Default with
+    /// <summary>
+    /// The tokeniser settings for <paramref name="options"/>: a header row, blank lines skipped, line numbers tracked,
+    /// malformed quoting an error; fields separated by <paramref name="detected"/>, else by the options' separator, else by a comma.
+    /// </summary>
+    internal static CsvReaderOptions ReaderOptions(CsvOptions options, char? detected = null) => CsvReaderOptions.Default with
     {
-        Separator = options.Separator,
+        Separator = detected ?? options.Separator ?? ',',
         HasHeader = true,
         SkipEmptyLines = true,
         TrackLineNumbers = true,
@@ -55,13 +65,13 @@ public static class CsvLoader
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
-    private static CsvData Read(CsvReader csv, CsvOptions options, string source)
+    private static CsvData Read(CsvReader csv, CsvOptions options, string source, char separator)
     {
         csv.ReadHeader();
         var header = csv.Headers.ToArray();
         if (header.Length == 0)
             throw new NablaException($"{source}: the file is empty; a header row naming the columns is required");
-        var columns = CsvColumns.Resolve(header, options, source);
+        var columns = CsvColumns.Resolve(header, options, source, separator);
 
         var features = new List<double>();
         var targets = columns.Target >= 0 ? new List<double>() : null;

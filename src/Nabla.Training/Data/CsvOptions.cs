@@ -33,6 +33,9 @@ public sealed class CsvOptions
     /// </summary>
     public IReadOnlyList<string>? KnownClasses { get; init; }
 
-    /// <summary>The field separator; a comma unless set.</summary>
-    public char Separator { get; init; } = ',';
+    /// <summary>
+    /// The field separator; null (the default) detects it from the header line as <see cref="CsvSeparator.Detect"/> does:
+    /// comma, semicolon or tab.
+    /// </summary>
+    public char? Separator { get; init; }
 }

@@ -93,7 +93,7 @@ public static class Architecture
         Serialization.JsonStrings.Validate(json, source, "the layers");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
-        catch (JsonException e) { throw new NablaException($"{source} is not valid JSON: {e.Message}", e); }
+        catch (JsonException e) { throw new NablaException(NotJson(source, e), e); }
         using (doc)
         {
             var root = doc.RootElement;
@@ -117,6 +117,18 @@ public static class Architecture
             }
             return string.Join(", ", parts);
         }
+    }
+
+    // System.Text.Json ends its message with "LineNumber: 0 | BytePositionInLine: 65." (both counted from 0); say the
+    // same in one line, counted from 1 as editors count.
+    private static string NotJson(string source, JsonException e)
+    {
+        string reason = e.Message;
+        int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0) reason = reason[..cut];
+        reason = reason.Split('\n')[0].Trim().TrimEnd('.');
+        string where = e.LineNumber is { } line ? $" at line {line + 1}, column {e.BytePositionInLine.GetValueOrDefault() + 1}" : "";
+        return $"{source} is not valid JSON{where}: {reason}";
     }
 
     private sealed record Token(string Text, int Start);

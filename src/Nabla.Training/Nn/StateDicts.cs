@@ -64,15 +64,74 @@ public static class StateDicts
     /// <summary>Batch norm's batch counter, an integer (I64) in PyTorch's state dicts and so in the files written here.</summary>
     private static bool IsCounter(string name) => name == "num_batches_tracked" || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
-    /// <summary>Writes <paramref name="module"/>'s state dict to a safetensors file at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="module"/>'s state dict to a safetensors file at <paramref name="path"/>. A tensor reachable
+    /// under several names (a tied weight, as <see cref="Gpt{T}"/>'s <c>lm_head.weight</c> and <c>transformer.wte.weight</c>)
+    /// is written once, under the ordinally first of its names, and each other name is recorded in the file's metadata as
+    /// <c>dropped → kept</c> (unless <paramref name="metadata"/> already has that key), as <c>safetensors.torch.save_model</c> does.
+    /// </summary>
     public static void Save<T>(Module<T> module, string path, SafeTensorDType? dtype = null, IReadOnlyDictionary<string, string>? metadata = null)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        SafetensorsFile.Save(path, ToSafeTensors(module.StateDict(), dtype), metadata);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var state = module.StateDict();
+        var meta = metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(metadata);
+        foreach (var names in TiedNames(module))
+        {
+            var kept = names.Min(StringComparer.Ordinal)!;
+            foreach (var dropped in names.Where(n => n != kept))
+            {
+                state.Remove(dropped);
+                meta.TryAdd(dropped, kept);
+            }
+        }
+        SafetensorsFile.Save(path, ToSafeTensors(state, dtype), meta.Count == 0 ? metadata : meta);
+    }
 
-    /// <summary>Loads a safetensors file at <paramref name="path"/> into <paramref name="module"/> (see <see cref="Module{T}.LoadStateDict"/>).</summary>
+    /// <summary>
+    /// Loads a safetensors file at <paramref name="path"/> into <paramref name="module"/> (strictly, see
+    /// <see cref="Module{T}.LoadStateDict"/>). For a tied tensor the file may hold any one of its names, or several if they
+    /// are equal; the value goes into the one shared tensor, so the tie holds after loading. Tied names holding different
+    /// values are refused, naming both.
+    /// </summary>
     public static void Load<T>(Module<T> module, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(module);
         var file = SafetensorsFile.Load(path);
-        module.LoadStateDict(FromSafeTensors<T>(file.Names.Select(n => file.Tensors[n])));
+        var state = FromSafeTensors<T>(file.Names.Select(n => file.Tensors[n]));
+        foreach (var names in TiedNames(module))
+        {
+            var present = names.Where(state.ContainsKey).ToList();
+            if (present.Count == 0) continue;   // reported as missing by LoadStateDict
+            var first = state[present[0]];
+            foreach (var other in present.Skip(1))
+                if (!state[other].Shape.SequenceEqual(first.Shape) || !state[other].ToArray().AsSpan().SequenceEqual(first.ToArray()))
+                    throw new NablaException($"{path}: \"{present[0]}\" and \"{other}\" name one tied tensor of the model but hold different values");
+            foreach (var name in names) state.TryAdd(name, first);
+        }
+        module.LoadStateDict(state);
+    }
+
+    /// <summary>
+    /// The names of each parameter or buffer reachable under more than one name (state-dict order within a group).
+    /// Found by walking every path of the module tree, as state dicts do, and grouping by reference.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> TiedNames<T>(Module<T> module) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var byTensor = new Dictionary<Tensor<T>, List<string>>(ReferenceEqualityComparer.Instance);
+        var order = new List<List<string>>();
+        void Walk(Module<T> m, string prefix)
+        {
+            foreach (var (name, t) in m.NamedParameters().Concat(m.NamedBuffers()))
+            {
+                if (name.Contains('.', StringComparison.Ordinal)) continue;   // a descendant's, reached through the walk
+                if (!byTensor.TryGetValue(t, out var names)) { byTensor.Add(t, names = []); order.Add(names); }
+                names.Add(prefix + name);
+            }
+            foreach (var (childName, child) in m.Children()) Walk(child, $"{prefix}{childName}.");
+        }
+        Walk(module, "");
+        return order.Where(n => n.Count > 1).ToList();
     }
 }

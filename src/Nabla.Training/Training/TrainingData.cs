@@ -145,13 +145,15 @@ public sealed class TrainingData
     /// A CSV file with a header; <paramref name="target"/> names the label column. <paramref name="task"/> null
     /// decides from the target (<see cref="TargetKind.Detect"/>): text, or a few distinct whole numbers, make a
     /// classification, anything else a regression. A classifier's labels become class indices (integer labels ordered
-    /// by value, others by text).
+    /// by value, others by text). The field separator is <paramref name="separator"/>, or when null the one the header
+    /// line shows (<see cref="CsvSeparator.Detect"/>).
     /// </summary>
     /// <exception cref="TaskMismatchException">The target does not fit the task asked for (text to regress, too many values to classify).</exception>
-    public static TrainingData FromCsv(string path, string target, IReadOnlyList<string>? features, TaskKind? task, bool dropMissing)
+    public static TrainingData FromCsv(string path, string target, IReadOnlyList<string>? features, TaskKind? task, bool dropMissing, char? separator = null)
     {
         var options = new CsvOptions
         {
+            Separator = separator,
             Target = target,
             Features = features,
             ClassTarget = true,
@@ -164,7 +166,7 @@ public sealed class TrainingData
         if (decided == TaskKind.Regression && !kind.AllNumbers)
         {
             // Mostly numbers with a few bad cells is a value column with typos: the numeric load names the first bad cell.
-            if (kind.MostlyNumbers) CsvLoader.Load(path, new CsvOptions { Target = target, Features = features, MissingValues = options.MissingValues });
+            if (kind.MostlyNumbers) CsvLoader.Load(path, new CsvOptions { Target = target, Features = features, MissingValues = options.MissingValues, Separator = separator });
             throw new TaskMismatchException($"the target '{target}' holds text ({kind.Reason}), which cannot be regressed; train a classifier instead", TaskKind.Classification);
         }
         if (decided == TaskKind.Classification && kind.Classes > TargetKind.MaxClasses)

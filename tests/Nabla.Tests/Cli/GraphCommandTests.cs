@@ -54,8 +54,10 @@ public sealed class GraphCommandTests : IDisposable
         Assert.True(Directory.Exists(target));
         Assert.Empty(Directory.GetFiles(_directory));
 
-        var (missingExit, _, _) = Run("graph", "--out", Path.Combine(_directory, "no-such-dir", "g.dot"));
-        Assert.Equal(2, missingExit);
+        // A file where a folder should be cannot hold the output.
+        File.WriteAllText(Path.Combine(_directory, "plain"), "");
+        var (fileExit, _, _) = Run("graph", "--out", Path.Combine(_directory, "plain", "g.dot"));
+        Assert.Equal(2, fileExit);
     }
 
     [Fact]

@@ -18,11 +18,16 @@ public sealed class NablaProcess : IDisposable
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     /// <summary>Runs a command line as written in documentation, starting with "nabla".</summary>
-    public (int Exit, string Out, string Err) Run(string commandLine)
+    /// <param name="commandLine">The words, starting with "nabla".</param>
+    /// <param name="environment">Variables to set (a null value removes one); COLUMNS is removed unless given, so the
+    /// width of the terminal the tests run in does not change what nabla prints.</param>
+    public (int Exit, string Out, string Err) Run(string commandLine, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var words = Split(commandLine);
         Assert.Equal("nabla", words[0]);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("COLUMNS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nabla.dll"));
         foreach (var word in words.Skip(1)) start.ArgumentList.Add(word);
         using var process = Process.Start(start)!;

@@ -130,7 +130,8 @@ public sealed class ParseErrorTests : IDisposable
     {
         Assert.Equal($"error: --data: '{_dir}' is a folder, not a CSV file (see 'nabla train --help')", OneLineError("train", "--data", _dir, "--target", "y"));
         Assert.Contains($"--out: '{P("missing/dir/")}' is a folder; give a file name", OneLineError("graph", "--out", P("missing/dir/")));
-        Assert.Contains("--out: the folder", OneLineError("graph", "--out", P("missing/dir/g.dot")));
+        File.WriteAllText(P("plain.txt"), "");
+        Assert.Contains($"--out: '{P("plain.txt")}' is a file, so it cannot hold 'g.dot'", OneLineError("graph", "--out", P("plain.txt/g.dot")));
         Assert.Contains("--model: there is no file", OneLineError("predict", "--model", P("none.safetensors"), "--data", P("none.csv")));
         Assert.Equal("error: --model and --data are required (see 'nabla predict --help')", OneLineError("predict"));
         Assert.Equal("error: --model needs a value (see 'nabla predict --help')", OneLineError("predict", "--model"));

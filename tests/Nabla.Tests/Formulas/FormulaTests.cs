@@ -63,7 +63,7 @@ public class FormulaTests
     [Theory]
     [InlineData("sinn(x)", "unknown function 'sinn'", 1, 1)]
     [InlineData("x + * 2", "expected a number, a name or '(', found '*'", 1, 5)]
-    [InlineData("(x + 2", "expected ')'", 1, 1)]
+    [InlineData("(x + 2", "expected ')' to close the '(' at column 1, but the formula ends", 1, 7)]
     [InlineData("x + 2)", "unmatched ')'", 1, 6)]
     [InlineData("x $ 2", "unexpected character '$'", 1, 3)]
     [InlineData("a = 1\na = 2", "'a' is assigned twice", 2, 1)]

@@ -46,7 +46,11 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A report opened from a file:// URL at 1280 × 800, with every console error, page error and non-file request recorded.</summary>
+/// <summary>
+/// A page opened from a file:// URL at 1280 × 800, with every console error, uncaught page error and non-file request
+/// recorded in <see cref="Problems"/>. Any problem fails the test: when the page has loaded, and again when it is disposed
+/// (so one raised by a test's clicks or hovers fails it too, even where the test does not look).
+/// </summary>
 internal sealed class OpenReport : IAsyncDisposable
 {
     private readonly IBrowserContext context;
@@ -64,7 +68,8 @@ internal sealed class OpenReport : IAsyncDisposable
 
     public List<string> Problems { get; } = [];
 
-    public static async Task<OpenReport> OpenAsync(IBrowser browser, string html)
+    /// <summary>Opens <paramref name="html"/>; with <paramref name="waitForReady"/>, waits for the report's <c>html[data-ready=true]</c>.</summary>
+    public static async Task<OpenReport> OpenAsync(IBrowser browser, string html, bool waitForReady = true)
     {
         string path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("nabla-report-").FullName, "report.html");
         await File.WriteAllTextAsync(path, html);
@@ -82,8 +87,17 @@ internal sealed class OpenReport : IAsyncDisposable
                 await route.AbortAsync();
             }
         });
-        await page.GotoAsync(new Uri(path).AbsoluteUri);
-        await page.WaitForSelectorAsync("html[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        try
+        {
+            await page.GotoAsync(new Uri(path).AbsoluteUri);
+            if (waitForReady) await page.WaitForSelectorAsync("html[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            report.FailOnProblems("while loading");
+        }
+        catch
+        {
+            await report.CloseAsync();
+            throw;
+        }
         return report;
     }
 
@@ -91,6 +105,17 @@ internal sealed class OpenReport : IAsyncDisposable
     public Task<T> EvalAsync<T>(string script) => Page.EvaluateAsync<T>(script);
 
     public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        FailOnProblems("during the test");
+    }
+
+    private void FailOnProblems(string when)
+    {
+        if (Problems.Count > 0) Assert.Fail($"the page reported {Problems.Count} problem(s) {when}:\n" + string.Join("\n", Problems));
+    }
+
+    private async Task CloseAsync()
     {
         await context.CloseAsync();
         try { Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true); } catch (IOException) { }

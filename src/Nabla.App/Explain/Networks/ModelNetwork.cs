@@ -15,8 +15,11 @@ namespace Nabla.Explain.Networks;
 /// </summary>
 public static class ModelNetwork
 {
-    /// <summary>Explains <paramref name="modelPath"/> on data row <paramref name="row"/> (1 = the first row after the header) of <paramref name="dataPath"/>.</summary>
-    public static NetworkExplanation Explain(string modelPath, string dataPath, int row)
+    /// <summary>
+    /// Explains <paramref name="modelPath"/> on data row <paramref name="row"/> (1 = the first row after the header) of
+    /// <paramref name="dataPath"/>, whose fields are separated by <paramref name="separator"/> (null: detected from the header).
+    /// </summary>
+    public static NetworkExplanation Explain(string modelPath, string dataPath, int row, char? separator = null)
     {
         var model = ModelFile.Load(modelPath); // validates the file and its metadata
         // The matrix form (z = W·a + b, a = f(z)) is a chain of dense layers; a model trained with --layers records its
@@ -31,6 +34,7 @@ public static class ModelNetwork
             Target = model.Target,
             ClassTarget = model.IsClassifier,
             KnownClasses = model.IsClassifier ? model.Classes : null,
+            Separator = separator,
         });
         if (row < 1 || row > csv.Rows)
             throw new NablaException($"--row {row}: {dataPath} has {csv.Rows} data row{(csv.Rows == 1 ? "" : "s")} (1 … {csv.Rows})");
@@ -64,8 +68,14 @@ public static class ModelNetwork
             layers.Add(new DenseLayerSpec(Matrix.From(weight), bias, k < weightNames.Count - 1 ? model.Activation : "identity"));
         }
         string line = r < csv.Lines.Count ? $", line {csv.Lines[r]}" : "";
+        string raw = csv.Targets[r].ToString("R", CultureInfo.InvariantCulture);
+        // A regressor learns the standardised target: say so, so that y, the output and the loss are read in those units.
+        string targetText = model.IsClassifier ? $"{raw} = class {model.Classes[(int)t]}"
+            : model.Loss == "mse" ? $"{raw}, standardised to {NumberText.Display(target[0])} (mean {NumberText.Display(Meta(file, "nabla.target_mean"))}, " +
+              $"std {NumberText.Display(Meta(file, "nabla.target_std"))}); y, the outputs, the loss and the gradients below are in standardised units"
+            : raw;
         return NetworkExplanation.Of($"{Path.GetFileName(modelPath)} on row {row} of {Path.GetFileName(dataPath)}{line} " +
-            $"(features standardised as in training; target {model.Target} = {csv.Targets[r].ToString("R", CultureInfo.InvariantCulture)}{(model.IsClassifier ? $" = class {model.Classes[(int)t]}" : "")})",
+            $"(features standardised as in training; target {model.Target} = {targetText})",
             new DenseNetwork(layers, loss), input, target);
     }
 

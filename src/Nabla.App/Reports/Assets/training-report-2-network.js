@@ -1,16 +1,10 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// The network diagram: one <c>circle.neuron[data-layer][data-index]</c> per neuron (inputs included) and one
-    /// <c>line.weight[data-layer][data-from][data-to]</c> per weight, where <c>data-layer</c> l is the weight matrix from
-    /// layer l to l + 1 and the line carries <c>weight[to][from]</c> (for a wide layer only the weights the view keeps, see
-/// <c>ReportView</c>). Input and output names sit beside their neurons in room sized to fit them. <c>show(k)</c> sets every line's
-    /// <c>data-value</c>, <c>data-grad</c>, stroke (sign) and width (|w| over the largest |w| of all snapshots), and every
-    /// non-input neuron's bias the same way.
-    /// </summary>
-    private const string Network = """
+/*
+ * The network diagram: one circle.neuron[data-layer][data-index] per neuron (inputs included) and one
+ * line.weight[data-layer][data-from][data-to] per weight, where data-layer l is the weight matrix from layer l to l + 1
+ * and the line carries weight[to][from] (for a wide layer only the weights the view keeps, see ReportView). Input and
+ * output names sit beside their neurons in room sized to fit them. show(k) sets every line's data-value, data-grad,
+ * stroke (sign) and width (|w| over the largest |w| of all snapshots), and every non-input neuron's bias the same way.
+ */
 // ---- network diagram --------------------------------------------------------------
 function createNetwork(svg, run, view) {
   const sizes = run.settings.layers, L = sizes.length;
@@ -130,7 +124,4 @@ function createNetwork(svg, run, view) {
     if (e.target.classList.contains('weight') || e.target.classList.contains('neuron')) { hideTip(); unfocus(); }
   });
   return { show: show };
-}
-
-""";
 }

@@ -1,14 +1,9 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// A line chart over epochs: axes with ticks, one <c>polyline.series[data-series]</c> per series with one point per
-    /// epoch that has a finite value (the count is also in <c>data-count</c>), a legend, and <c>mark(epoch)</c> that moves
-    /// the dashed <c>line.epoch-marker</c> and a dot on every series to that epoch. With <c>opts.best</c>, a
-/// <c>line.best-epoch[data-epoch]</c> marks the epoch the saved model keeps.
-    /// </summary>
-    private const string Charts = """
+/*
+ * A line chart over epochs: axes with ticks, one polyline.series[data-series] per series with one point per epoch that
+ * has a finite value (the count is also in data-count), a legend, and mark(epoch) that moves the dashed
+ * line.epoch-marker and a dot on every series to that epoch. With opts.best, a line.best-epoch[data-epoch] marks the
+ * epoch the saved model keeps.
+ */
 // ---- line charts ------------------------------------------------------------------
 function createChart(svg, legend, opts) {
   const W = 580, H = 250, box = { l: 54, r: W - 14, t: 12, b: H - 38 };
@@ -75,7 +70,4 @@ function createChart(svg, legend, opts) {
     readout.textContent = parts.length ? `epoch ${epoch}: ${parts.join(' · ')}` : '';
   }
   return { mark: mark };
-}
-
-""";
 }

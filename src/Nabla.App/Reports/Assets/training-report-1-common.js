@@ -1,18 +1,9 @@
-namespace Nabla.Reports.Assets;
-
-/// <summary>
-/// The training report's script, plain JavaScript without libraries. It reads the run from the
-/// <c>#run-data</c> JSON block and draws into the page's empty SVG elements; the parts live in the
-/// files beside this one (common helpers, network diagram, line charts, heat map, wiring).
-/// When it has drawn everything it sets <c>data-ready="true"</c> on the <c>&lt;html&gt;</c> element.
-/// </summary>
-internal static partial class TrainingReportScript
-{
-    /// <summary>The whole script, one strict-mode function scope.</summary>
-    public static string Source { get; } =
-        "(function () {\n'use strict';\n" + Common + Network + Filters + Charts + HeatMap + Scores + Main + "})();\n";
-
-    private const string Common = """
+/*
+ * The training report's script, plain JavaScript without libraries, in parts joined in file-name order into one
+ * strict-mode function scope (ReportAssets.cs). It reads the run from the #run-data JSON block and draws into the page's
+ * empty SVG elements; when it has drawn everything it sets data-ready="true" on the <html> element.
+ * This part: the helpers the others share (SVG elements, number formats, colours, scales, axes) and the tooltip.
+ */
 // ---- common helpers ----------------------------------------------------------------
 // The namespace comes from an inline <svg> of the page, so the script names no URL.
 const NS = document.querySelector('svg').namespaceURI;
@@ -114,6 +105,3 @@ function moveTip(evt) {
   tip.style.top = y + 'px';
 }
 function hideTip() { tip.hidden = true; }
-
-""";
-}

@@ -1,13 +1,8 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// The scores card, when the run records scores: for a classifier the confusion matrix
-    /// (<c>table.confusion</c>, one <c>td[data-actual][data-predicted]</c> per cell, shaded by its share of the row) with
-    /// recall per row and precision per column; for a regression the errors in the target's units. Names wrap, never cut.
-    /// </summary>
-    private const string Scores = """
+/*
+ * The scores card, when the run records scores: for a classifier the confusion matrix (table.confusion, one
+ * td[data-actual][data-predicted] per cell, shaded by its share of the row) with recall per row and precision per
+ * column; for a regression the errors in the target's units. Names wrap, never cut.
+ */
 // ---- scores -----------------------------------------------------------------------
 function showScores(run) {
   const card = document.getElementById('scores-card'), box = document.getElementById('scores');
@@ -60,7 +55,4 @@ function showScores(run) {
     box.append(table);
   } else return;
   card.hidden = false;
-}
-
-""";
 }

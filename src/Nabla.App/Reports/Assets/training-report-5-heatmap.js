@@ -1,16 +1,11 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// The model's output over the input plane: one <c>rect.cell[data-row][data-col][data-value]</c> per grid sample,
-    /// centred on it, coloured by p(class 1) (binary), the class (more classes) or the value (regression, viridis over
-    /// the range of all grids and targets); for a binary classifier the 0.5 level as <c>path.boundary</c>; the data points
-    /// as <c>circle.point</c> on top. With three or more classes and recorded probabilities, a smooth <c>image.smooth</c>
-/// (the class colours weighted by probability) covers the cells and <c>path.boundary</c> traces every boundary between
-/// classes by marching squares. <c>show(k)</c> redraws snapshot k's grid.
-    /// </summary>
-    private const string HeatMap = """
+/*
+ * The model's output over the input plane: one rect.cell[data-row][data-col][data-value] per grid sample, centred on
+ * it, coloured by p(class 1) (binary), the class (more classes) or the value (regression, viridis over the range of all
+ * grids and targets); for a binary classifier the 0.5 level as path.boundary; the data points as circle.point on top.
+ * With three or more classes and recorded probabilities, a smooth image.smooth (the class colours weighted by
+ * probability) covers the cells and path.boundary traces every boundary between classes by marching squares. show(k)
+ * redraws snapshot k's grid.
+ */
 // ---- heat map ---------------------------------------------------------------------
 function createHeatMap(svg, legend, run) {
   const W = 460, H = 430, box = { l: 52, r: W - 12, t: 10, b: H - 40 };
@@ -189,7 +184,4 @@ function createHeatMap(svg, legend, run) {
     boundary.setAttribute('d', binary ? contour(g, 0.5) : probabilities ? classBoundaries(g) : '');
   }
   return { show: show };
-}
-
-""";
 }

@@ -1,14 +1,9 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// The convolution layers as small images instead of weight lines: per layer one <c>svg.filters[data-layer]</c>
-    /// holding a <c>g.filter[data-out]</c> per output channel (up to 32), each a column of kernels, one per input channel
-    /// (up to 4), drawn as <c>rect.tap[data-in][data-row][data-col]</c> squares whose colour is the weight's sign and
-    /// whose strength is |w| over the layer's largest |w| across the snapshots. <c>show(k)</c> repaints snapshot k.
-    /// </summary>
-    private const string Filters = """
+/*
+ * The convolution layers as small images instead of weight lines: per layer one svg.filters[data-layer] holding a
+ * g.filter[data-out] per output channel (up to 32), each a column of kernels, one per input channel (up to 4), drawn as
+ * rect.tap[data-in][data-row][data-col] squares whose colour is the weight's sign and whose strength is |w| over the
+ * layer's largest |w| across the snapshots. show(k) repaints snapshot k.
+ */
 // ---- convolution filters ----------------------------------------------------------
 function createFilters(div, run) {
   const first = run.snapshots.find(s => s.filters && s.filters.length);
@@ -50,7 +45,4 @@ function createFilters(div, run) {
     }));
   }
   return { show: show };
-}
-
-""";
 }

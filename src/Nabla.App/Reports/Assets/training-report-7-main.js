@@ -1,12 +1,7 @@
-namespace Nabla.Reports.Assets;
-
-internal static partial class TrainingReportScript
-{
-    /// <summary>
-    /// Reads the run, builds the diagram, the charts and the heat map, and wires the slider (one step per snapshot,
-    /// starting at the last) and the play button (steps through the snapshots, about six seconds for the whole run).
-    /// </summary>
-    private const string Main = """
+/*
+ * Reads the run, builds the diagram, the charts and the heat map, and wires the slider (one step per snapshot,
+ * starting at the last) and the play button (steps through the snapshots, about six seconds for the whole run).
+ */
 // ---- wiring -----------------------------------------------------------------------
 const run = JSON.parse(document.getElementById('run-data').textContent);
 const snaps = run.snapshots;
@@ -82,6 +77,3 @@ slider.addEventListener('input', () => { stop(); show(+slider.value); });
 
 show(snaps.length - 1);
 document.documentElement.dataset.ready = 'true';
-
-""";
-}
