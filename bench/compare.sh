@@ -10,12 +10,12 @@
 # missing peer is reported with the reason and the command that provides it, its rows are skipped, and the script
 # exits with status 3 at the end, so a table without a requested peer never passes for a complete one.
 #
-# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7,W8,W9] [--peers numpy,torch,torchsharp] [--no-build]
+# Usage: bench/compare.sh [-p PAIRS] [-o OUTDIR] [-w W1,W2,W3,W5,W6,W7,W8,W9,W10,W11] [--peers numpy,torch,torchsharp] [--no-build]
 #   PAIRS (default 3): peer/Nabla pairs per workload.  OUTDIR (default /tmp/nabla-compare): every run's output.
 #   --peers: which peers to run and require (default all three).
 set -euo pipefail
 
-pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7,W8,W9"; build=1; peer_list="numpy,torch,torchsharp"
+pairs=3; out=/tmp/nabla-compare; only="W1,W2,W3,W5,W6,W7,W8,W9,W10,W11"; build=1; peer_list="numpy,torch,torchsharp"
 while [ $# -gt 0 ]; do
   case "$1" in
     -p) pairs=$2; shift 2 ;;
@@ -54,16 +54,16 @@ have_numpy=0; have_torch=0; have_torchsharp=0
 if [ ! -d "$peers" ]; then
   reason="no directory $peers (shared/bench must sit beside the repository; or set NABLA_PEERS=DIR)"
   echo "MISSING peers: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9 W10 W11
 elif [ ! -x "$py" ]; then
   reason="$py not found; install Debian's Python with: $setup_hint"
   echo "MISSING peer runtime: $reason"
-  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9
+  need numpy W1 W3 W5; need torch W3 W6 W7 W8 W9 W10 W11
 else
   reason="python3 cannot import numpy; $setup_hint"
   if ! wantpeer numpy; then :; elif "$py" -c "import numpy" 2>/dev/null; then have_numpy=1; else echo "MISSING peer numpy (W1, W3, W5): $reason"; need numpy W1 W3 W5; fi
   reason="python3 cannot import torch; $setup_hint"
-  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7, W8, W9): $reason"; need torch W3 W6 W7 W8 W9; fi
+  if ! wantpeer torch; then :; elif "$py" -c "import torch" 2>/dev/null; then have_torch=1; else echo "MISSING peer torch (W3, W6, W7, W8, W9, W10, W11): $reason"; need torch W3 W6 W7 W8 W9 W10 W11; fi
   if [ $have_numpy = 1 ] && ! ls /usr/lib/*/openblas-pthread/libopenblas.so* >/dev/null 2>&1; then
     echo "WARNING: libopenblas0-pthread not found; numpy/torch would use the reference BLAS (~35x slower at matmul), flattering Nabla: $setup_hint"
   fi
@@ -75,7 +75,7 @@ fi
 # TorchSharp: a C# program built in a writable copy (shared/ may be read-only, and its build writes ~1 GB of bin/).
 ts_dir=${NABLA_TORCHSHARP:-$(dirname "$(dirname "$peers")")/peers/torchsharp}
 ts_dll="$ts_dir/bin/Release/net10.0/TorchSharpPeer.dll"
-if wantpeer torchsharp && { want W3 || want W6 || want W7 || want W8; }; then
+if wantpeer torchsharp && { want W3 || want W6 || want W7 || want W8 || want W10; }; then
   reason=""
   if [ ! -f "$ts_dir/TorchSharpPeer.csproj" ]; then
     if [ ! -f "$peers/torchsharp/TorchSharpPeer.csproj" ]; then reason="no $peers/torchsharp to build from"
@@ -91,7 +91,7 @@ if wantpeer torchsharp && { want W3 || want W6 || want W7 || want W8; }; then
   fi
   [ -z "$reason" ] && [ ! -f "$ts_dll" ] && reason="no $ts_dll after the build"
   if [ -z "$reason" ]; then have_torchsharp=1
-  else echo "MISSING peer torchsharp (W3, W6, W7, W8): $reason"; need torchsharp W3 W6 W7 W8; fi
+  else echo "MISSING peer torchsharp (W3, W6, W7, W8, W10): $reason"; need torchsharp W3 W6 W7 W8 W10; fi
 fi
 
 if [ $build = 1 ]; then
@@ -119,6 +119,13 @@ run() {
 }
 # field KEY I NAME FIELD: FIELD=value from the RESULT name=NAME line of run I
 field() { sed -nE "s/^RESULT name=$3 (.* )?$4=([^ ]*).*/\2/p" "$out/$1.$2.txt" 2>/dev/null | head -1; }
+# gap KEY1 NAME1 KEY2 NAME2 FIELD: |FIELD of run 1 of KEY1 - the same of KEY2| (%.2g), or NA when either is absent
+gap() {
+  local a b; a=$(field "$1" 1 "$2" "$5"); b=$(field "$3" 1 "$4" "$5")
+  if [ -z "$a" ] || [ -z "$b" ]; then echo NA; else awk -v a="$a" -v b="$b" 'BEGIN {d = a - b; if (d < 0) d = -d; printf "%.2g", d}'; fi
+}
+# within DIFF TOLERANCE: "met" or "not met"
+within() { awk -v d="$1" -v t="$2" 'BEGIN {print (d != "NA" && d <= t) ? "met" : "not met"}'; }
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 # collect KEY NAME FIELD: the median of FIELD over the pairs
 collect() { for i in $(seq 1 "$pairs"); do field "$1" "$i" "$2" "$3"; done | grep -v '^$' | median; }
@@ -279,6 +286,37 @@ if want W9 && [ $have_torch = 1 ]; then
   done
   row W9-trainer torch "$(collect w9-torch torch_trainer ms_per_epoch)" "$(collect w9-nabla nabla_trainer ms_per_epoch)" "ms/epoch" 0 1 \
     "$(mb "$(rss w9-torch)")" "$(mb "$(rss w9-nabla)")" "nabla train's defaults, 150 rows, 100 epochs: whole run peer $(collect w9-torch torch_trainer seconds) s, Nabla $(collect w9-nabla nabla_trainer seconds) s; Nabla $(collect w9-nabla nabla_trainer epoch_alloc_bytes) B/epoch; loads peer $(loads w9-torch) / Nabla $(loads w9-nabla)"
+fi
+
+if want W10 && { [ $have_torch = 1 ] || [ $have_torchsharp = 1 ]; }; then
+  echo "W10 tiny GPT float32..."
+  for i in $(seq 1 "$pairs"); do
+    [ $have_torch = 1 ] && run w10-torch "$i" env OMP_WAIT_POLICY=passive "$py" "$peers/torch_gpt.py" float32 2
+    [ $have_torchsharp = 1 ] && run w10-torchsharp "$i" env OMP_WAIT_POLICY=passive dotnet "$ts_dll" gpt float32 2
+    run w10-nabla "$i" dotnet "$dll" gpt float32 2
+  done
+  nm=$(collect w10-nabla nabla_gpt_float32 tokens_per_s); nrss=$(rss w10-nabla); best=0
+  for p in torch torchsharp; do
+    eval "have=\$have_$p"; [ "$have" = 1 ] || continue
+    name=W10; [ $p = torchsharp ] && name=torchsharp_W10
+    pm=$(collect "w10-$p" "$name" tokens_per_s)
+    [ "$pm" != NA ] && best=$(awk -v b="$best" -v p="$pm" 'BEGIN {print (p > b) ? p : b}')
+    first=$(gap "w10-$p" "$name" w10-nabla nabla_gpt_float32 loss_first); last=$(gap "w10-$p" "$name" w10-nabla nabla_gpt_float32 loss_last)
+    row "W10-float32" "$p" "$pm" "$nm" "tokens/s" 1 - "$(mb "$(rss "w10-$p")")" "$(mb "$nrss")" \
+      "loss at step 1 differs by $first (target 1e-6: $(within "$first" 1e-6)), at step 60 by $last (target 1e-4: $(within "$last" 1e-4)); Nabla $(collect w10-nabla nabla_gpt_float32 step_alloc_bytes) B/step; loads peer $(loads "w10-$p") / Nabla $(loads w10-nabla)"
+  done
+  [ "$best" != 0 ] && row "W10-float32" "faster peer" "$best" "$nm" "tokens/s" 1 1.0 "—" "$(mb "$nrss")" "target: at least the faster of PyTorch and TorchSharp"
+fi
+
+if want W11 && [ $have_torch = 1 ]; then
+  echo "W11 LSTM language model float32..."
+  for i in $(seq 1 "$pairs"); do
+    run w11-torch "$i" env OMP_WAIT_POLICY=passive NABLA_PEERS="$peers" "$py" "$root/bench/peers/torch_lstm.py" float32 2
+    run w11-nabla "$i" dotnet "$dll" lstm float32 2
+  done
+  first=$(gap w11-torch torch_lstm w11-nabla nabla_lstm_float32 loss_first); last=$(gap w11-torch torch_lstm w11-nabla nabla_lstm_float32 loss_last)
+  row "W11-float32" torch "$(collect w11-torch torch_lstm tokens_per_s)" "$(collect w11-nabla nabla_lstm_float32 tokens_per_s)" "tokens/s" 1 1.0 \
+    "$(mb "$(rss w11-torch)")" "$(mb "$(rss w11-nabla)")" "loss at step 1 differs by $first (target 1e-6: $(within "$first" 1e-6)), at step 60 by $last (target 1e-4: $(within "$last" 1e-4)); Nabla $(collect w11-nabla nabla_lstm_float32 step_alloc_bytes) B/step; loads peer $(loads w11-torch) / Nabla $(loads w11-nabla)"
 fi
 
 echo

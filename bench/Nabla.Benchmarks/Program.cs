@@ -19,6 +19,8 @@ public static class Program
         ("mlp", "W3/W4: MLP 784-512-256-10, one epoch of SGD on mlp_common.py's data [float32|float64]", MlpWorkload.Run),
         ("small", "W7: MLP 30-64-64-1, batch 32, one epoch of SGD on torch_small_mlp.py's data [float32|float64]", SmallMlpWorkload.Run),
         ("conv", "W8: LeNet-5-shaped conv net, batch 64, one epoch of SGD on torch_conv.py's 10 000 synthetic 28x28 images [float32|float64]", ConvWorkload.Run),
+        ("gpt", "W10: tiny character-level GPT (4 layers, 4 heads, width 128, tied head), AdamW + clipping, batch 32x64, on torch_gpt.py's recipe [float32|float64] [threads=2] [steps=60] [corpus]", GptWorkload.Run),
+        ("lstm", "W11: character-level LSTM language model (embedding 256, 2-layer LSTM 256, linear), Adam, batch 32x64, on peers/torch_lstm.py's recipe [float32|float64] [threads=2] [steps=60] [corpus]", LstmLmWorkload.Run),
         ("trainer", "W9: the trainer's own cost, nabla train's defaults on a 150-row, 4-feature, 3-class CSV for 100 epochs", TrainerWorkload.Run),
         ("bdn", "BenchmarkDotNet micro-benchmarks; the remaining arguments go to BenchmarkSwitcher (e.g. --filter '*MatMul*')",
             (args, _) => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); return 0; }),

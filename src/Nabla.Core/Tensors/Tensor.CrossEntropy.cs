@@ -29,7 +29,7 @@ public sealed partial class Tensor<T>
         var z = logits.ContiguousSpan();
         var lse = new T[n];
         var loss = reduction == Reduction.None ? new T[n] : null;
-        T total = T.Zero;
+        double total = 0;   // rows summed in double: a float sum of thousands of row losses drifts by ~1e-6
         var tmp = ArrayPool<T>.Shared.Rent(Math.Max(c, 1));
         for (int r = 0; r < n; r++)
         {
@@ -41,11 +41,11 @@ public sealed partial class Tensor<T>
             lse[r] = max + T.Log(TensorPrimitives.Sum<T>(tmp.AsSpan(0, c)));
             T l = lse[r] - row[label[r]];
             if (loss is not null) loss[r] = l;
-            total += l;
+            total += double.CreateTruncating(l);
         }
         ArrayPool<T>.Shared.Return(tmp);
         var y = loss is not null ? new Tensor<T>(loss, logits.Rank == 2 ? [n] : [])
-            : Scalar(reduction == Reduction.Mean ? total / T.CreateTruncating(n) : total);
+            : Scalar(T.CreateTruncating(reduction == Reduction.Mean ? total / n : total));
         if (!Recording(logits)) return y;
         return Record(y, "cross_entropy", [logits], saved: [logits], (dy, sink) =>
         {
