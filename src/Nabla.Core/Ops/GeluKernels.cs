@@ -51,16 +51,18 @@ internal static class GeluKernels
 
     // Φ in float lanes. With z = |x|/√2, ½·erfc(z) = ½·e^(−x²/2)·erfcx(z) keeps its relative accuracy in the left tail,
     // and Φ = ½·erfc(z) for x < 0, 1 − ½·erfc(z) for x ≥ 0 loses nothing on the right (Φ ≥ ½ there), so one branch-free
-    // formula serves the whole line. erfcx(z)·(z + K) is smooth in t = (z − K)/(z + K) ∈ [−1, 1) and tends to 1/√π as
-    // z → ∞; a degree-12 polynomial in t (Chebyshev-node fit, relative error 7e-10) gives it. e^(−x²/2) takes x² as
-    // the float sum hi + lo (lo from a fused multiply-add), since x² rounded alone would cost 3e-6 relative at x = −10.
-    // |x| is clamped at 18, where Φ and φ are 0 or 1 in float, so that ±∞ gives φ = 0 rather than NaN (∞·0 stays NaN
+    // formula could serve the whole line; for z < ½, where that form's rounding in t costs a few ulps, ½ + ½·erf(x/√2)
+    // from erf's Taylor series is more accurate. erfcx(z)·(z + K) is smooth in t = (z − K)/(z + K) ∈ [−1, 1) and tends
+    // to 1/√π as z → ∞; a degree-12 polynomial in t (Chebyshev-node fit, relative error 7e-10) gives it. e^(−x²/2)
+    // takes x² as the float sum hi + lo (lo from a fused multiply-add), since x² rounded alone would cost 3e-6 relative
+    // at x = −10. |x| is clamped at 18, where Φ and φ are 0 or 1 in float, so that ±∞ gives φ = 0 rather than NaN (∞·0 stays NaN
     // in the products the callers form, as in the double path).
     private const float K = 2.5f, Clamp = 18f;
 
     // The library's vector Exp for float is off by an ulp even at 0 (e^0 = 1.0000001), which the left tail cannot afford;
     // this one reduces a = n·ln 2 + r, |r| ≤ ½ln 2, with ln 2 split in two (n·Ln2Hi is exact), takes e^r from its Taylor
     // polynomial of degree 7 (truncation below 6e-9 relative), and scales by 2^n in two halves so that 2^n may be subnormal.
+    private const float InvSqrt2Hi = 0.70710677f, InvSqrt2Lo = 1.210161715e-08f;
     private const float Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
     private static readonly float[] ExpTaylor = [1f, 1f, 1f / 2, 1f / 6, 1f / 24, 1f / 120, 1f / 720, 1f / 5040];
 
@@ -87,13 +89,20 @@ internal static class GeluKernels
         var e0 = Exp(hi * -0.5f);
         var e = Vector512.FusedMultiplyAdd(e0, lo * -0.5f, e0);                // e^(−hi/2)·(1 − lo/2)
         density = e * (float)Gelu.InvSqrt2Pi;
-        var z = Vector512.Abs(xc) * (float)Gelu.InvSqrt2;
+        var ax = Vector512.Abs(xc);
+        var z = Vector512.FusedMultiplyAdd(ax, Vector512.Create(InvSqrt2Hi), ax * InvSqrt2Lo);   // |x|/√2 to half an ulp
         var d = z + Vector512.Create(K);
         var t = (z - Vector512.Create(K)) / d;
         var h = Vector512.Create(Erfcx[^1]);
         for (int k = Erfcx.Length - 2; k >= 0; k--) h = Vector512.FusedMultiplyAdd(h, t, Vector512.Create(Erfcx[k]));
         var tail = e * (h / d) * 0.5f;
-        return Vector512.ConditionalSelect(Vector512.LessThan(xc, Vector512<float>.Zero), tail, Vector512<float>.One - tail);
+        var far = Vector512.ConditionalSelect(Vector512.LessThan(xc, Vector512<float>.Zero), tail, Vector512<float>.One - tail);
+        var xs = Vector512.FusedMultiplyAdd(xc, Vector512.Create(InvSqrt2Hi), xc * InvSqrt2Lo);
+        var s = xs * xs;
+        var p = Vector512.Create(ErfTaylor[^1]);
+        for (int k = ErfTaylor.Length - 2; k >= 0; k--) p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfTaylor[k]));
+        var near = Vector512.FusedMultiplyAdd(xs * 0.5f, p, Vector512.Create(0.5f));               // ½ + ½·erf(x/√2)
+        return Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(0.5f)), near, far);
     }
 
     /// <summary>e^a for eight floats, a ∈ [−162, 0].</summary>
@@ -119,13 +128,20 @@ internal static class GeluKernels
         var e0 = Exp(hi * -0.5f);
         var e = Vector256.FusedMultiplyAdd(e0, lo * -0.5f, e0);                // e^(−hi/2)·(1 − lo/2)
         density = e * (float)Gelu.InvSqrt2Pi;
-        var z = Vector256.Abs(xc) * (float)Gelu.InvSqrt2;
+        var ax = Vector256.Abs(xc);
+        var z = Vector256.FusedMultiplyAdd(ax, Vector256.Create(InvSqrt2Hi), ax * InvSqrt2Lo);   // |x|/√2 to half an ulp
         var d = z + Vector256.Create(K);
         var t = (z - Vector256.Create(K)) / d;
         var h = Vector256.Create(Erfcx[^1]);
         for (int k = Erfcx.Length - 2; k >= 0; k--) h = Vector256.FusedMultiplyAdd(h, t, Vector256.Create(Erfcx[k]));
         var tail = e * (h / d) * 0.5f;
-        return Vector256.ConditionalSelect(Vector256.LessThan(xc, Vector256<float>.Zero), tail, Vector256<float>.One - tail);
+        var far = Vector256.ConditionalSelect(Vector256.LessThan(xc, Vector256<float>.Zero), tail, Vector256<float>.One - tail);
+        var xs = Vector256.FusedMultiplyAdd(xc, Vector256.Create(InvSqrt2Hi), xc * InvSqrt2Lo);
+        var s = xs * xs;
+        var p = Vector256.Create(ErfTaylor[^1]);
+        for (int k = ErfTaylor.Length - 2; k >= 0; k--) p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(ErfTaylor[k]));
+        var near = Vector256.FusedMultiplyAdd(xs * 0.5f, p, Vector256.Create(0.5f));               // ½ + ½·erf(x/√2)
+        return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(0.5f)), near, far);
     }
 
     /// <summary>y[i] = x[i]·σ(2u[i]), u = √(2/π)(x + 0.044715x³).</summary>
@@ -165,6 +181,13 @@ internal static class GeluKernels
         var u2 = Vector256.Create((float)(2 * GeluTanh.C)) * (x + Vector256.Create((float)GeluTanh.A) * x * x * x);
         return Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-u2));
     }
+
+    // erf(u)/u as a polynomial in u² (its Taylor series to u^14, truncation below 1e-9 for u < ½), lowest power first.
+    private static readonly float[] ErfTaylor =
+    [
+        1.128379167e+00f, -3.761263890e-01f, 1.128379167e-01f, -2.686617065e-02f, 5.223977625e-03f, -8.548327023e-04f,
+        1.205533298e-04f, -1.492565036e-05f,
+    ];
 
     // erfcx(z)·(z + 2.5) as a polynomial in t = (z − 2.5)/(z + 2.5), lowest power first.
     private static readonly float[] Erfcx =

@@ -31,19 +31,20 @@ public class GeluFloatTests
     private static void AssertClose(string what, float x, float actual, float expected)
     {
         if (float.IsNaN(expected)) { Assert.True(float.IsNaN(actual), $"{what}({x:R}) = {actual:R}, the double path gives NaN"); return; }
-        // Subnormal results (below 2^−126, x below about −13.1) have a fixed spacing; the float path rounds a few times in that range.
+        // Where Φ or φ is subnormal (below 2^−126, x below about −13) they have a fixed spacing, which the result scales by
+        // about |x|; there the error is bounded absolutely.
         // On the right Φ ≥ ½ and the result stays within 2 ulps. On the left the float chain (exp, erfcx, the products)
-        // rounds about six times, so up to 6 ulps; near the derivative's zero (x ≈ −0.75) an absolute 1e-7 is allowed.
+        // rounds about six times, so up to 5 ulps; near the derivative's zero (x ≈ −0.75) an absolute 1e-7 is allowed.
         long ulps = Ulps(actual, expected);
         float diff = Math.Abs(actual - expected);
-        bool ok = Math.Abs(expected) < 1.17549435E-38f ? diff <= 16 * float.Epsilon
+        bool ok = Math.Abs(expected) < Math.Abs(x) * 1.17549435E-38f ? diff <= (Math.Abs(x) + 1) * 16 * float.Epsilon
             : x >= 0 ? ulps <= 2
-            : ulps <= 6 || diff <= 1e-7f && x > -1;
+            : ulps <= 5 || diff <= 1e-7f && x > -1;
         Assert.True(ok, $"{what}({x:R}) = {actual:R}, the double path rounded to float gives {expected:R} ({ulps} ulps apart)");
     }
 
     [Fact]
-    public void Forward_is_within_two_ulps_of_the_double_path()
+    public void Forward_is_within_a_few_ulps_of_the_double_path()
     {
         var x = Points();
         var y = new float[x.Length];
@@ -52,7 +53,7 @@ public class GeluFloatTests
     }
 
     [Fact]
-    public void Backward_is_within_two_ulps_of_the_double_path()
+    public void Backward_is_within_a_few_ulps_of_the_double_path()
     {
         var x = Points();
         var dy = new float[x.Length];
