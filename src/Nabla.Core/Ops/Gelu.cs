@@ -7,8 +7,8 @@ namespace Nabla.Ops;
 /// <summary>
 /// The exact GELU (PyTorch's <c>gelu</c>, nanoGPT's): y = x·Φ(x) = ½x(1 + erf(x/√2)), Φ the standard normal CDF;
 /// dy/dx = Φ(x) + x·φ(x) with φ(x) = e^(−x²/2)/√(2π). Double precision throughout, with Φ of the left tail taken as
-/// ½·erfc(|x|/√2) so it keeps its relative accuracy far out. The float span kernels are vectorised (Vector256, in double
-/// lanes, relative error of Φ below 1e-9 before rounding to float). gelu(+∞) = +∞; gelu(−∞) = −∞·0 = NaN, as PyTorch gives;
+/// ½·erfc(|x|/√2) so it keeps its relative accuracy far out. The float span kernels are vectorised in float lanes
+/// (Vector512 or Vector256, within a few float ulps of this double path rounded to float). gelu(+∞) = +∞; gelu(−∞) = −∞·0 = NaN, as PyTorch gives;
 /// the derivative at ±∞ is NaN for the same reason. NaN in, NaN out.
 /// </summary>
 public readonly struct Gelu : IUnaryOp<Gelu>

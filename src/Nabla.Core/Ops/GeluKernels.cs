@@ -4,8 +4,8 @@ namespace Nabla.Ops;
 
 /// <summary>
 /// The float32 span kernels of <see cref="Gelu"/> and <see cref="GeluTanh"/> (the activation of a GPT's MLP, on its hot
-/// path): eight floats at a time with Vector256, the exact form in double lanes, the tanh form in float lanes; the
-/// elements past the last full vector take the scalar definitions.
+/// path), all in float lanes: the exact form sixteen at a time with Vector512 where it is accelerated, else eight with
+/// Vector256; the tanh form with Vector256. The elements past the last full vector take the scalar definitions.
 /// </summary>
 internal static class GeluKernels
 {
@@ -13,11 +13,17 @@ internal static class GeluKernels
     public static void Exact(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, n = x.Length;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.Create(x.Slice(i));
+                (v * Cdf(v, out _)).CopyTo(y.Slice(i));
+            }
+        else if (Vector256.IsHardwareAccelerated)
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.Create(x.Slice(i)));
-                Vector256.Narrow(lo * Cdf(lo, out _), hi * Cdf(hi, out _)).CopyTo(y.Slice(i));
+                var v = Vector256.Create(x.Slice(i));
+                (v * Cdf(v, out _)).CopyTo(y.Slice(i));
             }
         for (; i < n; i++) y[i] = Gelu.Apply(x[i]);
     }
@@ -26,44 +32,116 @@ internal static class GeluKernels
     public static void ExactBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
     {
         int i = 0, n = dx.Length;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.Create(x.Slice(i));
+                var d = Cdf(v, out var density) + v * density;
+                Vector512.FusedMultiplyAdd(d, Vector512.Create(dy.Slice(i)), Vector512.Create(dx.Slice(i))).CopyTo(dx.Slice(i));
+            }
+        else if (Vector256.IsHardwareAccelerated)
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.Create(x.Slice(i)));
-                var (glo, ghi) = Vector256.Widen(Vector256.Create(dy.Slice(i)));
-                var dlo = (Cdf(lo, out var plo) + lo * plo) * glo;
-                var dhi = (Cdf(hi, out var phi) + hi * phi) * ghi;
-                (Vector256.Create(dx.Slice(i)) + Vector256.Narrow(dlo, dhi)).CopyTo(dx.Slice(i));
+                var v = Vector256.Create(x.Slice(i));
+                var d = Cdf(v, out var density) + v * density;
+                Vector256.FusedMultiplyAdd(d, Vector256.Create(dy.Slice(i)), Vector256.Create(dx.Slice(i))).CopyTo(dx.Slice(i));
             }
         for (; i < n; i++) dx[i] += Gelu.Derivative(x[i], 0f) * dy[i];
     }
 
-    /// <summary>
-    /// Φ(x) and the normal density φ(x) for four doubles, Φ to a relative 1e-9 (enough for float): for |x/√2| &lt; 1,
-    /// ½ + ½·erf(x/√2) by erf's Taylor series (14 terms); beyond, ½·erfc(z) = ½·e^(−z²)·erfcx(z), z = |x|/√2, with erfcx
-    /// from a Chebyshev series in w = 1/z ∈ (0, 1] (16 terms, mpmath-computed interpolant, error 5e-10).
-    /// </summary>
-    private static Vector256<double> Cdf(Vector256<double> x, out Vector256<double> density)
-    {
-        var one = Vector256<double>.One;
-        var half = Vector256.Create(0.5);
-        var xs = x * Gelu.InvSqrt2;
-        var z = Vector256.Abs(xs);
-        var s = xs * xs;
-        var p = Vector256.Create(FloatTaylor[^1]);
-        for (int k = FloatTaylor.Length - 2; k >= 0; k--) p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(FloatTaylor[k]));
-        var near = half + half * xs * p;
+    // Φ in float lanes. With z = |x|/√2, ½·erfc(z) = ½·e^(−x²/2)·erfcx(z) keeps its relative accuracy in the left tail,
+    // and Φ = ½·erfc(z) for x < 0, 1 − ½·erfc(z) for x ≥ 0 loses nothing on the right (Φ ≥ ½ there), so one branch-free
+    // formula could serve the whole line; for z < ½, where that form's rounding in t costs a few ulps, ½ + ½·erf(x/√2)
+    // from erf's Taylor series is more accurate. erfcx(z)·(z + K) is smooth in t = (z − K)/(z + K) ∈ [−1, 1) and tends
+    // to 1/√π as z → ∞; a degree-12 polynomial in t (Chebyshev-node fit, relative error 7e-10) gives it. e^(−x²/2)
+    // takes x² as the float sum hi + lo (lo from a fused multiply-add), since x² rounded alone would cost 3e-6 relative
+    // at x = −10. |x| is clamped at 18, where Φ and φ are 0 or 1 in float, so that ±∞ gives φ = 0 rather than NaN (∞·0 stays NaN
+    // in the products the callers form, as in the double path).
+    private const float K = 2.5f, Clamp = 18f;
 
-        var e = Vector256.Exp(-s);                      // e^(−x²/2)
-        density = e * Gelu.InvSqrt2Pi;
-        var w = one / Vector256.Max(z, one);
-        var t = w + w - one;
-        Vector256<double> b1 = Vector256<double>.Zero, b2 = Vector256<double>.Zero;
-        for (int k = FloatTail.Length - 1; k >= 1; k--) (b1, b2) = (Vector256.FusedMultiplyAdd(t + t, b1, Vector256.Create(FloatTail[k]) - b2), b1);
-        var scaled = Vector256.FusedMultiplyAdd(t, b1, Vector256.Create(FloatTail[0]) - b2) * w;   // erfcx(z)
-        var tail = half * e * scaled;
-        var far = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), tail, one - tail);
-        return Vector256.ConditionalSelect(Vector256.LessThan(z, one), near, far);
+    // The library's vector Exp for float is off by an ulp even at 0 (e^0 = 1.0000001), which the left tail cannot afford;
+    // this one reduces a = n·ln 2 + r, |r| ≤ ½ln 2, with ln 2 split in two (n·Ln2Hi is exact), takes e^r from its Taylor
+    // polynomial of degree 7 (truncation below 6e-9 relative), and scales by 2^n in two halves so that 2^n may be subnormal.
+    private const float InvSqrt2Hi = 0.70710677f, InvSqrt2Lo = 1.210161715e-08f;
+    private const float Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
+    private static readonly float[] ExpTaylor = [1f, 1f, 1f / 2, 1f / 6, 1f / 24, 1f / 120, 1f / 720, 1f / 5040];
+
+    /// <summary>e^a for sixteen floats, a ∈ [−162, 0].</summary>
+    private static Vector512<float> Exp(Vector512<float> a)
+    {
+        var n = Vector512.Round(a * 1.44269504f);
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), a);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var p = Vector512.Create(ExpTaylor[^1]);
+        for (int k = ExpTaylor.Length - 2; k >= 0; k--) p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpTaylor[k]));
+        var ni = Vector512.ConvertToInt32(n);
+        var half = ni >> 1;
+        var bias = Vector512.Create(127);
+        return p * ((half + bias) << 23).AsSingle() * ((ni - half + bias) << 23).AsSingle();
+    }
+
+    /// <summary>Φ(x) and the normal density φ(x) for sixteen floats.</summary>
+    private static Vector512<float> Cdf(Vector512<float> x, out Vector512<float> density)
+    {
+        var xc = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
+        var hi = xc * xc;
+        var lo = Vector512.FusedMultiplyAdd(xc, xc, -hi);
+        var e0 = Exp(hi * -0.5f);
+        var e = Vector512.FusedMultiplyAdd(e0, lo * -0.5f, e0);                // e^(−hi/2)·(1 − lo/2)
+        density = e * (float)Gelu.InvSqrt2Pi;
+        var ax = Vector512.Abs(xc);
+        var z = Vector512.FusedMultiplyAdd(ax, Vector512.Create(InvSqrt2Hi), ax * InvSqrt2Lo);   // |x|/√2 to half an ulp
+        var d = z + Vector512.Create(K);
+        var t = (z - Vector512.Create(K)) / d;
+        var h = Vector512.Create(Erfcx[^1]);
+        for (int k = Erfcx.Length - 2; k >= 0; k--) h = Vector512.FusedMultiplyAdd(h, t, Vector512.Create(Erfcx[k]));
+        var tail = e * (h / d) * 0.5f;
+        var far = Vector512.ConditionalSelect(Vector512.LessThan(xc, Vector512<float>.Zero), tail, Vector512<float>.One - tail);
+        var xs = Vector512.FusedMultiplyAdd(xc, Vector512.Create(InvSqrt2Hi), xc * InvSqrt2Lo);
+        var s = xs * xs;
+        var p = Vector512.Create(ErfTaylor[^1]);
+        for (int k = ErfTaylor.Length - 2; k >= 0; k--) p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfTaylor[k]));
+        var near = Vector512.FusedMultiplyAdd(xs * 0.5f, p, Vector512.Create(0.5f));               // ½ + ½·erf(x/√2)
+        return Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(0.5f)), near, far);
+    }
+
+    /// <summary>e^a for eight floats, a ∈ [−162, 0].</summary>
+    private static Vector256<float> Exp(Vector256<float> a)
+    {
+        var n = Vector256.Round(a * 1.44269504f);
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), a);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        var p = Vector256.Create(ExpTaylor[^1]);
+        for (int k = ExpTaylor.Length - 2; k >= 0; k--) p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpTaylor[k]));
+        var ni = Vector256.ConvertToInt32(n);
+        var half = ni >> 1;
+        var bias = Vector256.Create(127);
+        return p * ((half + bias) << 23).AsSingle() * ((ni - half + bias) << 23).AsSingle();
+    }
+
+    /// <summary>Φ(x) and the normal density φ(x) for eight floats, as the sixteen-lane form.</summary>
+    private static Vector256<float> Cdf(Vector256<float> x, out Vector256<float> density)
+    {
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
+        var hi = xc * xc;
+        var lo = Vector256.FusedMultiplyAdd(xc, xc, -hi);
+        var e0 = Exp(hi * -0.5f);
+        var e = Vector256.FusedMultiplyAdd(e0, lo * -0.5f, e0);                // e^(−hi/2)·(1 − lo/2)
+        density = e * (float)Gelu.InvSqrt2Pi;
+        var ax = Vector256.Abs(xc);
+        var z = Vector256.FusedMultiplyAdd(ax, Vector256.Create(InvSqrt2Hi), ax * InvSqrt2Lo);   // |x|/√2 to half an ulp
+        var d = z + Vector256.Create(K);
+        var t = (z - Vector256.Create(K)) / d;
+        var h = Vector256.Create(Erfcx[^1]);
+        for (int k = Erfcx.Length - 2; k >= 0; k--) h = Vector256.FusedMultiplyAdd(h, t, Vector256.Create(Erfcx[k]));
+        var tail = e * (h / d) * 0.5f;
+        var far = Vector256.ConditionalSelect(Vector256.LessThan(xc, Vector256<float>.Zero), tail, Vector256<float>.One - tail);
+        var xs = Vector256.FusedMultiplyAdd(xc, Vector256.Create(InvSqrt2Hi), xc * InvSqrt2Lo);
+        var s = xs * xs;
+        var p = Vector256.Create(ErfTaylor[^1]);
+        for (int k = ErfTaylor.Length - 2; k >= 0; k--) p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(ErfTaylor[k]));
+        var near = Vector256.FusedMultiplyAdd(xs * 0.5f, p, Vector256.Create(0.5f));               // ½ + ½·erf(x/√2)
+        return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(0.5f)), near, far);
     }
 
     /// <summary>y[i] = x[i]·σ(2u[i]), u = √(2/π)(x + 0.044715x³).</summary>
@@ -104,18 +182,18 @@ internal static class GeluKernels
         return Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-u2));
     }
 
-    private static readonly double[] FloatTaylor =
+    // erf(u)/u as a polynomial in u² (its Taylor series to u^14, truncation below 1e-9 for u < ½), lowest power first.
+    private static readonly float[] ErfTaylor =
     [
-        1.1283791670955126, -0.37612638903183754, 0.11283791670955126, -0.026866170645131252, 0.005223977625442188,
-        -0.0008548327023450853, 0.00012055332981789664, -1.492565035840625e-05, 1.6462114365889248e-06, -1.6365844691234924e-07,
-        1.4807192815879218e-08, -1.2290555301717928e-09, 9.422759064650411e-11, -6.7113668551641105e-12,
+        1.128379167e+00f, -3.761263890e-01f, 1.128379167e-01f, -2.686617065e-02f, 5.223977625e-03f, -8.548327023e-04f,
+        1.205533298e-04f, -1.492565036e-05f,
     ];
 
-    private static readonly double[] FloatTail =
+    // erfcx(z)·(z + 2.5) as a polynomial in t = (z − 2.5)/(z + 2.5), lowest power first.
+    private static readonly float[] Erfcx =
     [
-        0.5039781175024709, -0.07211219804839034, -0.007495316026857735, 0.003838051895687461, -0.0006410126699696717,
-        -1.5540548811479077e-05, 4.323024310379543e-05, -1.3769374442595084e-05, 1.8747982748191454e-06, 3.607260105154663e-07,
-        -3.034440435568631e-07, 9.587225069107706e-08, -1.3579535484918394e-08, -3.233581159080889e-09, 2.9068715874272294e-09,
-        -1.0527271096561488e-09,
+        1.054031820e+00f, -8.046518573e-01f, 4.539141379e-01f, -1.712509177e-01f, 2.836120648e-02f, 8.391141167e-03f,
+        -4.816690455e-03f, -4.322319401e-04f, 6.965687247e-04f, 4.531408501e-05f, -1.032960540e-04f, -6.657074629e-06f,
+        1.104530831e-05f,
     ];
 }
