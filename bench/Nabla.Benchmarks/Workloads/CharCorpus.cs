@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Nabla.Kernels;
 using Nabla.Rng;
 using Nabla.Tensors;
 
@@ -102,6 +103,19 @@ internal static class CharCorpus
             $"loss_first={losses[0]:G9} loss_last={losses[^1]:G9} losses={string.Join(',', printed)} params={parameterCount} " +
             $"peak_rss_mb={peakMb:F0} step_alloc_bytes={stepBytes}"));
         return 0;
+    }
+
+    /// <summary>One workload run in the precision and on the threads its arguments name.</summary>
+    public delegate int Workload(string dtype, int threads, int steps, string corpus, TextWriter output);
+
+    /// <summary>Reads the arguments, runs <paramref name="single"/> or <paramref name="@double"/> with the GEMM limited to the threads asked for.</summary>
+    public static int Run(string[] args, TextWriter output, int defaultSteps, Workload single, Workload @double)
+    {
+        var (dtype, threads, steps, corpus) = Arguments(args, defaultSteps);
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        try { return (dtype == "float32" ? single : @double)(dtype, threads, steps, corpus, output); }
+        finally { Gemm.MaxThreads = saved; }
     }
 
     /// <summary>The positional arguments shared with the peers: [float32|float64] [threads] [steps] [corpus].</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Kernels;
 using Nabla.Losses;
 using Nabla.Nn;
 using Nabla.Optim;
@@ -20,14 +19,7 @@ internal static class LstmLmWorkload
     const int Context = 64, Embed = 256, Hidden = 256, Layers = 2, Batch = 32;
     const double LearningRate = 2e-3;
 
-    public static int Run(string[] args, TextWriter output)
-    {
-        var (dtype, threads, steps, corpus) = CharCorpus.Arguments(args, 60);
-        int saved = Gemm.MaxThreads;
-        Gemm.MaxThreads = threads;
-        try { return dtype == "float32" ? Run<float>(dtype, threads, steps, corpus, output) : Run<double>(dtype, threads, steps, corpus, output); }
-        finally { Gemm.MaxThreads = saved; }
-    }
+    public static int Run(string[] args, TextWriter output) => CharCorpus.Run(args, output, 60, Run<float>, Run<double>);
 
     static int Run<T>(string dtype, int threads, int steps, string corpus, TextWriter output) where T : unmanaged, IFloatingPointIeee754<T>
     {
