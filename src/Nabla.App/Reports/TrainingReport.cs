@@ -10,12 +10,13 @@ namespace Nabla.Reports;
 /// network as an SVG diagram whose lines are the weights (colour = sign, width = magnitude, hover = value and
 /// gradient), a slider and a play button over the recorded snapshots that redraw it, the loss curves (and accuracy
 /// for a classifier) with a marker at the slider's epoch, for two inputs the model's output over the input plane as
-/// a heat map under the data points, and the settings and final metrics. The run is embedded as JSON in
+/// a heat map under the data points, for a regression its predictions against the actual values (SVG drawn here), and
+/// the settings and final metrics. The run is embedded as JSON in
 /// <c>&lt;script type="application/json" id="run-data"&gt;</c>; the page's script draws everything from it. A layer with
 /// more weights than <see cref="ReportView.MaxLines"/> is drawn as each neuron's strongest weights, so a wide network
 /// gives a page of a few megabytes that a browser opens at once.
 /// </summary>
-public static class TrainingReport
+public static partial class TrainingReport
 {
     /// <summary>The id of the element holding the embedded run JSON.</summary>
     public const string DataElementId = "run-data";
@@ -79,10 +80,20 @@ public static class TrainingReport
 
 """);
         body.Append("</div>\n");
-        body.Append(classifier ? "<div class=\"row\">\n" : "<div>\n");
+        var fit = classifier ? null : run.Final.Fit;
+        body.Append(classifier || fit is not null ? "<div class=\"row\">\n" : "<div>\n");
         body.Append("""<section class="card"><h2>Loss</h2><svg id="loss-chart" class="chart" role="img" aria-label="Loss per epoch"></svg><div class="legend" id="loss-legend"></div></section>""");
         if (classifier)
             body.Append("""<section class="card"><h2>Accuracy</h2><svg id="accuracy-chart" class="chart" role="img" aria-label="Accuracy per epoch"></svg><div class="legend" id="accuracy-legend"></div></section>""");
+        if (fit is not null)
+        {
+            string target = run.Settings.Outputs.Count > 0 ? run.Settings.Outputs[0] : "target";
+            string rows = run.Final.ScoredOn is { } on ? $" ({ReportPage.Encode(on)} rows)" : "";
+            body.Append($"<section class=\"card\" id=\"fit-card\"><h2>Fit: predicted against actual{rows}</h2>")
+                .Append(FitChart.Svg(fit, target))
+                .Append($"<div class=\"legend\"><span>one point per row ({fit.Actual.Count}), in {ReportPage.Encode(target)}'s units</span>")
+                .Append("<span><i class=\"swatch identity\"></i>y = x, a perfect prediction</span></div></section>");
+        }
         body.Append("\n</div>\n<div class=\"row\">\n");
         body.Append("<section class=\"card\"><h2>Settings</h2>").Append(SettingsTable(run)).Append("</section>\n");
         body.Append("<section class=\"card\"><h2>Final metrics</h2>").Append(FinalTable(run)).Append("</section>\n</div>\n");
@@ -103,7 +114,7 @@ public static class TrainingReport
         [
             ("data", s.Data, false),
             ("task", run.Task == RunTask.Classification ? $"classification ({run.Classes} classes)" : "regression", false),
-            ("inputs", string.Join(", ", s.Inputs), false),
+            ("inputs", InputsText(s.Inputs), false),
             ("outputs", string.Join(", ", s.Outputs), false),
             .. (s.Architecture is { } architecture ? [("architecture", architecture, false)] : Array.Empty<(string, string, bool)>()),
             ("layers", string.Join(" → ", s.Layers), true),
@@ -118,6 +129,23 @@ public static class TrainingReport
             ("snapshots", $"{run.Snapshots.Count} (epochs {run.Snapshots[0].Epoch} … {run.Snapshots[^1].Epoch})", true),
         ]);
     }
+
+    /// <summary>
+    /// The inputs by name, or for many of them their count and range: a conv net's flattened feature maps
+    /// ("map c (row, column)") as the maps' grid, pixels and other long lists as the first and last names.
+    /// </summary>
+    internal static string InputsText(IReadOnlyList<string> inputs)
+    {
+        const int Listed = 12;
+        if (inputs.Count <= Listed) return string.Join(", ", inputs);
+        var last = FeatureMap().Match(inputs[^1]);
+        if (FeatureMap().IsMatch(inputs[0]) && last.Success)
+            return $"{inputs.Count} features: {last.Groups[1].Value} feature maps of {last.Groups[2].Value} × {last.Groups[3].Value}, flattened map by map, row by row ({inputs[0]} … {inputs[^1]})";
+        return $"{inputs.Count} inputs: {string.Join(", ", inputs.Take(3))}, …, {inputs[^1]}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^map (\d+) \((\d+), (\d+)\)$")]
+    private static partial System.Text.RegularExpressions.Regex FeatureMap();
 
     private static string FinalTable(RunRecord run)
     {

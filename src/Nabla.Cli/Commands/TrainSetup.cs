@@ -104,6 +104,21 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The network with what a model file needs.</summary>
     public TabularModel<T> Model { get; }
 
+    /// <summary>
+    /// Names for the first linear layer's inputs when they are a flattened feature map [C, H, W]: "map c (row, column)",
+    /// counted from 1, in flatten's order; null when the network is not fed by such a map.
+    /// </summary>
+    private IReadOnlyList<string>? FeatureMapNames(int features)
+    {
+        if (Model.Data.Image is not { } image) return null;
+        var map = Trainer.Model.Summary(1, image.Channels * image.Height * image.Width).Rows
+            .Select(r => r.OutputShape).LastOrDefault(s => s is { Count: 4 } && (long)s[1] * s[2] * s[3] == features);
+        if (map is null) return null;
+        int rows = map[2], columns = map[3];
+        return [.. Enumerable.Range(0, features).Select(i =>
+            $"map {i / (rows * columns) + 1} ({i / columns % rows + 1}, {i % columns + 1})")];
+    }
+
     /// <summary>The settings as a run record states them.</summary>
     public RunSettings RecordSettings()
     {
@@ -118,7 +133,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (linears.Count == 0 || linears[^1].OutFeatures != layers[^1])
                 throw new NablaException($"--record and --report draw the network's linear layers, so the network must end with one (\"linear {layers[^1]}\"): {s.Layers}");
             layers = [linears[0].InFeatures, .. linears.Select(l => l.OutFeatures)];
-            if (layers[0] != inputs.Count) inputs = [.. Enumerable.Range(1, layers[0]).Select(i => $"x{i}")];
+            if (layers[0] != inputs.Count) inputs = FeatureMapNames(layers[0]) ?? [.. Enumerable.Range(1, layers[0]).Select(i => $"x{i}")];
         }
         return new RunSettings
         {

@@ -17,7 +17,7 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
     private readonly TrainSetup<T> _setup;
     private readonly Part _training, _validation;
 
-    private sealed record Part(int Rows, double? Loss, double? Accuracy, RegressionErrors? Errors, ConfusionMatrix? Matrix);
+    private sealed record Part(int Rows, double? Loss, double? Accuracy, RegressionErrors? Errors, ConfusionMatrix? Matrix, RegressionFit? Fit = null);
 
     private TrainSummary(TrainSetup<T> setup, Part training, Part validation) => (_setup, _training, _validation) = (setup, training, validation);
 
@@ -36,8 +36,9 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
             return new Part(rows, loss, accuracy, null, metric.Matrix);
         }
         var errors = new RegressionMetric<T>(setup.Table.TargetScale);
-        var (mse, _) = trainer.Evaluate(part, errors);
-        return new Part(rows, mse, null, errors.Errors, null);
+        var fit = new RegressionFitMetric<T>(setup.Table.TargetScale, rows);
+        var (mse, _) = trainer.Evaluate(part, errors, fit);
+        return new Part(rows, mse, null, errors.Errors, null, fit.ToFit());
     }
 
     /// <summary>The run record's final metrics: scores on the validation rows, or on the training rows without any.</summary>
@@ -52,6 +53,7 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
                 ScoredOn = _validation.Rows > 0 ? "validation" : "training",
                 Regression = scored.Errors?.ToScores(),
                 Classification = scored.Matrix?.ToScores(Labels),
+                Fit = scored.Fit,
             };
         }
     }

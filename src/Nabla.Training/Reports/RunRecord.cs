@@ -166,6 +166,26 @@ public sealed record FinalMetrics
     /// <summary>A classifier's confusion matrix and per-class precision and recall, of the trained model; null for a regression or an older run file.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ClassificationScores? Classification { get; init; }
+
+    /// <summary>A regression's predicted against actual values on the scored rows, for the report's plot of the fit; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RegressionFit? Fit { get; init; }
+}
+
+/// <summary>
+/// A regression model's predictions beside the actual targets, both in the target's own units, one pair per row of
+/// the rows <see cref="FinalMetrics.ScoredOn"/> names (evenly thinned to at most <see cref="MaxRows"/> rows, in row order).
+/// </summary>
+public sealed record RegressionFit
+{
+    /// <summary>The most rows a run record keeps for the plot.</summary>
+    public const int MaxRows = 600;
+
+    /// <summary>The actual target of each row.</summary>
+    public required IReadOnlyList<double> Actual { get; init; }
+
+    /// <summary>The model's prediction for each row, in the same order.</summary>
+    public required IReadOnlyList<double> Predicted { get; init; }
 }
 
 /// <summary>A regression's errors in the target's own units (not standardised).</summary>

@@ -98,6 +98,17 @@ internal static class RunRecordValidator
                         Fail($"points.y[{i}]", $"is {y}, expected a class label 0 … {run.Classes - 1}");
                 }
         }
+
+        if (run.Final?.Fit is { } fit)
+        {
+            if (run.Task != RunTask.Regression) Fail("final.fit", "is given, but only a regression has a plot of the fit");
+            if (fit.Actual is null || fit.Predicted is null) Fail("final.fit", "needs both actual and predicted");
+            if (fit.Actual!.Count > RegressionFit.MaxRows) Fail("final.fit.actual", $"has {fit.Actual.Count} values, at most {RegressionFit.MaxRows}");
+            CheckVector(fit.Predicted, "final.fit.predicted", fit.Actual.Count, Fail);
+            for (int i = 0; i < fit.Actual.Count; i++)
+                if (!double.IsFinite(fit.Actual[i]) || !double.IsFinite(fit.Predicted![i]))
+                    Fail($"final.fit[{i}]", "is not a finite pair of numbers");
+        }
     }
 
     private static void NoNulls<TItem>(IReadOnlyList<TItem> list, string where, Action<string, string> fail)
