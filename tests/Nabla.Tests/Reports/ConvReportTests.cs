@@ -53,6 +53,30 @@ public sealed class ConvReportTests(ChromiumFixture chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public void The_flattened_features_are_named_by_feature_map_row_and_column()
+    {
+        var run = Train();
+        // conv 6 5 on 16×16 images gives 6 maps of 12×12, max-pooled to 6×6; flatten reads map by map, row by row.
+        var inputs = run.Settings.Inputs;
+        Assert.Equal(6 * 6 * 6, inputs.Count);
+        for (int c = 0; c < 6; c++)
+            for (int r = 0; r < 6; r++)
+                for (int k = 0; k < 6; k++)
+                    Assert.Equal($"map {c + 1} ({r + 1}, {k + 1})", inputs[(c * 6 + r) * 6 + k]);
+        string html = File.ReadAllText(P("report.html"));
+        Assert.Contains("<th scope=\"row\">inputs</th><td>216 features: 6 feature maps of 6 &#215; 6, flattened map by map, row by row (map 1 (1, 1) … map 6 (6, 6))</td>", html);
+        Assert.DoesNotContain(">x1<", html);
+    }
+
+    [Fact]
+    public void A_long_input_list_is_summarised_and_a_short_one_listed()
+    {
+        Assert.Equal("a, b", TrainingReport.InputsText(["a", "b"]));
+        string[] pixels = [.. Enumerable.Range(0, 784).Select(i => "pixel" + i)];
+        Assert.Equal("784 inputs: pixel0, pixel1, pixel2, …, pixel783", TrainingReport.InputsText(pixels));
+    }
+
+    [Fact]
     public void An_mlp_report_has_no_filters_card()
     {
         var train = CliRunner.Run("train", "--dataset", "moons", "--epochs", "2", "--report", P("mlp.html"));
