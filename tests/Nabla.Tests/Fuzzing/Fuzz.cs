@@ -46,6 +46,8 @@ internal static class Fuzz
         int total = count * Multiplier;
         int valid = 0, clean = 0, slow = 0, tried = 0, escapes = 0, wrong = 0, huge = 0;
         string? firstProblem = null;
+        // Distinct kinds of problem (exception type and where it was thrown, or a wrong result), each with its first input.
+        var kinds = new Dictionary<string, string>();
         long maxAllocated = 0;
         const int Batch = 100;
         for (int b = 0; tried < total; b++)
@@ -70,6 +72,8 @@ internal static class Fuzz
                 {
                     escapes++;
                     firstProblem ??= $"{Where()}: escaped as {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
+                    string at = e.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains(" in ", StringComparison.Ordinal))?.Trim() ?? "";
+                    kinds.TryAdd($"{e.GetType().Name} {at}", $"{Where()}: {e.GetType().Name}: {e.Message} {at}");
                     outcome = null;
                 }
                 if (clock.Elapsed.TotalSeconds > SlowSeconds) slow++;
@@ -84,6 +88,7 @@ internal static class Fuzz
                 {
                     wrong++;
                     firstProblem ??= $"{Where()}: the result is wrong";
+                    if (kinds.Count < 20) kinds.TryAdd($"wrong {index}", $"{Where()}: the result is wrong");
                 }
                 if (outcome == Outcome.Valid) valid++;
                 if (outcome == Outcome.CleanError) clean++;
@@ -93,7 +98,8 @@ internal static class Fuzz
         var stats = new FuzzStats(name, seed, tried, valid, clean, escapes, wrong, slow, maxAllocated);
         Report(stats);
         if (firstProblem is not null)
-            throw new Xunit.Sdk.XunitException($"{firstProblem}\n{stats} ({huge} over the allocation budget)");
+            throw new Xunit.Sdk.XunitException($"{firstProblem}\n{stats} ({huge} over the allocation budget)\nkinds of problem:\n  "
+                + string.Join("\n  ", kinds.Values.Take(20)));
         return stats;
     }
 
