@@ -31,7 +31,9 @@ public static class Sampling
         int best = 0;
         for (int i = 0; i < logits.Length; i++)
         {
-            if (double.IsNaN(logits[i])) throw new NablaArgumentException(nameof(logits), $"Sampling.Draw: logit {i} is NaN");
+            // −∞ is a masked token; NaN and +∞ leave no distribution (+∞ − +∞ is NaN in the shifted softmax).
+            if (double.IsNaN(logits[i]) || double.IsPositiveInfinity(logits[i]))
+                throw new NablaArgumentException(nameof(logits), $"Sampling.Draw: logit {i} is {(double.IsNaN(logits[i]) ? "NaN" : "+∞")}; the model's output overflowed");
             if (logits[i] > logits[best]) best = i;
         }
         if (temperature == 0) return best;

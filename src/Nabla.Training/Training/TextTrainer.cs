@@ -45,6 +45,11 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(rng);
         if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: batchSize is {batchSize}; it must be ≥ 1");
         if (stepsPerEpoch < 1) throw new NablaArgumentException(nameof(stepsPerEpoch), $"TextTrainer: stepsPerEpoch is {stepsPerEpoch}; it must be ≥ 1");
+        // Checked before the [batch, context] windows are allocated: a step computes batch × the model's values per window.
+        if (Limits.Product(batchSize, model.ValuesPerWindow) > Limits.MaxStepValues)
+            throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: a batch of {batchSize:N0} windows would compute {Limits.Product(batchSize, model.ValuesPerWindow):N0} values per step " +
+                $"({model.ValuesPerWindow:N0} per window of {model.Context:N0} tokens), more than the {Limits.MaxStepValues:N0} a step may (see docs/limits.md); " +
+                $"give a batch size of at most {Math.Max(1, Limits.MaxStepValues / Math.Max(1, model.ValuesPerWindow)):N0}");
         if (!SameCharacters(corpus.Vocabulary, model.Vocabulary))
             throw new NablaArgumentException(nameof(corpus), $"TextTrainer: {corpus.Source} has {corpus.Vocabulary.Size} distinct characters, not the model's vocabulary of {model.Vocabulary.Size}; a model trains on a text with exactly its characters");
         Model = model; Optimizer = optimizer; BatchSize = batchSize; StepsPerEpoch = stepsPerEpoch;
@@ -130,6 +135,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (ids.Length < 2) throw new NablaArgumentException(nameof(ids), $"TextTrainer.Evaluate: {ids.Length} characters hold no prediction to score; give at least 2");
         if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer.Evaluate: batchSize is {batchSize}; it must be ≥ 1");
         int context = model.Context, predictions = ids.Length - 1, full = predictions / context, rest = predictions % context;
+        // No more windows at once than a training step may compute.
+        batchSize = (int)Math.Clamp(Limits.MaxStepValues / Math.Max(1, model.ValuesPerWindow), 1, batchSize);
         bool wasTraining = model.Network.IsTraining;
         model.Network.Eval();
         double total = 0;
