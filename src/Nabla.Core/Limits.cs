@@ -32,6 +32,12 @@ public static class Limits
     /// </summary>
     public const long MaxStepValues = 1L << 26;
 
+    /// <summary>
+    /// The most pieces <c>Chunk</c> returns for a dimension of size 0 (1 048 576), each an empty tensor of its own; a
+    /// dimension of n &gt; 0 elements never gives more than n.
+    /// </summary>
+    public const int MaxEmptyChunks = 1 << 20;
+
     /// <summary>The most elements one tensor may hold (2 147 483 591, <see cref="Array.MaxLength"/>).</summary>
     public const long MaxTensorElements = 2_147_483_591;
 

@@ -118,7 +118,10 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Optimizer.Step();
         }
         CompletedEpochs++;
-        double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], BatchSize) : null;
+        // Without gradients a pass can take more windows at once than a step: as many as one sample's budget holds,
+        // so that a short context over a long held-out tail is a few passes, not one per window.
+        int windows = (int)Math.Clamp(Limits.MaxSampleValues / Math.Max(1, Model.ValuesPerWindow), BatchSize, int.MaxValue);
+        double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], windows) : null;
         return new TextEpoch(CompletedEpochs, sum / StepsPerEpoch, validation);
     }
 

@@ -146,13 +146,35 @@ public class LanguageFuzzTests
         Gen.Elements(MetaKeys).SelectMany(k => Gen.Frequency((9, Gen.Elements(MetaValues).Select(v => (string?)v)), (1, Gen.Constant<string?>(null)))
             .Select(v => (k, v))).ListOf().Select(l => l.Take(2).ToArray());
 
-    private static readonly Gen<(int Model, (string Key, string? Value)[] Edits, int Tensor, int Element, double Value)> Damage =
+    private static readonly Gen<(int Model, (string Key, string? Value)[] Edits, int Tensor, int Element, double Value, int Change)> Damage =
         from model in Gen.Choose(0, 3)
         from edits in Gen.Frequency((1, MetadataEdits), (2, Gen.Constant(Array.Empty<(string, string?)>())))
         from tensor in Gen.Choose(0, 40)
         from element in Gen.Choose(0, 1000)
         from value in Gen.Elements(double.NaN, double.PositiveInfinity, double.NegativeInfinity, 3e38, -3e38, 1e300, 1e30, 1e19, -1, 0, 1)
-        select (model, edits, tensor, element, value);
+        from change in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Choose(1, 5)))
+        select (model, edits, tensor, element, value, change);
+
+    /// <summary>
+    /// The tensor with one change: an element set (0), its shape reversed (1) or given a leading 1 (2), its bytes read
+    /// as U8 (3) or as the other float width (4), or a new name (5).
+    /// </summary>
+    private static SafeTensor Change(SafeTensor t, int change, int element, double value)
+    {
+        int[] shape = [.. t.Shape];
+        switch (change)
+        {
+            case 1: return new SafeTensor(t.Name, t.DType, [.. shape.Reverse()], t.Data.ToArray());
+            case 2: return new SafeTensor(t.Name, t.DType, [1, .. shape], t.Data.ToArray());
+            case 3: return new SafeTensor(t.Name, SafeTensorDType.U8, [t.Data.Length], t.Data.ToArray());
+            case 4: return SafeTensor.FromDoubles(t.Name, shape, t.ToDoubleArray(), t.DType == SafeTensorDType.F32 ? SafeTensorDType.F64 : SafeTensorDType.F32);
+            case 5: return new SafeTensor(t.Name + ".x", t.DType, shape, t.Data.ToArray());
+        }
+        if (t.ElementCount == 0 || t.DType is not (SafeTensorDType.F32 or SafeTensorDType.F64)) return t;
+        var v = t.ToDoubleArray();
+        v[element % v.Length] = value;
+        return t.DType == SafeTensorDType.F32 ? SafeTensor.FromFloats(t.Name, shape, Array.ConvertAll(v, x => (float)x)) : SafeTensor.FromDoubles(t.Name, shape, v, t.DType);
+    }
 
     [Fact]
     public void Damaged_text_model_files_load_only_when_they_compute_finite_logits()
@@ -163,14 +185,8 @@ public class LanguageFuzzTests
         {
             var source = SafetensorsFile.Parse(models[d.Model], "model");
             string name = source.Names[d.Tensor % source.Names.Count];
-            var bytes = Files.Edit(models[d.Model], d.Edits.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value), t =>
-            {
-                if (t.Name != name || t.ElementCount == 0 || t.DType is not (SafeTensorDType.F32 or SafeTensorDType.F64)) return t;
-                var v = t.ToDoubleArray();
-                v[d.Element % v.Length] = d.Value;
-                return t.DType == SafeTensorDType.F32 ? SafeTensor.FromFloats(t.Name, [.. t.Shape], Array.ConvertAll(v, x => (float)x))
-                    : SafeTensor.FromDoubles(t.Name, [.. t.Shape], v, t.DType);
-            });
+            var bytes = Files.Edit(models[d.Model], d.Edits.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+                t => t.Name != name ? t : Change(t, d.Change, d.Element, d.Value));
             var path = dir.File("lm.safetensors");
             File.WriteAllBytes(path, bytes);
             var model = TextModel<double>.Load(path);
@@ -180,7 +196,7 @@ public class LanguageFuzzTests
             using var _ = NoGrad.Scope();
             var logits = model.Forward(ids);
             return logits.Shape.SequenceEqual([1, t, v]) && logits.ToArray().All(double.IsFinite) ? Outcome.Valid : Outcome.WrongResult;
-        }, d => $"model {d.Model}, {string.Join("; ", d.Edits.Select(e => $"{e.Key}={e.Value ?? "(removed)"}"))}, tensor #{d.Tensor}, element {d.Element} = {d.Value:R}",
+        }, d => $"model {d.Model}, {string.Join("; ", d.Edits.Select(e => $"{e.Key}={e.Value ?? "(removed)"}"))}, tensor #{d.Tensor}, change {d.Change}, element {d.Element} = {d.Value:R}",
             allocationBudget: 600_000_000);
         Assert.True(stats.Valid > 0 && stats.CleanErrors > 0, stats.ToString());
     }

@@ -103,6 +103,15 @@ public sealed class SequenceReliabilityTests : IDisposable
         Assert.Equal(0, Sampling.Draw([2, double.NegativeInfinity], 0.8, null, new RandomState(0)));
     }
 
+    [Fact]
+    public void Draw_at_a_tiny_temperature_picks_the_largest_logit_even_when_logit_over_temperature_overflows()
+    {
+        // 1e10 / 1e-300 overflows; the softmax of z / T is still 1 at the largest logit and e^(−5e9 / 1e-300) = 0 elsewhere.
+        Assert.Equal(0, Sampling.Draw([1e10, 5e9], 1e-300, null, new RandomState(0)));
+        Assert.Equal(1, Sampling.Draw([5e9, 1e10, double.NegativeInfinity], 1e-300, null, new RandomState(0)));
+        Assert.Throws<NablaArgumentException>(() => Sampling.Draw([double.NegativeInfinity, double.NegativeInfinity], 1, null, new RandomState(0)));
+    }
+
     [Theory]
     [InlineData(0, 3)]
     [InlineData(2, 0)]
@@ -125,6 +134,15 @@ public sealed class SequenceReliabilityTests : IDisposable
         var y = Tensor<double>.ScaledDotProductAttention(q, k, v, mask: Tensor<double>.Zeros(3, 0));
         Assert.Equal(new[] { 2, 3, 5 }, y.Shape);
         Assert.All(y.ToArray(), value => Assert.Equal(0.0, value));
+    }
+
+    [Fact]
+    public void Chunk_of_an_empty_dimension_refuses_more_empty_pieces_than_the_limit_instead_of_exhausting_memory()
+    {
+        var x = Tensor<double>.Zeros(3, 0, 1);
+        var error = Assert.Throws<NablaArgumentException>(() => x.Chunk(int.MaxValue, 1));
+        Assert.Contains("2,147,483,647", error.Message);
+        Assert.Equal(1000, x.Chunk(1000, 1).Length);
     }
 
     [Fact]
