@@ -35,7 +35,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// A trainer of <paramref name="model"/> on <paramref name="corpus"/>'s training head with windows of the model's
     /// context. Refused: a corpus whose characters are not exactly the model's vocabulary, a training head too short for
-    /// one window, a batch size or step count below 1.
+    /// one window, a batch size or step count below 1, a batch whose windows would compute more than
+    /// <see cref="Limits.MaxStepValues"/> values.
     /// </summary>
     public TextTrainer(TextModel<T> model, CharCorpus corpus, Optimizer<T> optimizer, RandomState rng, int batchSize, int stepsPerEpoch)
     {
@@ -130,7 +131,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// evaluation mode and without gradients: the text is cut into non-overlapping windows of the model's context
     /// (the last may be shorter), each window predicts the character after each of its positions, so every character
     /// but the first is predicted exactly once, from the characters before it in its window. Windows run
-    /// <paramref name="batchSize"/> at a time. Refused: fewer than 2 ids.
+    /// <paramref name="batchSize"/> at a time (fewer when that many would compute more than <see cref="Limits.MaxStepValues"/>
+    /// values; the loss is the same up to rounding). Refused: fewer than 2 ids.
     /// </summary>
     public static double Evaluate(TextModel<T> model, ReadOnlySpan<int> ids, int batchSize)
     {
