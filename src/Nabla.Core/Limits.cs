@@ -25,6 +25,19 @@ public static class Limits
     /// <summary>The most values one sample may have at the output of any layer of a described network (16 777 216).</summary>
     public const long MaxSampleValues = 1L << 24;
 
+    /// <summary>
+    /// The most activation values one training step of a text model may compute (67 108 864): the batch size times a
+    /// window's values summed over the layers (see <see cref="MaxSampleValues"/>, which bounds one window). 256 MiB in
+    /// float32, 512 MiB in float64, before gradients double it.
+    /// </summary>
+    public const long MaxStepValues = 1L << 26;
+
+    /// <summary>
+    /// The most pieces <c>Chunk</c> returns for a dimension of size 0 (1 048 576), each an empty tensor of its own; a
+    /// dimension of n &gt; 0 elements never gives more than n.
+    /// </summary>
+    public const int MaxEmptyChunks = 1 << 20;
+
     /// <summary>The most elements one tensor may hold (2 147 483 591, <see cref="Array.MaxLength"/>).</summary>
     public const long MaxTensorElements = 2_147_483_591;
 

@@ -35,7 +35,10 @@ internal static class TextEvaluate
         }
         var ids = new int[text.Length];
         for (int i = 0; i < ids.Length; i++) ids[i] = toModel[text.Ids[i]];
-        double loss = TextTrainer<T>.Evaluate(model, ids, 16);
+        double loss = TextTrainer<T>.Evaluate(model, ids, 256);
+        // A finite model can still overflow on some text: say so rather than print NaN or ∞ with exit 0.
+        if (!double.IsFinite(loss))
+            throw new CliException($"--data: the model computes a loss of {loss.ToString(CultureInfo.InvariantCulture)} on {dataPath}: its logits overflow on this text, so there is no loss to report");
         if (json)
             stdout.WriteLine(Json.Write(w =>
             {

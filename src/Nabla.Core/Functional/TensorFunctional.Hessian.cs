@@ -32,7 +32,9 @@ public static partial class TensorFunctional
         ArgumentNullException.ThrowIfNull(f);
         var (input, y) = RunScalar(f, x, "Hessian");
         int n = x.ElementCount;
-        var hessian = new T[checked(n * n)];
+        // x.Shape ++ x.Shape is one tensor: refused by name past the element limit, not an OverflowException.
+        Limits.Check($"Hessian: its result [{n:N0} × {n:N0}] (x has {n:N0} elements), in elements,", Limits.Product(n, n), Limits.MaxTensorElements);
+        var hessian = new T[n * n];
         var seed = new T[n];
         for (int i = 0; i < n; i++)
         {

@@ -30,7 +30,9 @@ public static partial class TensorFunctional
         Limits.Defined(mode, nameof(mode));
         var (input, y) = Run(f, x, "Jacobian");
         int outputs = y.ElementCount, inputs = x.ElementCount;
-        var jacobian = new T[checked(outputs * inputs)];
+        // Refused by name rather than overflowing (an OverflowException) or wrapping: f(x).Shape ++ x.Shape is one tensor.
+        Limits.Check($"Jacobian: its result [{outputs:N0} × {inputs:N0}] (f(x) by x), in elements,", Limits.Product(outputs, inputs), Limits.MaxTensorElements);
+        var jacobian = new T[outputs * inputs];
         if (mode == JacobianMode.Forward || (mode == JacobianMode.Auto && inputs < outputs))
         {
             var seed = new T[inputs];

@@ -149,7 +149,8 @@ internal static class AttentionKernels
     {
         var qi = q.AsSpan(r.Q + i * p.Q.RowStride, p.E);
         for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(r.K + j * p.K.RowStride, p.E)) * p.Scale;
-        if (p.Mask is { } mask)
+        // No keys (S = 0): nothing to add, and an empty mask's offsets may lie past its storage.
+        if (p.Mask is { } mask && !s.IsEmpty)
         {
             int at = p.MaskOffsets![b] + i * p.MaskRowStride;
             if (p.MaskColumnStride == 1) TensorPrimitives.Add(s, mask.AsSpan(at, s.Length), s);

@@ -77,6 +77,9 @@ public sealed partial class Tensor<T>
         int d = Shapes.NormalizeAxis(dim, Rank, "Chunk");
         int n = ShapeArray[d];
         if (n > 0) return Split((n - 1) / chunks + 1, d);
+        // One empty tensor per chunk: int.MaxValue of them would exhaust memory rather than fail.
+        if (chunks > Limits.MaxEmptyChunks)
+            throw new NablaArgumentException(nameof(chunks), $"Chunk: chunks is {chunks:N0}; a dimension of size 0 gives that many empty pieces, and the limit is {Limits.MaxEmptyChunks:N0} (see docs/limits.md)");
         var pieces = new Tensor<T>[chunks];
         var strides = Shapes.RowMajorStrides(ShapeArray);
         for (int k = 0; k < chunks; k++) pieces[k] = Piece(d, 0, 0, strides);

@@ -96,6 +96,9 @@ public sealed partial class Tensor<T>
         int steps = input.ShapeArray[batchFirst ? 1 : 0], batch = input.ShapeArray[batchFirst ? 0 : 1], inSize = input.ShapeArray[2];
         if (steps < 1)
             throw new NablaArgumentException(nameof(input), $"{op}: input of shape {Shapes.Format(input.ShapeArray)} has no time steps (layout {layout})");
+        // An empty batch or no input features would reach the matrix products with a zero dimension; refused like no steps.
+        if (batch < 1 || inSize < 1)
+            throw new NablaArgumentException(nameof(input), $"{op}: input of shape {Shapes.Format(input.ShapeArray)} has {(batch < 1 ? "no sequences in its batch" : "no input features")} (layout {layout})");
         if (weightIh.Rank != 2 || weightIh.ShapeArray[0] != gates || weightIh.ShapeArray[1] != inSize)
             throw new NablaArgumentException(nameof(weightIh), $"{op}: weightIh of shape {Shapes.Format(weightIh.ShapeArray)} does not match input of shape "
                 + $"{Shapes.Format(input.ShapeArray)} and weightHh of shape {Shapes.Format(w)}: expected ({gates}, {inSize})");

@@ -39,13 +39,17 @@ public static partial class Architecture
     /// layer. A layer that does not fit gets an error with the description and a caret under it.
     /// </summary>
     public static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng)
-        where T : unmanaged, IFloatingPointIeee754<T> => BuildText<T>(description, vocabulary, context, rng, long.MaxValue);
+        where T : unmanaged, IFloatingPointIeee754<T> => BuildText<T>(description, vocabulary, context, rng, long.MaxValue, out _);
 
     /// <summary>
     /// As the public overload, refusing (before allocating) a layer that would take the parameters past
     /// <paramref name="maxValues"/> values: a model file's description is only a claim, its tensors bound it.
+    /// <paramref name="valuesPerWindow"/> is what one window of <paramref name="context"/> tokens computes, summed over
+    /// the layers (each layer's output, a recurrent layer's gates and states, a GPT block's intermediates and its
+    /// heads × context² attention scores); a layer that takes it past <see cref="Limits.MaxSampleValues"/> is refused,
+    /// so that a long context cannot ask for more memory or time than a sample of any other network.
     /// </summary>
-    internal static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng, long maxValues)
+    internal static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng, long maxValues, out long valuesPerWindow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -61,6 +65,7 @@ public static partial class Architecture
         var net = new Sequential<T>();
         Embedding<T>? embedding = null;
         int width = 0;
+        long window = 0;
         foreach (var layer in layers)
         {
             var at = layer.Name;
@@ -75,12 +80,21 @@ public static partial class Architecture
                     throw Error(description, at.Start, at.Text.Length, $"{at.Text} would hold {values:N0} values, more than the {maxValues:N0} that {bound}");
                 maxValues -= values;
             }
+            // What the layer computes per window, as a multiple of the context (in 64-bit saturating arithmetic).
+            void Compute(long perPosition, long attention = 0)
+            {
+                window = Limits.Sum(window, Limits.Sum(Limits.Product(context, perPosition), attention));
+                if (window > Limits.MaxSampleValues)
+                    throw Error(description, at.Start, at.Text.Length, $"a window of the context's {context:N0} tokens would compute {window:N0} values up to {at.Text}, " +
+                        $"more than the {Limits.MaxSampleValues:N0} a sample may (see docs/limits.md); give a shorter --context or narrower layers");
+            }
             Module<T> module;
             switch (at.Text)
             {
                 case "embedding":
                     width = settings.Int("dim", 0, 1);
                     Spend((long)vocabulary * width);
+                    Compute(width);
                     module = embedding = new Embedding<T>(vocabulary, width, rng);
                     break;
                 case "lstm" or "gru" or "rnn":
@@ -92,6 +106,7 @@ public static partial class Architecture
                     long first = Limits.Product(gates, hidden, (long)width + hidden + (withBias ? 2 : 0));
                     long others = Limits.Product(gates, stack - 1, hidden, 2L * hidden + (withBias ? 2 : 0));
                     Spend(Limits.Sum(first, others));
+                    Compute(Limits.Product(gates + 2, hidden, stack));
                     module = at.Text switch
                     {
                         "lstm" => new LSTM<T>(width, hidden, rng, stack, withBias, batchFirst: true, dropout),
@@ -102,6 +117,7 @@ public static partial class Architecture
                     break;
                 case "posembed":
                     Spend((long)context * width);
+                    Compute(width);
                     module = new PositionalEmbedding<T>(context, width, rng);
                     break;
                 case "gptblock":
@@ -111,12 +127,15 @@ public static partial class Architecture
                     bool blockBias = settings.Int("bias", 1, 0) != 0;
                     // c_attn 3C², attention c_proj C², c_fc 4C², MLP c_proj 4C²; biases 9C and two LayerNorms 4C, or the norms' weights 2C alone.
                     Spend(Limits.Sum(Limits.Product(12, width, width), blockBias ? 13L * width : 2L * width));
+                    // Two norms, q, k, v, the heads' output and its projection (7C), the MLP's 4C twice, the sum; and the scores.
+                    Compute(16L * width, Limits.Product(heads, context, context));
                     module = new GptBlock<T>(width, heads, rng, settings.Real("dropout", 0, 0, 1), blockBias);
                     break;
                 case "linear":
                     bool tied = settings.Int("tied", 0, 0) != 0, bias = settings.Int("bias", tied ? 0 : 1, 0) != 0;
                     int outputs = settings.Int("out", vocabulary, 1);
                     Spend((tied ? 0 : (long)width * outputs) + (bias ? outputs : 0));
+                    Compute(outputs);
                     if (tied)
                     {
                         if (layer.Args.TryGetValue("out", out var given) && outputs != vocabulary)
@@ -130,17 +149,21 @@ public static partial class Architecture
                     break;
                 case "layernorm":
                     Spend(2L * width);
+                    Compute(width);
                     module = new LayerNorm<T>(width, settings.Real("eps", 1e-5, 0, 1));
                     break;
                 case "dropout":
+                    Compute(width);
                     module = new Dropout<T>(settings.Real("p", 0, 0, 1), rng);
                     break;
                 default:
+                    Compute(width);
                     module = Activation.Create<T>(at.Text);
                     break;
             }
             net.Add(module);
         }
+        valuesPerWindow = window;
         if (width != vocabulary)
         {
             var last = layers[^1].Name;

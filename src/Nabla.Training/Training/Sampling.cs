@@ -31,17 +31,23 @@ public static class Sampling
         int best = 0;
         for (int i = 0; i < logits.Length; i++)
         {
-            if (double.IsNaN(logits[i])) throw new NablaArgumentException(nameof(logits), $"Sampling.Draw: logit {i} is NaN");
+            // −∞ is a masked token; NaN and +∞ leave no distribution (+∞ − +∞ is NaN in the shifted softmax).
+            if (double.IsNaN(logits[i]) || double.IsPositiveInfinity(logits[i]))
+                throw new NablaArgumentException(nameof(logits), $"Sampling.Draw: logit {i} is {(double.IsNaN(logits[i]) ? "NaN" : "+∞")}; the model's output overflowed");
             if (logits[i] > logits[best]) best = i;
         }
+        if (double.IsNegativeInfinity(logits[best])) throw new NablaArgumentException(nameof(logits), "Sampling.Draw: every logit is −∞; there is no token to draw");
         if (temperature == 0) return best;
         double cut = topK is { } k && k < logits.Length ? KthLargest(logits, k) : double.NegativeInfinity;
-        // Softmax of z / temperature over the survivors, shifted by the maximum so no exponent overflows.
+        // Softmax of z / temperature over the survivors, shifted by the maximum so no exponent overflows. When
+        // z_max / temperature itself overflows (a tiny temperature), (z − z_max) / temperature, the same number in
+        // exact arithmetic, keeps the largest at e^0 instead of ∞ − ∞ = NaN.
         double max = logits[best] / temperature, total = 0;
+        bool overflows = double.IsInfinity(max);
         var p = new double[logits.Length];
         for (int i = 0; i < p.Length; i++)
         {
-            p[i] = logits[i] >= cut ? Math.Exp(logits[i] / temperature - max) : 0;
+            p[i] = logits[i] < cut ? 0 : overflows ? Math.Exp((logits[i] - logits[best]) / temperature) : Math.Exp(logits[i] / temperature - max);
             total += p[i];
         }
         double u = rng.RandomSample(), cumulative = 0;

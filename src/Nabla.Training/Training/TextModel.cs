@@ -20,10 +20,13 @@ namespace Nabla.Training;
 /// </summary>
 public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private TextModel(Sequential<T> network, CharVocabulary vocabulary, int context, string architecture)
+    private TextModel(Sequential<T> network, CharVocabulary vocabulary, int context, string architecture, long valuesPerWindow)
     {
-        Network = network; Vocabulary = vocabulary; Context = context; Architecture = architecture;
+        Network = network; Vocabulary = vocabulary; Context = context; Architecture = architecture; ValuesPerWindow = valuesPerWindow;
     }
+
+    /// <summary>The values one window of <see cref="Context"/> tokens computes, summed over the layers (bounds a batch's memory).</summary>
+    internal long ValuesPerWindow { get; }
 
     /// <summary>The network: [B, T] ids in, [B, T, V] logits out.</summary>
     public Sequential<T> Network { get; }
@@ -41,7 +44,8 @@ public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static TextModel<T> Create(string architecture, CharVocabulary vocabulary, int context, RandomState rng)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        return new(Nn.Architecture.BuildText<T>(architecture, vocabulary.Size, context, rng), vocabulary, context, architecture);
+        var network = Nn.Architecture.BuildText<T>(architecture, vocabulary.Size, context, rng, long.MaxValue, out long perWindow);
+        return new(network, vocabulary, context, architecture, perWindow);
     }
 
     /// <summary>
@@ -118,14 +122,53 @@ public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         string architecture = Meta("nabla.architecture");
         var tensors = file.Names.Select(n => file.Tensors[n]).ToList();
         Sequential<T> network;
+        long perWindow;
         try
         {
-            network = Nn.Architecture.BuildText<T>(architecture, vocabulary.Size, context, new RandomState(0), tensors.Sum(t => (long)t.ElementCount));
+            network = Nn.Architecture.BuildText<T>(architecture, vocabulary.Size, context, new RandomState(0), tensors.Sum(t => (long)t.ElementCount), out perWindow);
             network.LoadStateDict(StateDicts.FromSafeTensors<T>(tensors));
         }
         catch (NablaException e) { throw new NablaException($"{path}: metadata \"nabla.architecture\": {e.Message}", e); }
         network.Eval();
-        return new TextModel<T>(network, vocabulary, context, architecture);
+        var model = new TextModel<T>(network, vocabulary, context, architecture, perWindow);
+        model.CheckComputes(path);
+        return model;
+    }
+
+    /// <summary>
+    /// Refuses a model that cannot give finite logits: a NaN or ±∞ in the state (naming the tensor and element), or a
+    /// probe that overflows (float32 weights near 3e38, a huge positional row): every character of the vocabulary at
+    /// every position of a full window, the first layer whose output is not finite named with its largest value.
+    /// </summary>
+    private void CheckComputes(string path)
+    {
+        foreach (var (name, tensor) in Network.StateDict())
+        {
+            var values = tensor.ToArray();
+            int bad = Array.FindIndex(values, v => !T.IsFinite(v));
+            if (bad >= 0)
+                throw new NablaException($"{path}: tensor \"{name}\" holds {values[bad].ToString(null, CultureInfo.InvariantCulture)} at element {bad}; a model with non-finite weights cannot generate (retrain it)");
+        }
+        // Row r holds character (r + t) mod V at position t: each character meets each position in one of V rows
+        // (fewer rows when the vocabulary is larger than what a probe of MaxSampleValues may compute).
+        int rows = (int)Math.Clamp(Limits.MaxSampleValues / Math.Max(1, ValuesPerWindow), 1, Vocabulary.Size);
+        var ids = new T[rows * Context];
+        for (int r = 0; r < rows; r++)
+            for (int t = 0; t < Context; t++) ids[r * Context + t] = T.CreateTruncating((r + t) % Vocabulary.Size);
+        var x = Tensor<T>.FromArray(ids, rows, Context);
+        using var _ = NoGrad.Scope();
+        foreach (var (name, layer) in Network.Children())
+        {
+            x = layer.Forward(x);
+            var output = x.ToArray();
+            int bad = Array.FindIndex(output, v => !T.IsFinite(v));
+            if (bad < 0) continue;
+            var largest = layer.StateDict().Select(kv => (Name: $"{name}.{kv.Key}", Max: kv.Value.ToArray().Select(v => double.Abs(double.CreateChecked(v))).DefaultIfEmpty(0).Max()))
+                .OrderByDescending(t => t.Max).FirstOrDefault();
+            string culprit = largest.Name is null ? "it holds no tensors" : $"its largest value is {largest.Max.ToString("R", CultureInfo.InvariantCulture)} in tensor \"{largest.Name}\"";
+            throw new NablaException($"{path}: layer {name} ({layer}) computes {output[bad].ToString(null, CultureInfo.InvariantCulture)} on a window of the vocabulary's characters, " +
+                $"so the model cannot give finite predictions; {culprit} (retrain it)");
+        }
     }
 
     private static CharVocabulary VocabularyOf(string path, string json)

@@ -35,7 +35,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// A trainer of <paramref name="model"/> on <paramref name="corpus"/>'s training head with windows of the model's
     /// context. Refused: a corpus whose characters are not exactly the model's vocabulary, a training head too short for
-    /// one window, a batch size or step count below 1.
+    /// one window, a batch size or step count below 1, a batch whose windows would compute more than
+    /// <see cref="Limits.MaxStepValues"/> values.
     /// </summary>
     public TextTrainer(TextModel<T> model, CharCorpus corpus, Optimizer<T> optimizer, RandomState rng, int batchSize, int stepsPerEpoch)
     {
@@ -45,6 +46,11 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(rng);
         if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: batchSize is {batchSize}; it must be ≥ 1");
         if (stepsPerEpoch < 1) throw new NablaArgumentException(nameof(stepsPerEpoch), $"TextTrainer: stepsPerEpoch is {stepsPerEpoch}; it must be ≥ 1");
+        // Checked before the [batch, context] windows are allocated: a step computes batch × the model's values per window.
+        if (Limits.Product(batchSize, model.ValuesPerWindow) > Limits.MaxStepValues)
+            throw new NablaArgumentException(nameof(batchSize), $"TextTrainer: a batch of {batchSize:N0} windows would compute {Limits.Product(batchSize, model.ValuesPerWindow):N0} values per step " +
+                $"({model.ValuesPerWindow:N0} per window of {model.Context:N0} tokens), more than the {Limits.MaxStepValues:N0} a step may (see docs/limits.md); " +
+                $"give a batch size of at most {Math.Max(1, Limits.MaxStepValues / Math.Max(1, model.ValuesPerWindow)):N0}");
         if (!SameCharacters(corpus.Vocabulary, model.Vocabulary))
             throw new NablaArgumentException(nameof(corpus), $"TextTrainer: {corpus.Source} has {corpus.Vocabulary.Size} distinct characters, not the model's vocabulary of {model.Vocabulary.Size}; a model trains on a text with exactly its characters");
         Model = model; Optimizer = optimizer; BatchSize = batchSize; StepsPerEpoch = stepsPerEpoch;
@@ -113,7 +119,10 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Optimizer.Step();
         }
         CompletedEpochs++;
-        double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], BatchSize) : null;
+        // Without gradients a pass can take more windows at once than a step: as many as one sample's budget holds,
+        // so that a short context over a long held-out tail is a few passes, not one per window.
+        int windows = (int)Math.Clamp(Limits.MaxSampleValues / Math.Max(1, Model.ValuesPerWindow), BatchSize, int.MaxValue);
+        double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], windows) : null;
         return new TextEpoch(CompletedEpochs, sum / StepsPerEpoch, validation);
     }
 
@@ -122,7 +131,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// evaluation mode and without gradients: the text is cut into non-overlapping windows of the model's context
     /// (the last may be shorter), each window predicts the character after each of its positions, so every character
     /// but the first is predicted exactly once, from the characters before it in its window. Windows run
-    /// <paramref name="batchSize"/> at a time. Refused: fewer than 2 ids.
+    /// <paramref name="batchSize"/> at a time (fewer when that many would compute more than <see cref="Limits.MaxStepValues"/>
+    /// values; the loss is the same up to rounding). Refused: fewer than 2 ids.
     /// </summary>
     public static double Evaluate(TextModel<T> model, ReadOnlySpan<int> ids, int batchSize)
     {
@@ -130,6 +140,8 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (ids.Length < 2) throw new NablaArgumentException(nameof(ids), $"TextTrainer.Evaluate: {ids.Length} characters hold no prediction to score; give at least 2");
         if (batchSize < 1) throw new NablaArgumentException(nameof(batchSize), $"TextTrainer.Evaluate: batchSize is {batchSize}; it must be ≥ 1");
         int context = model.Context, predictions = ids.Length - 1, full = predictions / context, rest = predictions % context;
+        // No more windows at once than a training step may compute.
+        batchSize = (int)Math.Clamp(Limits.MaxStepValues / Math.Max(1, model.ValuesPerWindow), 1, batchSize);
         bool wasTraining = model.Network.IsTraining;
         model.Network.Eval();
         double total = 0;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
-using Nabla.IO;
 
 namespace Nabla.Tests.Fuzzing;
 
@@ -46,6 +45,8 @@ internal static class Fuzz
         int total = count * Multiplier;
         int valid = 0, clean = 0, slow = 0, tried = 0, escapes = 0, wrong = 0, huge = 0;
         string? firstProblem = null;
+        // Distinct kinds of problem (exception type and where it was thrown, or a wrong result), each with its first input.
+        var kinds = new Dictionary<string, string>();
         long maxAllocated = 0;
         const int Batch = 100;
         for (int b = 0; tried < total; b++)
@@ -54,7 +55,7 @@ internal static class Fuzz
             foreach (var input in inputs)
             {
                 int index = tried++;
-                string Where() => $"fuzz {name}: seed {seed}, batch {b}, input #{index} ({Excerpt.Of(describe(input))}); reproduce with NABLA_FUZZ_SEED={seed}";
+                string Where() => $"fuzz {name}: seed {seed}, batch {b}, input #{index} ({Cut(describe(input))}); reproduce with NABLA_FUZZ_SEED={seed}";
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 var clock = Stopwatch.StartNew();
                 Outcome? outcome;
@@ -70,6 +71,8 @@ internal static class Fuzz
                 {
                     escapes++;
                     firstProblem ??= $"{Where()}: escaped as {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
+                    string at = e.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains(" in ", StringComparison.Ordinal))?.Trim() ?? "";
+                    kinds.TryAdd($"{e.GetType().Name} {at}", $"{Where()}: {e.GetType().Name}: {e.Message} {at}");
                     outcome = null;
                 }
                 if (clock.Elapsed.TotalSeconds > SlowSeconds) slow++;
@@ -84,6 +87,7 @@ internal static class Fuzz
                 {
                     wrong++;
                     firstProblem ??= $"{Where()}: the result is wrong";
+                    if (kinds.Count < 20) kinds.TryAdd($"wrong {index}", $"{Where()}: the result is wrong");
                 }
                 if (outcome == Outcome.Valid) valid++;
                 if (outcome == Outcome.CleanError) clean++;
@@ -93,7 +97,8 @@ internal static class Fuzz
         var stats = new FuzzStats(name, seed, tried, valid, clean, escapes, wrong, slow, maxAllocated);
         Report(stats);
         if (firstProblem is not null)
-            throw new Xunit.Sdk.XunitException($"{firstProblem}\n{stats} ({huge} over the allocation budget)");
+            throw new Xunit.Sdk.XunitException($"{firstProblem}\n{stats} ({huge} over the allocation budget)\nkinds of problem:\n  "
+                + string.Join("\n  ", kinds.Values.Take(20)));
         return stats;
     }
 
@@ -110,6 +115,9 @@ internal static class Fuzz
         (6, Gen.Choose(-1000, 1000).Select(i => i / 8.0)),
         (2, Gen.Elements(0.0, -0.0, 1e200, -1e200, 1.7976931348623157e308, double.Epsilon, 1e-310, 3e9, -3e9)),
         (1, Gen.Elements(double.NaN, double.PositiveInfinity, double.NegativeInfinity)));
+
+    /// <summary>An input's description for a failure message: whole up to 400 characters, so the input can be rebuilt.</summary>
+    private static string Cut(string text) => text.Length <= 400 ? text : $"{text[..400]}… ({text.Length} characters)";
 
     public static string Text(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }
