@@ -11,7 +11,8 @@ namespace Nabla.Onnx;
 /// with <c>linear_before_reset = 1</c>, which is PyTorch's n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)). ONNX's W, R and B
 /// are [1, G·H, in], [1, G·H, H] and [1, 2·G·H] (the input and hidden biases end to end). The input [B, T, C] is
 /// transposed to ONNX's [T, B, C] once, each layer's Y [T, 1, B, H] squeezed to [T, B, H], and the result transposed
-/// back. ONNX Runtime has no float64 RNN kernel, so in a float64 graph an RNN layer runs in float32 between Casts.
+/// back. ONNX Runtime's CPU provider runs LSTM, GRU and RNN in float32 only, so in a float64 graph they compute in float32
+/// between Casts (their weights stored as float32).
 /// </summary>
 internal static class OnnxRecurrent
 {
@@ -27,7 +28,7 @@ internal static class OnnxRecurrent
             RNN<T> { Nonlinearity: RnnNonlinearity.Tanh } => ("RNN", RnnGates),
             _ => throw new NablaException($"{source}: layer {name} ({layer}) has no ONNX export (a relu RNN)"),
         };
-        bool inFloat = op == "RNN" && g.IsDouble;
+        bool inFloat = g.IsDouble;   // ONNX Runtime's CPU LSTM, GRU and RNN kernels are float32 only
         OnnxDataType? storage = inFloat ? OnnxDataType.Float : null;
         int hidden = layer.HiddenSize;
         string y = graph.Node("Transpose", $"layer{name}_time_major", [x], new AttributeProto("perm", [1L, 0L, 2L]));

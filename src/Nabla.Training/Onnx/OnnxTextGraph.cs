@@ -15,8 +15,8 @@ namespace Nabla.Onnx;
 /// LayerNormalization (opset 17), a GPT block is written out op by op (<see cref="OnnxGptBlock"/>) and the recurrent
 /// layers are ONNX's LSTM, GRU and RNN (<see cref="OnnxRecurrent"/>). Dropout is the identity at inference and is left
 /// out. A float64 graph computes in float64 except where ONNX Runtime's CPU provider has no float64 kernel: Erf (inside
-/// GELU) and RNN run in float32 between Cast nodes, so a float64 model with GELU or RNN layers agrees with Nabla to
-/// about float32 precision.
+/// GELU) and the LSTM, GRU and RNN operators run in float32 between Cast nodes, so a float64 model with a GPT block or
+/// a recurrent layer agrees with Nabla to about float32 precision.
 /// </summary>
 internal static class OnnxTextGraph
 {
@@ -28,7 +28,7 @@ internal static class OnnxTextGraph
         var graph = new OnnxMlpGraph.Builder(type);
         var text = new TextGraph(graph, "ids", model.Context);
         string x = "ids";
-        Tensor<T>? table = null;
+        string? table = null;
         foreach (var (name, layer) in model.Network.Children())
             x = Layer(text, x, name, layer, source, ref table);
         graph.Node("Identity", "logits", [x]);
@@ -60,15 +60,15 @@ internal static class OnnxTextGraph
         };
     }
 
-    private static string Layer<T>(TextGraph g, string x, string name, Module<T> layer, string source, ref Tensor<T>? table)
+    private static string Layer<T>(TextGraph g, string x, string name, Module<T> layer, string source, ref string? table)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var graph = g.Graph;
         switch (layer)
         {
             case Embedding<T> e:
-                table = e.Weight;
-                return graph.Node("Gather", $"layer{name}_embedding", [g.Param($"{name}.weight", e.Weight), x], new AttributeProto("axis", 0));
+                table = g.Param($"{name}.weight", e.Weight);
+                return graph.Node("Gather", $"layer{name}_embedding", [table, x], new AttributeProto("axis", 0));
             case PositionalEmbedding<T> p:
                 // Rows 0 … T − 1 of the table, T read from the ids' shape at run time.
                 string rows = graph.Node("Slice", $"layer{name}_rows", [g.Param($"{name}.weight", p.Weight), g.Zero, g.Length, g.Zero]);
@@ -78,7 +78,8 @@ internal static class OnnxTextGraph
             case RecurrentModule<T> r:
                 return OnnxRecurrent.Add(g, x, name, r, source);
             case TiedLinear<T> t:
-                string tied = graph.Node("Transpose", $"layer{name}_tied_weight", [g.Param("0.weight", table!)], new AttributeProto("perm", [1L, 0L]));
+                // The embedding's table, stored once, transposed here (ONNX Runtime folds the constant when it loads).
+                string tied = graph.Node("Transpose", $"layer{name}_tied_weight", [table!], new AttributeProto("perm", [1L, 0L]));
                 string product = graph.Node("MatMul", $"layer{name}_matmul", [x, tied]);
                 return t.Bias is { } tb ? graph.Node("Add", $"layer{name}_linear", [product, g.Param($"{name}.bias", tb)]) : product;
             case Linear<T> l:
