@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Text;
-using System.Text.Json;
 using Nabla.Nn;
 using Nabla.Tensors;
 using Nabla.Training;
@@ -54,7 +52,7 @@ internal static class OnnxTextGraph
             [
                 new("nabla.kind", TextModelFile.Kind),
                 new("nabla.architecture", model.Architecture),
-                new("nabla.vocabulary", JsonList(characters)),
+                new("nabla.vocabulary", OnnxMlpGraph.JsonList(characters)),
                 new("nabla.context", model.Context.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
         };
@@ -84,31 +82,10 @@ internal static class OnnxTextGraph
                 return t.Bias is { } tb ? graph.Node("Add", $"layer{name}_linear", [product, g.Param($"{name}.bias", tb)]) : product;
             case Linear<T> l:
                 return g.Linear(x, name, l);
-            case LayerNorm<T> n when n.Weight is { } w && n.NormalizedShape.Count == 1:
-                List<string> inputs = [x, g.Param($"{name}.weight", w)];
-                if (n.Bias is { } nb) inputs.Add(g.Param($"{name}.bias", nb));
-                return graph.Node("LayerNormalization", $"layer{name}_layernorm", inputs, new AttributeProto("axis", -1L), new AttributeProto("epsilon", (float)n.Eps));
-            case ReLU<T>: return graph.Node("Relu", $"layer{name}_relu", [x]);
-            case Sigmoid<T>: return graph.Node("Sigmoid", $"layer{name}_sigmoid", [x]);
-            case Tanh<T>: return graph.Node("Tanh", $"layer{name}_tanh", [x]);
-            case Sin<T>: return graph.Node("Sin", $"layer{name}_sin", [x]);
-            case Softmax<T> s: return graph.Node("Softmax", $"layer{name}_softmax", [x], new AttributeProto("axis", s.Axis));
-            case Identity<T> or Dropout<T>: return x;   // dropout passes its input through at inference
             default:
-                throw new NablaException($"{source}: layer {name} ({layer}) has no ONNX export (exportable in a text model: embedding, posembed, gptblock, lstm, gru, rnn, linear, layernorm, dropout and the activations)");
+                // LayerNorm over the last axis, the activations and dropout are written as in any network.
+                return OnnxNetworkGraph.Layer(graph, x, name, layer, source);
         }
-    }
-
-    private static string JsonList(IReadOnlyList<string> items)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var item in items) json.WriteStringValue(item);
-            json.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
 
