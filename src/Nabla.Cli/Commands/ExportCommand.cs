@@ -5,7 +5,8 @@ namespace Nabla.Cli.Commands;
 
 /// <summary>
 /// <c>nabla export model.safetensors --onnx model.onnx</c>: writes a trained model as an ONNX graph that takes the
-/// raw feature columns and gives what <c>nabla predict</c> gives (see <see cref="OnnxExport"/>).
+/// raw feature columns and gives what <c>nabla predict</c> gives, or for a text model takes token ids [B, T] and gives
+/// the logits [B, T, V] (see <see cref="OnnxExport"/>).
 /// </summary>
 public static class ExportCommand
 {

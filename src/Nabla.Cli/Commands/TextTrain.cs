@@ -10,14 +10,36 @@ namespace Nabla.Cli.Commands;
 
 /// <summary>What <c>nabla train --text</c> was given; null where a flag was left at its default.</summary>
 internal sealed record TextTrainOptions(string Text, int? Context, int? StepsPerEpoch, string? Layers, string Optimizer, double? LearningRate,
-    double Momentum, double WeightDecay, int? Epochs, int? BatchSize, uint Seed, double? Validation, string? DType, string? Save, bool Resume, double? ClipGrad);
+    double Momentum, double WeightDecay, int? Epochs, int? BatchSize, uint Seed, double? Validation, string? DType, string? Save, bool Resume, double? ClipGrad)
+{
+    /// <summary>--warmup: steps over which the rate climbs linearly from lr/N to lr (PyTorch's LinearLR), or null.</summary>
+    public int? Warmup { get; init; }
+
+    /// <summary>--checkpoint: where the run's checkpoint goes, or null (then save + ".ckpt" when --checkpoint-every is given).</summary>
+    public string? Checkpoint { get; init; }
+
+    /// <summary>--checkpoint-every: epochs between checkpoints, or null.</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>--record: the run as JSON, or null.</summary>
+    public string? Record { get; init; }
+
+    /// <summary>--report: the run as an HTML page, or null.</summary>
+    public string? Report { get; init; }
+
+    /// <summary>The command line, for the record and the report.</summary>
+    public string CommandLine { get; init; } = "nabla train";
+}
 
 /// <summary>
 /// <c>nabla train --text corpus.txt</c>: a character-level language model. The first ⌊(1 − validation)·n⌋ characters
 /// train (default validation 0.1, nanoGPT's 90/10 split), the rest are held out. An epoch is --steps-per-epoch optimizer
 /// steps, each on --batch-size windows of --context characters drawn at random offsets from the seeded generator; each
-/// epoch prints the training and validation loss and perplexity (e^loss). With --resume, training continues from the
-/// model at the --save path (its description, vocabulary and context come from the file; the optimizer starts afresh).
+/// epoch prints the training and validation loss and perplexity (e^loss). With --checkpoint (or --checkpoint-every), the
+/// run writes a checkpoint between epochs, and --resume continues from it bit-exactly (weights, optimizer, warm-up,
+/// generator, losses so far); without one, --resume continues the model at the --save path with a fresh optimizer.
+/// --warmup N raises the rate linearly from lr/N to lr over the first N steps. --record and --report write the run
+/// (losses, perplexities, a generated sample) as JSON and as an HTML page.
 /// </summary>
 internal static class TextTrain
 {
@@ -29,16 +51,20 @@ internal static class TextTrain
 
     private static int Run<T>(TextTrainOptions o, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (o.Save is { } save)
-        {
-            if (Directory.Exists(save)) throw new CliException($"--save: '{save}' is a directory");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(save))!);
-        }
+        TextOutputs.Check(o);
         using var claim = Nabla.IO.AtomicFile.Claim(o.Save);
         var corpus = CharCorpus.Load(o.Text, o.Validation ?? 0.1);
         var rng = new RandomState(o.Seed);
+        string? checkpoint = o.Checkpoint ?? (o.CheckpointEvery is not null ? o.Save + ".ckpt" : null);
+        bool exact = o.Resume && checkpoint is not null;
         TextModel<T> model;
-        if (o.Resume)
+        if (exact)
+        {
+            if (!File.Exists(checkpoint)) throw new CliException($"--resume: there is no checkpoint at {checkpoint} to continue");
+            var (architecture, context) = TextOutputs.ReadCheckpointModel(checkpoint!);
+            model = TextModel<T>.Create(o.Layers ?? architecture, corpus.Vocabulary, o.Context ?? context, rng);
+        }
+        else if (o.Resume)
         {
             if (o.Save is null) throw new CliException("--resume with --text continues the model at the --save path; give --save");
             if (!File.Exists(o.Save)) throw new CliException($"--resume: there is no model at {o.Save} to continue");
@@ -61,18 +87,37 @@ internal static class TextTrain
         if (o.StepsPerEpoch is < 1) throw new CliException($"--steps-per-epoch: expected a positive whole number, not {o.StepsPerEpoch}");
         var optimizer = Optimizer(model, o);
         if (o.ClipGrad is { } clip && !(clip > 0 && double.IsFinite(clip))) throw new CliException($"--clip-grad: expected a positive number, not {clip}");
-        var trainer = new TextTrainer<T>(model, corpus, optimizer, rng, o.BatchSize ?? 16, o.StepsPerEpoch ?? 100) { ClipGradNorm = o.ClipGrad };
+        var trainer = new TextTrainer<T>(model, corpus, optimizer, rng, o.BatchSize ?? 16, o.StepsPerEpoch ?? 100)
+        {
+            ClipGradNorm = o.ClipGrad,
+            // PyTorch's LinearLR from 1/N to 1 over N steps, stepped per batch, as the tabular --warmup.
+            Scheduler = o.Warmup is { } w ? new LambdaLR(optimizer, s => TrainSetup<T>.WarmupFactor(s, w)) : null,
+        };
         int epochs = o.Epochs ?? 10;
+        string settings = TextOutputs.Fingerprint(model, corpus, o, trainer);
+        if (exact)
+        {
+            trainer.LoadCheckpoint(checkpoint!, settings);
+            stdout.WriteLine($"resuming from {checkpoint} after epoch {trainer.CompletedEpochs}");
+        }
         long parameters = model.Network.Parameters().Sum(p => (long)p.ElementCount);
         stdout.WriteLine($"Training \"{model.Architecture}\" ({parameters:N0} parameters), {o.Optimizer} lr {F(o.LearningRate ?? 3e-3)}, batch {trainer.BatchSize}, " +
-            $"{trainer.StepsPerEpoch} steps per epoch, {epochs} epochs,{(o.ClipGrad is { } g ? $" clip-grad {F(g)}," : "")} {(typeof(T) == typeof(float) ? "float32" : "float64")}, seed {o.Seed}");
+            $"{trainer.StepsPerEpoch} steps per epoch, {epochs} epochs,{(o.Warmup is { } wu ? $" warm-up {wu} steps," : "")}{(o.ClipGrad is { } g ? $" clip-grad {F(g)}," : "")} {(typeof(T) == typeof(float) ? "float32" : "float64")}, seed {o.Seed}");
         stdout.WriteLine($"on {o.Text}: {corpus.Vocabulary.Size} distinct characters, {corpus.TrainingLength:N0} training and {corpus.ValidationLength:N0} validation characters, context {model.Context}");
         var clock = Stopwatch.StartNew();
-        for (int e = 0; e < epochs; e++)
+        var checkpointMetadata = new Dictionary<string, string>
+        {
+            ["nabla.settings"] = settings,
+            ["nabla.architecture"] = model.Architecture,
+            ["nabla.context"] = model.Context.ToString(CultureInfo.InvariantCulture),
+        };
+        while (trainer.CompletedEpochs < epochs)
         {
             var epoch = trainer.RunEpoch();
             if (!double.IsFinite(epoch.Loss)) throw new CliException($"the loss diverged ({epoch.Loss}) in epoch {epoch.Epoch} (try a smaller --lr)", TrainRun<T>.Diverged);
             stdout.WriteLine(Line(epoch, epochs));
+            if (checkpoint is not null && (epoch.Epoch % (o.CheckpointEvery ?? 10) == 0 || epoch.Epoch == epochs))
+                OutputPaths.Write("--checkpoint", checkpoint, () => trainer.SaveCheckpoint(checkpoint, checkpointMetadata));
         }
         clock.Stop();
         stdout.WriteLine($"trained in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
@@ -81,6 +126,7 @@ internal static class TextTrain
             model.Save(path);
             stdout.WriteLine($"wrote model {path}");
         }
+        TextOutputs.Write(o, model, trainer, stdout);
         return 0;
     }
 

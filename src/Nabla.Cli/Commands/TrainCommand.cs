@@ -72,14 +72,19 @@ public static class TrainCommand
             if (parse.GetValue(text) is { } corpus)
             {
                 Option[] tableOnly = [data, labels, image, target, features, dropMissing, dataset, samples, noise, hidden, activation, task, loss,
-                    earlyStopping, distributed, checkpoint, checkpointEvery, plot, record, report, snapshots, schedule, warmup, delimiter];
+                    earlyStopping, distributed, plot, snapshots, schedule, delimiter];
                 if (tableOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } extra)
                     throw new CliException($"{extra.Name} is not for a --text run (a character-level language model); drop it");
                 T? Given<T>(Option<T> o) where T : struct => parse.GetResult(o) is { Implicit: false } ? parse.GetValue(o) : null;
                 return TextTrain.Run(new TextTrainOptions(corpus, parse.GetValue(context), parse.GetValue(stepsPerEpoch), LayersOption(parse.GetValue(layers)),
                     parse.GetValue(optimizer)!, Given(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), Given(epochs), Given(batchSize),
                     parse.GetValue(seed), Given(validation), parse.GetResult(dtype) is { Implicit: false } ? parse.GetValue(dtype) : null,
-                    parse.GetValue(save), parse.GetValue(resume), parse.GetValue(clipGrad)), stdout);
+                    parse.GetValue(save), parse.GetValue(resume), parse.GetValue(clipGrad))
+                {
+                    Warmup = parse.GetValue(warmup), Checkpoint = parse.GetValue(checkpoint), CheckpointEvery = Given(checkpointEvery),
+                    Record = parse.GetValue(record), Report = parse.GetValue(report),
+                    CommandLine = "nabla " + string.Join(" ", parse.Tokens.Select(t => Quote(t.Value)).Where(t => t != "--resume")),
+                }, stdout);
             }
             if (parse.GetResult(context) is { Implicit: false } || parse.GetResult(stepsPerEpoch) is { Implicit: false })
                 throw new CliException("--context and --steps-per-epoch are for a --text run");

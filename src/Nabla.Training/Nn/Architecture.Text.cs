@@ -36,7 +36,9 @@ public static partial class Architecture
     /// axis (without OUT it outputs the vocabulary; <c>tied</c> reuses the embedding's table as its weight, PyTorch's
     /// weight tying, so it adds no matrix), <c>layernorm [eps=]</c> over the last axis, <c>dropout P</c> and the
     /// activations. The last layer must output the vocabulary. Parameters are drawn from <paramref name="rng"/> layer by
-    /// layer. A layer that does not fit gets an error with the description and a caret under it.
+    /// layer; a description with a <c>gptblock</c> gets nanoGPT's initialisation instead (N(0, 0.02²) weights, zero biases,
+    /// residual projections N(0, (0.02/√(2·blocks))²); see <c>GptInit</c>). A layer that does not fit gets an error with the
+    /// description and a caret under it.
     /// </summary>
     public static Sequential<T> BuildText<T>(string description, int vocabulary, int context, RandomState rng)
         where T : unmanaged, IFloatingPointIeee754<T> => BuildText<T>(description, vocabulary, context, rng, long.MaxValue, out _);
@@ -62,6 +64,7 @@ public static partial class Architecture
         string bound = maxValues < Limits.MaxModelValues ? "the model's tensors hold"
             : $"are left of the limit of {Limits.MaxModelValues:N0} parameters and buffers per network (see docs/limits.md)";
         maxValues = Math.Min(maxValues, Limits.MaxModelValues);
+        var start = rng.GetState();   // a GPT is drawn again from here, in nanoGPT's order (GptInit)
         var net = new Sequential<T>();
         Embedding<T>? embedding = null;
         int width = 0;
@@ -169,6 +172,11 @@ public static partial class Architecture
             var last = layers[^1].Name;
             throw Error(description, last.Start, last.Text.Length,
                 $"the model ends with {width} features per position, but the vocabulary has {vocabulary} characters; end with \"linear\", which outputs the vocabulary");
+        }
+        if (net.Any(m => m is GptBlock<T>))
+        {
+            rng.SetState(start);
+            GptInit.Apply(net, rng);
         }
         return net;
     }

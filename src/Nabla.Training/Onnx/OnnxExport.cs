@@ -13,6 +13,8 @@ namespace Nabla.Onnx;
 /// named <c>features</c> in the model's precision (float32 → tensor(float), float64 → tensor(double)) and gives what
 /// <c>nabla predict</c> gives: for a classifier <c>probabilities</c> [N, classes] (the <c>p_&lt;class&gt;</c> columns)
 /// and <c>label</c> [N] (the class label text); for a regression <c>prediction</c> [N, 1] in the target's units.
+/// A text model (<c>nabla train --text</c>) becomes a graph from <c>ids</c> [B, T] (int64) to <c>logits</c> [B, T, V]
+///.
 /// </summary>
 public static class OnnxExport
 {
@@ -36,6 +38,10 @@ public static class OnnxExport
     private static ModelProto Build(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        if (TextModelFile.IsTextModel(modelPath))
+            return TextModelFile.DTypeOf(modelPath) == "float32"
+                ? OnnxTextGraph.Build(TextModel<float>.Load(modelPath), modelPath)
+                : OnnxTextGraph.Build(TextModel<double>.Load(modelPath), modelPath);
         var model = ModelFile.Load(modelPath);   // validates layers, names, shapes and metadata
         var file = SafetensorsFile.Load(modelPath);
         if (model.IsClassifier && model.Classes.Count < 2)

@@ -122,7 +122,7 @@ internal static class OnnxMlpGraph
     private const string Input = "features";
     private const string Rows = "N";
 
-    private static string JsonList(IReadOnlyList<string> items)
+    internal static string JsonList(IReadOnlyList<string> items)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

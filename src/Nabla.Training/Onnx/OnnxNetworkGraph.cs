@@ -24,8 +24,8 @@ internal static class OnnxNetworkGraph
         return x;
     }
 
-    /// <summary>The ONNX nodes of one layer; returns its output's name.</summary>
-    private static string Layer<T>(OnnxMlpGraph.Builder graph, string x, string name, Module<T> layer, string source)
+    /// <summary>The ONNX nodes of one layer; returns its output's name. Text graphs use it for the layers they share.</summary>
+    internal static string Layer<T>(OnnxMlpGraph.Builder graph, string x, string name, Module<T> layer, string source)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // ONNX Runtime's CPU provider runs Conv and AveragePool in float32 only, so a float64 graph computes those two

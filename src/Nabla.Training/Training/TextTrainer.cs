@@ -26,7 +26,7 @@ public sealed record TextEpoch(int Epoch, double Loss, double? ValidationLoss)
 /// window ids[i … i + T − 1] of the training head and its targets ids[i + 1 … i + T]), takes the mean cross-entropy over
 /// every position, and steps the optimizer. An epoch is <see cref="StepsPerEpoch"/> steps, then a validation pass.
 /// </summary>
-public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly CharCorpus corpus;
     private readonly TextWindows training;
@@ -91,8 +91,24 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             : throw new NablaArgumentException(nameof(ClipGradNorm), $"TextTrainer: ClipGradNorm is {value}; it must be a finite number > 0");
     }
 
+    /// <summary>
+    /// When set, stepped after every optimizer step (per batch), as a warm-up's <see cref="LambdaLR"/> is; null: the
+    /// optimizer's rate stays as it is. Its state travels in checkpoints.
+    /// </summary>
+    public LRScheduler? Scheduler
+    {
+        get;
+        init => field = value is null || ReferenceEquals(value.Optimizer, Optimizer) ? value
+            : throw new NablaArgumentException(nameof(Scheduler), "TextTrainer: the scheduler steps another optimizer than the trainer's; build it on the trainer's optimizer");
+    }
+
     /// <summary>Epochs finished so far.</summary>
     public int CompletedEpochs { get; private set; }
+
+    /// <summary>Every finished epoch's losses, in order (restored from a checkpoint too).</summary>
+    public IReadOnlyList<TextEpoch> History => history;
+
+    private readonly List<TextEpoch> history = [];
 
     /// <summary>Runs one epoch and the validation pass (when the corpus holds text out); returns the losses.</summary>
     public TextEpoch RunEpoch()
@@ -117,13 +133,16 @@ public sealed class TextTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             loss.Backward();
             if (ClipGradNorm is { } clip) GradClip.ClipGradNorm(Optimizer.Parameters, clip);
             Optimizer.Step();
+            Scheduler?.Step();
         }
         CompletedEpochs++;
         // Without gradients a pass can take more windows at once than a step: as many as one sample's budget holds,
         // so that a short context over a long held-out tail is a few passes, not one per window.
         int windows = (int)Math.Clamp(Limits.MaxSampleValues / Math.Max(1, Model.ValuesPerWindow), BatchSize, int.MaxValue);
         double? validation = corpus.ValidationLength > 1 ? Evaluate(Model, corpus.Ids[corpus.TrainingLength..], windows) : null;
-        return new TextEpoch(CompletedEpochs, sum / StepsPerEpoch, validation);
+        var epoch = new TextEpoch(CompletedEpochs, sum / StepsPerEpoch, validation);
+        history.Add(epoch);
+        return epoch;
     }
 
     /// <summary>

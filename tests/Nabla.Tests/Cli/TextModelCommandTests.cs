@@ -207,8 +207,8 @@ public sealed partial class TextModelCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--report", "out.html")]
-    [InlineData("--warmup", "5")]
+    [InlineData("--plot", "loss.svg")]
+    [InlineData("--schedule", "cosine")]
     [InlineData("--target", "y")]
     public void A_flag_for_tables_is_refused_in_a_text_run(string flag, string value)
     {
