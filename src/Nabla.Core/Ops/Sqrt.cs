@@ -11,8 +11,6 @@ public readonly struct Sqrt : IUnaryOp<Sqrt>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.Sqrt(x);
     /// <inheritdoc/>
-    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => T.One / (y + y);
-    /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(1) / (y + y);
     /// <inheritdoc/>
     public static string DerivativeText(string x, string y) => $"1/(2·sqrt({x}))";
