@@ -11,6 +11,8 @@ public readonly struct Cos : IUnaryOp<Cos>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.Cos(x);
     /// <inheritdoc/>
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => DerivativeOf<PlainNumber<T>>(x, y).Value;
+    /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => -N.Apply<Sin>(x);
     /// <inheritdoc/>
     public static string DerivativeText(string x, string y) => $"-sin({x})";

@@ -99,6 +99,8 @@ public readonly struct GeluTanh : IUnaryOp<GeluTanh>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => x * Sigma2U(x);
     /// <inheritdoc/>
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => DerivativeOf<PlainNumber<T>>(x, y).Value;
+    /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N>
     {
         var s = N.Apply<Sigmoid>(N.Constant(2 * C) * (x + N.Constant(A) * x * x * x));
@@ -123,7 +125,7 @@ public readonly struct GeluTanh : IUnaryOp<GeluTanh>
     {
         if (x.Length < dx.Length || dy.Length < dx.Length) throw new ArgumentException("Operand lengths differ.");
         if (typeof(T) == typeof(float)) GeluKernels.TanhBackward(Gelu.Floats(x), Gelu.Floats(dy), Gelu.Floats(dx));
-        else for (int i = 0; i < dx.Length; i++) dx[i] += OpRules.Derivative<GeluTanh, T>(x[i], y[i]) * dy[i];
+        else for (int i = 0; i < dx.Length; i++) dx[i] += Derivative(x[i], y[i]) * dy[i];
     }
 
     /// <summary>σ(2u) = ½(1 + tanh u) for u = √(2/π)(x + 0.044715x³).</summary>

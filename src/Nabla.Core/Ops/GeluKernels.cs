@@ -173,7 +173,7 @@ internal static class GeluKernels
                 (Vector256.Create(dx.Slice(i)) + d * Vector256.Create(dy.Slice(i))).CopyTo(dx.Slice(i));
             }
         }
-        for (; i < n; i++) dx[i] += OpRules.Derivative<GeluTanh, float>(x[i], 0f) * dy[i];
+        for (; i < n; i++) dx[i] += GeluTanh.Derivative(x[i], 0f) * dy[i];
     }
 
     private static Vector256<float> Sigma2U(Vector256<float> x)

@@ -23,12 +23,12 @@ public interface IUnaryOp<TSelf> where TSelf : IUnaryOp<TSelf>
     static abstract N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N>;
 
     /// <summary>
-    /// dy/dx in plain numbers, for the kernels: <see cref="DerivativeOf{N}(N, N)"/> run on a plain number, which the JIT
-    /// specialises and inlines to the arithmetic a rule written over <typeparamref name="T"/> would give. An op overrides it
-    /// only to evaluate the same rule more accurately (GELU's left tail).
+    /// dy/dx in plain numbers, for the kernels. Every op implements it as its <see cref="DerivativeOf{N}(N, N)"/> run on a
+    /// plain number (an internal struct the JIT inlines away), not as a second statement of the rule; GELU alone evaluates
+    /// the same rule more accurately. It is not a default interface method because the JIT does not inline those: the
+    /// call would stay inside every backward loop.
     /// </summary>
-    static virtual T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> =>
-        TSelf.DerivativeOf(new PlainNumber<T>(x), new PlainNumber<T>(y)).Value;
+    static abstract T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>;
 
     /// <summary>The local derivative written out, given how the input and the output are named.</summary>
     static abstract string DerivativeText(string x, string y);
@@ -72,12 +72,10 @@ public interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
     static abstract N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
 
     /// <summary>∂y/∂a in plain numbers, for the kernels: <see cref="DerivativeAOf{N}(N, N, N)"/> run on plain numbers.</summary>
-    static virtual T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> =>
-        TSelf.DerivativeAOf(new PlainNumber<T>(a), new PlainNumber<T>(b), new PlainNumber<T>(y)).Value;
+    static abstract T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
 
     /// <summary>∂y/∂b in plain numbers, for the kernels: <see cref="DerivativeBOf{N}(N, N, N)"/> run on plain numbers.</summary>
-    static virtual T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> =>
-        TSelf.DerivativeBOf(new PlainNumber<T>(a), new PlainNumber<T>(b), new PlainNumber<T>(y)).Value;
+    static abstract T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
 
     /// <summary>
     /// ∂y/∂a · <paramref name="tangent"/>, the change of y along a change of a (forward mode and second derivatives).

@@ -14,6 +14,10 @@ internal readonly struct PlainNumber<T>(T value) : IDifferentiable<PlainNumber<T
 {
     public T Value { get; } = value;
 
+    /// <summary>Lets an op's plain-number entry point read <c>DerivativeOf&lt;PlainNumber&lt;T&gt;&gt;(x, y).Value</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static implicit operator PlainNumber<T>(T value) => new(value);
+
     public double Real
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -44,23 +48,4 @@ internal readonly struct PlainNumber<T>(T value) : IDifferentiable<PlainNumber<T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static PlainNumber<T> operator -(PlainNumber<T> a) => new(-a.Value);
-}
-
-/// <summary>
-/// An op's plain-number derivatives called by its type: C# reaches a static virtual interface member only through a type
-/// parameter, and the ops inherit <c>Derivative</c>, <c>DerivativeA</c> and <c>DerivativeB</c> from their interfaces.
-/// </summary>
-internal static class OpRules
-{
-    /// <summary>dy/dx of <typeparamref name="TOp"/> at x, given y = f(x).</summary>
-    public static T Derivative<TOp, T>(T x, T y) where TOp : struct, IUnaryOp<TOp> where T : IFloatingPointIeee754<T> =>
-        TOp.Derivative(x, y);
-
-    /// <summary>∂y/∂a of <typeparamref name="TOp"/>.</summary>
-    public static T DerivativeA<TOp, T>(T a, T b, T y) where TOp : struct, IBinaryOp<TOp> where T : IFloatingPointIeee754<T> =>
-        TOp.DerivativeA(a, b, y);
-
-    /// <summary>∂y/∂b of <typeparamref name="TOp"/>.</summary>
-    public static T DerivativeB<TOp, T>(T a, T b, T y) where TOp : struct, IBinaryOp<TOp> where T : IFloatingPointIeee754<T> =>
-        TOp.DerivativeB(a, b, y);
 }

@@ -14,6 +14,8 @@ public readonly struct Pow : IBinaryOp<Pow>
     public static string Name => "pow";
     /// <inheritdoc/>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.Pow(a, b);
+    /// <inheritdoc/>
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeAOf<PlainNumber<T>>(a, b, y).Value;
     // Where b = 0 and a^(b−1) is finite, b·a^(b−1) is already (±)0 and keeps b's own perturbation, so ∂²y/∂a∂b = a⁻¹
     // there is right; the constant 0 is needed only where a^(b−1) is not finite (a = 0, NaN, or 1/a beyond T's range).
     /// <inheritdoc/>
@@ -22,6 +24,8 @@ public readonly struct Pow : IBinaryOp<Pow>
         var power = N.Apply<Pow>(a, b - N.Constant(1));
         return b.Real == 0 && !double.IsFinite(power.Real) ? N.Constant(0) : b * power;
     }
+    /// <inheritdoc/>
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeBOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => a.Real == 0 && b.Real >= 0 ? N.Constant(0) : y * N.Apply<Log>(a);
     /// <inheritdoc/>
