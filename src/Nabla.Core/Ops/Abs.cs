@@ -11,7 +11,7 @@ public readonly struct Abs : IUnaryOp<Abs>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.Abs(x);
     /// <inheritdoc/>
-    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero);
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => DerivativeOf<PlainNumber<T>>(x, y).Value;
     /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(x.Real > 0 ? 1 : (x.Real < 0 ? -1 : 0));
     /// <inheritdoc/>

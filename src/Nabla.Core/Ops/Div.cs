@@ -11,11 +11,11 @@ public readonly struct Div : IBinaryOp<Div>
     /// <inheritdoc/>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => a / b;
     /// <inheritdoc/>
-    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => T.One / b;
-    /// <inheritdoc/>
-    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => -y / b;
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeAOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => N.Constant(1) / b;
+    /// <inheritdoc/>
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeBOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => -y / b;
     /// <summary>

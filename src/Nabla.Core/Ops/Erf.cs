@@ -24,7 +24,7 @@ public readonly struct Erf : IUnaryOp<Erf>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.CreateTruncating(Of(double.CreateTruncating(x)));
     /// <inheritdoc/>
-    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => T.CreateTruncating(TwoOverSqrtPi) * T.Exp(-(x * x));
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => DerivativeOf<PlainNumber<T>>(x, y).Value;
     /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(TwoOverSqrtPi) * N.Apply<Exp>(-(x * x));
     /// <inheritdoc/>

@@ -1,12 +1,12 @@
 namespace Nabla.Ops;
 
 /// <summary>
-/// A number the ops' derivative rules can be written over, so that a rule can itself be differentiated.
-/// Each op states its derivative twice: once over <see cref="System.Numerics.IFloatingPointIeee754{TSelf}"/>
-/// for the fast kernels, and once as a formula of table ops over this interface (<c>DerivativeOf</c>), which
-/// dual numbers (<see cref="Scalars.Dual"/>) and scalar nodes (<see cref="Scalars.Value"/>) can run. Second
-/// derivatives and nested forward mode come from differentiating that formula; the op-table tests check that
-/// both forms agree and that the formula's own derivative matches finite differences of the first derivative.
+/// A number the ops' derivative rules are written over, so that a rule can itself be differentiated.
+/// Each op states its derivative once, as a formula of table ops over this interface (<c>DerivativeOf</c>):
+/// the kernels run it on plain numbers (an internal wrapper of <see cref="System.Numerics.IFloatingPointIeee754{TSelf}"/>
+/// that the JIT inlines away), and dual numbers (<see cref="Scalars.Dual"/>) and scalar nodes (<see cref="Scalars.Value"/>)
+/// run it to get second derivatives and nested forward mode; the op-table tests check the formula's own derivative
+/// against finite differences of the first derivative.
 /// </summary>
 public interface IDifferentiable<TSelf> where TSelf : IDifferentiable<TSelf>
 {

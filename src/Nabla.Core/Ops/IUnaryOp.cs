@@ -15,14 +15,20 @@ public interface IUnaryOp<TSelf> where TSelf : IUnaryOp<TSelf>
     /// <summary>y = f(x).</summary>
     static abstract T Apply<T>(T x) where T : IFloatingPointIeee754<T>;
 
-    /// <summary>dy/dx, given the input x and the output y = f(x) (so rules can reuse the output).</summary>
-    static abstract T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>;
-
     /// <summary>
-    /// The same dy/dx written with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be
-    /// differentiated (second derivatives, nested forward mode). Must agree with <see cref="Derivative{T}(T, T)"/>.
+    /// dy/dx, given the input x and the output y = f(x) (so rules can reuse the output), written once with table ops over
+    /// any <see cref="IDifferentiable{TSelf}"/> number: plain numbers for the kernels, dual numbers and scalar nodes for
+    /// second derivatives and nested forward mode (the rule is itself differentiated).
     /// </summary>
     static abstract N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N>;
+
+    /// <summary>
+    /// dy/dx in plain numbers, for the kernels. Every op implements it as its <see cref="DerivativeOf{N}(N, N)"/> run on a
+    /// plain number (an internal struct the JIT inlines away), not as a second statement of the rule; GELU alone evaluates
+    /// the same rule more accurately. It is not a default interface method because the JIT does not inline those: the
+    /// call would stay inside every backward loop.
+    /// </summary>
+    static abstract T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>;
 
     /// <summary>The local derivative written out, given how the input and the output are named.</summary>
     static abstract string DerivativeText(string x, string y);
@@ -56,17 +62,20 @@ public interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
     /// <summary>y = f(a, b).</summary>
     static abstract T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T>;
 
-    /// <summary>∂y/∂a, given both inputs and the output.</summary>
-    static abstract T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
-
-    /// <summary>∂y/∂b, given both inputs and the output.</summary>
-    static abstract T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
-
-    /// <summary>∂y/∂a with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be differentiated.</summary>
+    /// <summary>
+    /// ∂y/∂a, given both inputs and the output, written once with table ops over any <see cref="IDifferentiable{TSelf}"/>
+    /// number (plain numbers for the kernels, dual numbers and scalar nodes to differentiate it again).
+    /// </summary>
     static abstract N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
 
-    /// <summary>∂y/∂b with table ops over any <see cref="IDifferentiable{TSelf}"/> number, so it can itself be differentiated.</summary>
+    /// <summary>∂y/∂b, written once like <see cref="DerivativeAOf{N}(N, N, N)"/>.</summary>
     static abstract N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N>;
+
+    /// <summary>∂y/∂a in plain numbers, for the kernels: <see cref="DerivativeAOf{N}(N, N, N)"/> run on plain numbers.</summary>
+    static abstract T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
+
+    /// <summary>∂y/∂b in plain numbers, for the kernels: <see cref="DerivativeBOf{N}(N, N, N)"/> run on plain numbers.</summary>
+    static abstract T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T>;
 
     /// <summary>
     /// ∂y/∂a · <paramref name="tangent"/>, the change of y along a change of a (forward mode and second derivatives).

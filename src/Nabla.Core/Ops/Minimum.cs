@@ -11,11 +11,11 @@ public readonly struct Minimum : IBinaryOp<Minimum>
     /// <inheritdoc/>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a <= b ? a : b);
     /// <inheritdoc/>
-    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a < b ? T.One : (a > b ? T.Zero : T.CreateTruncating(0.5));
-    /// <inheritdoc/>
-    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a > b ? T.One : (a < b ? T.Zero : T.CreateTruncating(0.5));
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeAOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => N.Constant(a.Real < b.Real ? 1 : (a.Real > b.Real ? 0 : 0.5));
+    /// <inheritdoc/>
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeBOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => N.Constant(a.Real > b.Real ? 1 : (a.Real < b.Real ? 0 : 0.5));
     /// <inheritdoc/>

@@ -11,11 +11,11 @@ public readonly struct Mul : IBinaryOp<Mul>
     /// <inheritdoc/>
     public static T Apply<T>(T a, T b) where T : IFloatingPointIeee754<T> => a * b;
     /// <inheritdoc/>
-    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => b;
-    /// <inheritdoc/>
-    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => a;
+    public static T DerivativeA<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeAOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeAOf<N>(N a, N b, N y) where N : IDifferentiable<N> => b;
+    /// <inheritdoc/>
+    public static T DerivativeB<T>(T a, T b, T y) where T : IFloatingPointIeee754<T> => DerivativeBOf<PlainNumber<T>>(a, b, y).Value;
     /// <inheritdoc/>
     public static N DerivativeBOf<N>(N a, N b, N y) where N : IDifferentiable<N> => a;
     /// <inheritdoc/>

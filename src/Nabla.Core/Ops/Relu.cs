@@ -14,7 +14,7 @@ public readonly struct Relu : IUnaryOp<Relu>
     /// <inheritdoc/>
     public static T Apply<T>(T x) where T : IFloatingPointIeee754<T> => x > T.Zero ? x : (T.IsNaN(x) ? x : T.Zero);
     /// <inheritdoc/>
-    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
+    public static T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => DerivativeOf<PlainNumber<T>>(x, y).Value;
     /// <inheritdoc/>
     public static N DerivativeOf<N>(N x, N y) where N : IDifferentiable<N> => N.Constant(x.Real > 0 ? 1 : 0);
     /// <inheritdoc/>

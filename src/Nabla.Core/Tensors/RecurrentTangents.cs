@@ -1,5 +1,5 @@
 using System.Numerics;
-using static Nabla.Functional.Tangents;
+using static Nabla.Tensors.Tangents;
 
 namespace Nabla.Tensors;
 

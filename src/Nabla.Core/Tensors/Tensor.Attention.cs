@@ -95,7 +95,7 @@ public sealed partial class Tensor<T>
     }
 
     /// <summary>The elements in row-major order as (array, offset): the storage when contiguous, else a gathered copy.</summary>
-    private static (T[] Data, int Offset) Flat(Tensor<T> x) => x.IsContiguous ? (x.Storage, x.Offset) : (Kernels.Gather(x), 0);
+    private static (T[] Data, int Offset) Flat(Tensor<T> x) => x.IsContiguous ? (x.Storage, x.Offset) : (ElementwiseLoops.Gather(x), 0);
 
     private static T[] Zeroed(int length)
     {

@@ -23,7 +23,7 @@ public sealed partial class Tensor<T>
     private Tensor<T> Compare(Tensor<T> other, string name, Func<T, T, bool> test)
     {
         var shape = Shapes.Broadcast(ShapeArray, other.ShapeArray, name);
-        return new Tensor<T>(Kernels.Zip(this, other, shape, (a, b) => test(a, b) ? T.One : T.Zero), shape);
+        return new Tensor<T>(ElementwiseLoops.Zip(this, other, shape, (a, b) => test(a, b) ? T.One : T.Zero), shape);
     }
 
     /// <summary>True when both tensors have the same shape and every pair of elements differs by at most atol + rtol·|other| (NaNs never match).</summary>

@@ -71,14 +71,14 @@ public sealed partial class Tensor<T>
             // Bilinear in (x, W) plus b: the convolution of each tangent with the other operand; through the activation,
             // t_y = f′(z)·t_z.
             var tb = bias is null ? null : ts[2]?.Reshape(cout, 1, 1);
-            var tz = Functional.Tangents.Sum(
+            var tz = Tangents.Sum(
                 ts[0] is null ? null : Conv2d(ts[0]!, weight, null, stride, padding, dilation, groups),
                 ts[1] is null ? null : Conv2d(x, ts[1]!, null, stride, padding, dilation, groups), tb);
             if (!activated || tz is null) return tz;
-            return Functional.ElementwiseDerivatives.UnaryTangent<T, TOp>(Conv2d(x, weight, bias, stride, padding, dilation, groups), result, tz);
+            return ElementwiseDerivatives.UnaryTangent<T, TOp>(Conv2d(x, weight, bias, stride, padding, dilation, groups), result, tz);
         });
     }
 
     /// <summary>The elements of <paramref name="t"/> in row-major order as (array, offset): its storage when contiguous, else a copy.</summary>
-    private static (T[] Data, int Offset) Elements(Tensor<T> t) => t.IsContiguous ? (t.Storage, t.Offset) : (Kernels.Gather(t), 0);
+    private static (T[] Data, int Offset) Elements(Tensor<T> t) => t.IsContiguous ? (t.Storage, t.Offset) : (ElementwiseLoops.Gather(t), 0);
 }

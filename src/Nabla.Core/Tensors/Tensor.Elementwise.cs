@@ -13,7 +13,7 @@ public sealed partial class Tensor<T>
     /// </summary>
     public Tensor<T> Apply<TOp>() where TOp : struct, IUnaryOp<TOp>
     {
-        var y = Dense(Kernels.Map<T, TOp>(this), ShapeArray, this);
+        var y = Dense(ElementwiseLoops.Map<T, TOp>(this), ShapeArray, this);
         return Recording(this) ? RecordUnary<TOp>(this, y) : y;
     }
 
@@ -36,7 +36,7 @@ public sealed partial class Tensor<T>
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>?, Tensor<T>?, Tensor<T>?>? tangent, Reads reads = Reads.OperandsAndResult) where TOp : struct, IBinaryOp<TOp>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, name);
-        var y = Dense(Kernels.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
+        var y = Dense(ElementwiseLoops.Map<T, TOp>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
         return Recording(a, b) ? RecordBinary<TOp>(a, b, y, name, rule, tangent, reads) : y;
     }
 
@@ -49,8 +49,8 @@ public sealed partial class Tensor<T>
         ReadOnlySpan<Tensor<T>> saved = reads switch { Reads.Nothing => [], Reads.Operands => [a, b], _ => [a, b, y] };
         return Record(y, name, [a, b], saved, rule?.Invoke(a, b, y) ?? ((dy, sink) =>
         {
-            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
-            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, TOp>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
+            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(ElementwiseLoops.Partial<T, TOp>(a, b, y, dy, shape, wrtB: false), shape), owned: true);
+            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(ElementwiseLoops.Partial<T, TOp>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
         }), ts => tangent is null ? ElementwiseDerivatives.BinaryTangent<T, TOp>(a, b, y, ts[0], ts[1]) : tangent(a, b, y, ts[0], ts[1]));
     }
 
@@ -65,7 +65,7 @@ public sealed partial class Tensor<T>
     public static Tensor<T> operator -(Tensor<T> a, Tensor<T> b) => Binary<Sub>(a, b, "sub", (a, b, y) => (dy, sink) =>
     {
         if (sink.Needs(0)) sink.Add(0, dy, owned: false);
-        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Map<T, Neg>(dy), dy.ShapeArray), owned: true);
+        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(ElementwiseLoops.Map<T, Neg>(dy), dy.ShapeArray), owned: true);
     }, static (a, b, y, ta, tb) => Tangents.Minus(ta, tb), Reads.Nothing);
 
     /// <summary>a · b element-wise, broadcast; ∂/∂a = b, ∂/∂b = a.</summary>
@@ -79,14 +79,14 @@ public sealed partial class Tensor<T>
     public static Tensor<T> operator /(Tensor<T> a, Tensor<T> b) => Binary<Div>(a, b, "div", (a, b, y) => (dy, sink) =>
     {
         var shape = y.ShapeArray;
-        if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Map<T, Div>(dy, b, shape), shape), owned: true);
-        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Partial<T, Div>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
+        if (sink.Needs(0)) sink.Add(0, new Tensor<T>(ElementwiseLoops.Map<T, Div>(dy, b, shape), shape), owned: true);
+        if (sink.Needs(1)) sink.Add(1, new Tensor<T>(ElementwiseLoops.Partial<T, Div>(a, b, y, dy, shape, wrtB: true), shape), owned: true);
     }, static (a, b, y, ta, tb) => Tangents.Minus(ta, tb is null ? null : y * tb) is { } t ? t / b : null);
 
     private static Tensor<T> MulNoGrad(Tensor<T> a, Tensor<T> b)
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, "mul");
-        return Dense(Kernels.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
+        return Dense(ElementwiseLoops.Map<T, Mul>(a, b, shape), shape, ReferenceEquals(shape, a.ShapeArray) ? a : b);
     }
 
     /// <summary>a + b for every element of a; ∂/∂a = 1.</summary>
@@ -112,9 +112,9 @@ public sealed partial class Tensor<T>
     /// </summary>
     private static Tensor<T>? WithScalar<TOp>(T s, Tensor<T> x, bool scalarFirst) where TOp : struct, IBinaryOp<TOp>
     {
-        if (x.ElementCount > Kernels.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
+        if (x.ElementCount > ElementwiseLoops.ScalarRowLimit || !x.IsContiguous || Recording(x)) return null;
         var y = BufferPool<T>.Rent(x.ElementCount);
-        return Kernels.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
+        return ElementwiseLoops.MapScalar<T, TOp>(s, x, scalarFirst, y) ? Dense(y, x.ShapeArray, x) : null;
     }
 
     /// <summary>−x element-wise.</summary>
@@ -165,13 +165,13 @@ public sealed partial class Tensor<T>
     public static Tensor<T> Where(Tensor<T> condition, Tensor<T> a, Tensor<T> b)
     {
         var shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray, "where"), b.ShapeArray, "where");
-        var y = new Tensor<T>(Kernels.Where(condition, a, b, shape), shape);
+        var y = new Tensor<T>(ElementwiseLoops.Where(condition, a, b, shape), shape);
         if (!Recording(a, b)) return y;
         var zero = Scalar(T.Zero);
         return Record(y, "where", [a, b], saved: [condition], (dy, sink) =>
         {
-            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(Kernels.Where(condition, dy, zero, shape), shape), owned: true);
-            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(Kernels.Where(condition, zero, dy, shape), shape), owned: true);
+            if (sink.Needs(0)) sink.Add(0, new Tensor<T>(ElementwiseLoops.Where(condition, dy, zero, shape), shape), owned: true);
+            if (sink.Needs(1)) sink.Add(1, new Tensor<T>(ElementwiseLoops.Where(condition, zero, dy, shape), shape), owned: true);
         }, ts => Where(condition, ts[0] ?? zero, ts[1] ?? zero));
     }
 }

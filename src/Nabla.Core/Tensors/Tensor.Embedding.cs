@@ -38,7 +38,7 @@ public sealed partial class Tensor<T>
         {
             var flat = new int[picked.Length * d];
             for (int i = 0; i < flat.Length; i++) flat[i] = picked[i / Math.Max(d, 1)] * d + i % Math.Max(d, 1);
-            return Functional.Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
+            return Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
         });
     }
 

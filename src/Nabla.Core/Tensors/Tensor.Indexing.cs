@@ -113,7 +113,7 @@ public sealed partial class Tensor<T>
         var outShape = (int[])ShapeArray.Clone();
         var y = BufferPool<T>.Rent(ElementCount);
         var rowMajor = Shapes.RowMajorStrides(outShape);
-        Kernels.Accumulate(y, 0, rowMajor, this, overwrite: true);
+        ElementwiseLoops.Accumulate(y, 0, rowMajor, this, overwrite: true);
         var walk = new IndexWalk(ishape, d);
         walk.ScatterAdd(picked, y, 0, rowMajor, src.Storage, src.Offset, src.StridesArray);
         var result = Dense(y, outShape, null);

@@ -18,7 +18,7 @@ public sealed partial class Tensor<T>
     public Tensor<T> Apply<TOp>(Tensor<T> into) where TOp : struct, IUnaryOp<TOp>
     {
         CheckInto(TOp.Name, into, ShapeArray, this, null);
-        Kernels.Map<T, TOp>(this, into.Storage.AsSpan(into.Offset, into.ElementCount));
+        ElementwiseLoops.Map<T, TOp>(this, into.Storage.AsSpan(into.Offset, into.ElementCount));
         return into;
     }
 
@@ -27,7 +27,7 @@ public sealed partial class Tensor<T>
     {
         var shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray, TOp.Name);
         CheckInto(TOp.Name, into, shape, a, b);
-        Kernels.Map<T, TOp>(a, b, shape, into.Storage.AsSpan(into.Offset, into.ElementCount));
+        ElementwiseLoops.Map<T, TOp>(a, b, shape, into.Storage.AsSpan(into.Offset, into.ElementCount));
         return into;
     }
 

@@ -100,7 +100,7 @@ public sealed partial class Tensor<T>
         {
             if (!sink.Needs(0)) return;
             var g = Autograd.Buffer(x);
-            Kernels.Accumulate(g.Storage, g.Offset + (length == 0 ? 0 : start * rowMajor[d]), rowMajor, dy, overwrite: false);
+            ElementwiseLoops.Accumulate(g.Storage, g.Offset + (length == 0 ? 0 : start * rowMajor[d]), rowMajor, dy, overwrite: false);
         }, ts => ts[0]!.Slice(d, start, start + length));
     }
 
@@ -149,7 +149,7 @@ public sealed partial class Tensor<T>
 
         var data = BufferPool<T>.Rent(total);
         for (int i = 0, offset = 0; i < inputs.Length; offset += blocks[i], i++)
-            Kernels.Accumulate(data, offset, placements[i], inputs[i], overwrite: true);
+            ElementwiseLoops.Accumulate(data, offset, placements[i], inputs[i], overwrite: true);
         var result = Dense(data, outShape, null);
         if (!Recording(inputs)) return result;
 

@@ -47,7 +47,7 @@ public sealed partial class Tensor<T>
 
         int m = x.ElementCount / Math.Max(inF, 1);
         if (inF == 0) m = Shapes.ElementCount(x.ShapeArray[..^1]);
-        var x2 = x.Rank == 2 ? x : new Tensor<T>(x.IsContiguous ? x.Store : new TensorStorage<T>(Kernels.Gather(x)), x.IsContiguous ? x.Offset : 0, [m, inF], [inF, 1]);
+        var x2 = x.Rank == 2 ? x : new Tensor<T>(x.IsContiguous ? x.Store : new TensorStorage<T>(ElementwiseLoops.Gather(x)), x.IsContiguous ? x.Offset : 0, [m, inF], [inF, 1]);
         var (gx, transX, ldx) = GemmOperand(x2);
         var (gw, transW, ldw) = GemmOperand(weight);
 
@@ -68,7 +68,7 @@ public sealed partial class Tensor<T>
         return Record(result, activated ? "linear_" + TOp.Name : "linear", inputs, saved, (dy, sink) =>
         {
             if (m == 0) return;
-            ReadOnlySpan<T> dys = dy.IsContiguous ? dy.Storage.AsSpan(dy.Offset, dy.ElementCount) : Kernels.Gather(dy);
+            ReadOnlySpan<T> dys = dy.IsContiguous ? dy.Storage.AsSpan(dy.Offset, dy.ElementCount) : ElementwiseLoops.Gather(dy);
             bool needBias = bias is not null && sink.Needs(2);
             T[]? dz = null;
             if (activated)
@@ -124,9 +124,9 @@ public sealed partial class Tensor<T>
         }, ts =>
         {
             // Bilinear in (x, W) plus b: t_z = t_x·Wᵀ + x·t_Wᵀ + t_b; through the activation, t_y = f′(z)·t_z.
-            var tz = Functional.Tangents.Sum(ts[0] is null ? null : Linear(ts[0]!, weight), ts[1] is null ? null : Linear(x, ts[1]!), bias is null ? null : ts[2]);
+            var tz = Tangents.Sum(ts[0] is null ? null : Linear(ts[0]!, weight), ts[1] is null ? null : Linear(x, ts[1]!), bias is null ? null : ts[2]);
             if (!activated || tz is null) return tz;
-            return Functional.ElementwiseDerivatives.UnaryTangent<T, TOp>(Linear(x, weight, bias), result, tz);
+            return ElementwiseDerivatives.UnaryTangent<T, TOp>(Linear(x, weight, bias), result, tz);
         });
     }
 

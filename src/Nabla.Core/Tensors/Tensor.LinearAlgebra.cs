@@ -37,7 +37,7 @@ public sealed partial class Tensor<T>
     {
         if (sink.Needs(0)) sink.Add(0, MatMulNoGrad(dy, b.SwapLastTwo()), owned: true);
         if (sink.Needs(1)) sink.Add(1, MatMulNoGrad(a.SwapLastTwo(), dy), owned: true);
-    }, ts => Functional.Tangents.Plus(ts[0]?.MatMul(b), ts[1] is null ? null : a.MatMul(ts[1]!)));
+    }, ts => Tangents.Plus(ts[0]?.MatMul(b), ts[1] is null ? null : a.MatMul(ts[1]!)));
 
     /// <summary>The outer product of two 1-d tensors: y[i, j] = a[i]·b[j].</summary>
     public static Tensor<T> Outer(Tensor<T> a, Tensor<T> b)
@@ -100,7 +100,7 @@ public sealed partial class Tensor<T>
         int rows = x.ShapeArray[^2], cols = x.ShapeArray[^1], sr = x.StridesArray[^2], sc = x.StridesArray[^1];
         if ((sc == 1 || cols == 1) && (rows == 1 || sr >= Math.Max(cols, 1))) return (x, false, rows == 1 ? Math.Max(cols, 1) : sr);
         if ((sr == 1 || rows == 1) && (cols == 1 || sc >= Math.Max(rows, 1))) return (x, true, cols == 1 ? Math.Max(rows, 1) : sc);
-        var copy = new Tensor<T>(Kernels.Gather(x), x.ShapeArray);
+        var copy = new Tensor<T>(ElementwiseLoops.Gather(x), x.ShapeArray);
         return (copy, false, Math.Max(cols, 1));
     }
 }

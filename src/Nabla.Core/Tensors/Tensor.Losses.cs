@@ -15,7 +15,7 @@ public sealed partial class Tensor<T>
             static (p, t) => (p - t) * (p - t),
             static (p, t) => T.CreateTruncating(2) * (p - t),
             static (p, t) => T.CreateTruncating(-2) * (p - t),
-            static (p, t, tp, tt) => T.CreateTruncating(2) * (p - t) * Functional.Tangents.Minus(tp, tt)!);
+            static (p, t, tp, tt) => T.CreateTruncating(2) * (p - t) * Tangents.Minus(tp, tt)!);
 
     /// <summary>
     /// Binary cross-entropy on logits z against targets y in [0, 1] (same shape), in the stable form
@@ -27,7 +27,7 @@ public sealed partial class Tensor<T>
             static (z, y) => T.Max(z, T.Zero) - z * y + T.LogP1(T.Exp(-T.Abs(z))),
             static (z, y) => T.One / (T.One + T.Exp(-z)) - y,
             static (z, y) => -z,
-            static (z, y, tz, ty) => Functional.Tangents.Minus(tz is null ? null : (z.Sigmoid() - y) * tz, ty is null ? null : z * ty)!);
+            static (z, y, tz, ty) => Tangents.Minus(tz is null ? null : (z.Sigmoid() - y) * tz, ty is null ? null : z * ty)!);
 
     /// <summary>
     /// The hinge (max-margin) loss of micrograd's demo: l[i] = max(0, 1 − y[i]·s[i]) for scores s and labels y = ±1
@@ -43,7 +43,7 @@ public sealed partial class Tensor<T>
             {
                 Tensor<T> violated;
                 using (NoGrad.Scope()) violated = (T.One - y * s).GreaterThan(Scalar(T.Zero));
-                return -(violated * Functional.Tangents.Plus(ts is null ? null : y * ts, ty is null ? null : s * ty)!);
+                return -(violated * Tangents.Plus(ts is null ? null : y * ts, ty is null ? null : s * ty)!);
             });
 
     /// <summary>

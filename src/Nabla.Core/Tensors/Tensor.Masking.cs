@@ -19,11 +19,11 @@ public sealed partial class Tensor<T>
             throw new NablaException($"masked_fill: the mask of shape {Shapes.Format(mask.ShapeArray)} does not broadcast to the input's shape {Shapes.Format(ShapeArray)}");
         var shape = ShapeArray;
         var fill = Scalar(value);
-        var y = Dense(Kernels.Where(mask, fill, this, shape), shape, this);
+        var y = Dense(ElementwiseLoops.Where(mask, fill, this, shape), shape, this);
         if (!Recording(this)) return y;
         var zero = Scalar(T.Zero);
         return Record(y, "masked_fill", [this], saved: [mask], (dy, sink) =>
-            sink.Add(0, new Tensor<T>(Kernels.Where(mask, zero, dy, shape), shape), owned: true),
+            sink.Add(0, new Tensor<T>(ElementwiseLoops.Where(mask, zero, dy, shape), shape), owned: true),
             ts => Where(mask, zero, ts[0]!));
     }
 

@@ -130,7 +130,7 @@ public sealed partial class Tensor<T>
         {
             var paramShape = Enumerable.Range(0, x.Rank).Select(a => a == 1 ? c : 1).ToArray();
             var stats = batchStats ? ((Tensor<T>, Tensor<T>)?)null : (new Tensor<T>(mean, paramShape), new Tensor<T>(invStd, paramShape));
-            return Functional.NormalizationTangents.Tangent(x, weight, [0, .. Enumerable.Range(2, x.Rank - 2)], eps, paramShape, stats,
+            return NormalizationTangents.Tangent(x, weight, [0, .. Enumerable.Range(2, x.Rank - 2)], eps, paramShape, stats,
                 ts[0], weight is null ? null : ts[1], bias is null ? null : ts[biasIndex]);
         });
     }
@@ -196,7 +196,7 @@ public sealed partial class Tensor<T>
                 TensorPrimitives.Multiply(dxr, invStd[r], dxr);
             }
             if (dx is not null) sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
-        }, ts => Functional.NormalizationTangents.Tangent(x, weight, [.. Enumerable.Range(x.Rank - k, k)], eps, normalizedShape, null,
+        }, ts => NormalizationTangents.Tangent(x, weight, [.. Enumerable.Range(x.Rank - k, k)], eps, normalizedShape, null,
             ts[0], weight is null ? null : ts[1], bias is null ? null : ts[biasIndex]));
     }
 

@@ -73,7 +73,7 @@ public sealed partial class Tensor<T>
                 MaxPoolKernels.Forward(g, xs.AsSpan(xo + p * hw, hw), values, part);
                 for (int q = 0; q < l; q++) part[q] += p * hw;
             }
-            return Functional.Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
+            return Tangents.TakeFlat(ts[0]!, flat, result.ShapeArray);
         }), indices);
     }
 

@@ -142,7 +142,7 @@ public sealed partial class Tensor<T>
     private static RecurrentOperands Operands(SequenceLayout s, Tensor<T> input, Tensor<T> weightIh, Tensor<T> weightHh,
         Tensor<T>? biasIh, Tensor<T>? biasHh, Tensor<T>? h0, Tensor<T>? c0)
     {
-        var (x, xOffset) = input.IsContiguous ? (input.Storage, input.Offset) : (Kernels.Gather(input), 0);
+        var (x, xOffset) = input.IsContiguous ? (input.Storage, input.Offset) : (ElementwiseLoops.Gather(input), 0);
         var (wih, tih, ldih) = GemmOperand(weightIh);
         var (whh, thh, ldhh) = GemmOperand(weightHh);
         var inputs = new List<Tensor<T>>(7) { input, weightIh, weightHh };

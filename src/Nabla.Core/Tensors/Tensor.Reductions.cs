@@ -20,7 +20,7 @@ public sealed partial class Tensor<T>
         var ax = Shapes.NormalizeAxes(axes, Rank, "sum");
         var keep = KeptShape(ax);
         var sum = Zeros(keep);
-        Kernels.Accumulate(sum.Storage, 0, Shapes.BroadcastStrides(keep, sum.StridesArray, ShapeArray), this, overwrite: false);
+        ElementwiseLoops.Accumulate(sum.Storage, 0, Shapes.BroadcastStrides(keep, sum.StridesArray, ShapeArray), this, overwrite: false);
         var y = keepDims ? sum : new Tensor<T>(sum.Storage, ReducedShape(ax));
         var x = this;
         return Record(y, "sum", [x], saved: [], (dy, sink) =>
@@ -145,7 +145,7 @@ public sealed partial class Tensor<T>
         if (length == 0) throw new NablaException($"{name} of an empty selection of shape {Shapes.Format(ShapeArray)} has no identity");
         var perm = Enumerable.Range(0, Rank).Where(d => !axes.Contains(d)).Concat(axes).ToArray();
         var view = PermuteView(perm);
-        var data = view.IsContiguous ? new ReadOnlyMemory<T>(Storage, Offset, ElementCount) : Kernels.Gather(view);
+        var data = view.IsContiguous ? new ReadOnlyMemory<T>(Storage, Offset, ElementCount) : ElementwiseLoops.Gather(view);
         return (data, data.Length / length, length);
     }
 }

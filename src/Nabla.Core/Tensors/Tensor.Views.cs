@@ -17,7 +17,7 @@ public sealed partial class Tensor<T>
         {
             var g = Zeros(x.ShapeArray);
             var v = sameView(g);
-            Kernels.Accumulate(v.Storage, v.Offset, v.StridesArray, dy, overwrite: false);
+            ElementwiseLoops.Accumulate(v.Storage, v.Offset, v.StridesArray, dy, overwrite: false);
             sink.Add(0, g, owned: true);
         }, ts => tangentView(ts[0]!));
     }
@@ -172,7 +172,7 @@ public sealed partial class Tensor<T>
     /// <summary>A contiguous copy with its own storage (gradients pass straight through).</summary>
     public Tensor<T> Clone()
     {
-        var y = new Tensor<T>(Kernels.Gather(this), ShapeArray);
+        var y = new Tensor<T>(ElementwiseLoops.Gather(this), ShapeArray);
         return Record(y, "clone", [this], saved: [], (dy, sink) => sink.Add(0, dy, owned: false), static ts => ts[0]);
     }
 }

@@ -192,7 +192,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         Store.Version++;
         if (IsContiguous) { Storage.AsSpan(Offset, ElementCount).Fill(value); return; }
-        Kernels.Accumulate(Storage, Offset, StridesArray, Full(value).ExpandNoGrad(ShapeArray), overwrite: true);
+        ElementwiseLoops.Accumulate(Storage, Offset, StridesArray, Full(value).ExpandNoGrad(ShapeArray), overwrite: true);
     }
 
     /// <summary>Copies <paramref name="source"/> (broadcast to this shape) into this tensor in place (not recorded).</summary>
@@ -201,7 +201,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         if (!Shapes.BroadcastsTo(source.ShapeArray, ShapeArray))
             throw new NablaException($"cannot broadcast shapes {Shapes.Format(source.ShapeArray)} and {Shapes.Format(ShapeArray)} in copy");
         Store.Version++;
-        Kernels.Accumulate(Storage, Offset, StridesArray, source.ExpandNoGrad(ShapeArray), overwrite: true);
+        ElementwiseLoops.Accumulate(Storage, Offset, StridesArray, source.ExpandNoGrad(ShapeArray), overwrite: true);
     }
 
     /// <summary>A copy converted element by element to <typeparamref name="TTo"/> (e.g. double to float); not recorded.</summary>
@@ -215,7 +215,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>The elements in row-major order: the storage itself when contiguous, else a copy.</summary>
     internal ReadOnlySpan<T> ContiguousSpan() =>
-        IsContiguous ? Storage.AsSpan(Offset, ElementCount) : Kernels.Gather(this);
+        IsContiguous ? Storage.AsSpan(Offset, ElementCount) : ElementwiseLoops.Gather(this);
 
     private int StorageIndex(int[] index)
     {

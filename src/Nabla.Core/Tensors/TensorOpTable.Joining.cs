@@ -2,7 +2,7 @@ using T = Nabla.Tensors.Tensor<double>;
 
 namespace Nabla.Tensors;
 
-public static partial class TensorOpTable
+internal static partial class TensorOpTable
 {
     /// <summary>
     /// Rows for joining and splitting (Cat, Stack, Split, Chunk) and for index-driven ops (IndexSelect, Gather, ScatterAdd,

@@ -3,7 +3,7 @@ using T = Nabla.Tensors.Tensor<double>;
 
 namespace Nabla.Tensors;
 
-public static partial class TensorOpTable
+internal static partial class TensorOpTable
 {
     /// <summary>
     /// The recurrent layer ops (RNN, LSTM, GRU) at T = 3 steps, N = 2, input 3, hidden 2, with and without initial

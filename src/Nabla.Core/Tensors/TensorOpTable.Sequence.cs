@@ -3,7 +3,7 @@ using T = Nabla.Tensors.Tensor<double>;
 
 namespace Nabla.Tensors;
 
-public static partial class TensorOpTable
+internal static partial class TensorOpTable
 {
     /// <summary>
     /// Masking, triangles and attention (the sequence models' ops). Masks are built inside each row from the input's

@@ -7,7 +7,7 @@ namespace Nabla.Tensors;
 /// One differentiable tensor op as a table row: a name, the public member it exercises, how to build it from
 /// its inputs, the input shapes to try (several sets, broadcast ones included) and where to sample each input.
 /// </summary>
-public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build, int[][][] ShapeSets, Domain[] Domains)
+internal sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build, int[][][] ShapeSets, Domain[] Domains)
 {
     /// <summary>The op's name.</summary>
     public override string ToString() => Name;
@@ -19,7 +19,7 @@ public sealed record TensorOpInfo(string Name, string Member, Func<T[], T> Build
 /// public differentiable member of <see cref="Tensor{T}"/> has no row or a recorded op has no tangent rule.
 /// The element-wise rows are generated from <see cref="OpTable"/>, so a new op struct is checked here for free.
 /// </summary>
-public static partial class TensorOpTable
+internal static partial class TensorOpTable
 {
     private static readonly Domain Any = Domain.Everywhere;
     private static int[][][] S(params int[][][] sets) => sets;

@@ -6,7 +6,7 @@ namespace Nabla.Kernels.Reference;
 /// The plain triple loop every fast matrix-product kernel is tested against. Row-major storage;
 /// op(A) is A or Aᵀ as <c>transA</c> says, likewise op(B).
 /// </summary>
-public static class GemmReference
+internal static class GemmReference
 {
     /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when <c>accumulate</c> is true.</summary>
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,

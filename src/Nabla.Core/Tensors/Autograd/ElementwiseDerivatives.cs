@@ -1,9 +1,8 @@
 using System.Numerics;
 using Nabla.Ops;
 using Nabla.Scalars;
-using Nabla.Tensors;
 
-namespace Nabla.Functional;
+namespace Nabla.Tensors;
 
 /// <summary>
 /// The tangent rules of element-wise ops, made generically from the op structs' derivatives: t_y = f′(x)·t_x for one

@@ -4,7 +4,7 @@ using Nabla.Ops;
 namespace Nabla.Tensors;
 
 /// <summary>Element-wise loops that have no span kernel: partial derivatives, masks, selection.</summary>
-internal static partial class Kernels
+internal static partial class ElementwiseLoops
 {
     /// <summary>
     /// g[i] = dy[i] · ∂f/∂a (or ∂f/∂b when <paramref name="wrtB"/>) at (a[i], b[i], y[i]), over the broadcast

@@ -10,7 +10,7 @@ namespace Nabla.Tensors;
 /// op struct's span kernel (TensorPrimitives where it has one); anything strided or broadcast is walked a
 /// row at a time by <see cref="Rows"/>, with non-unit-stride rows gathered into a pooled buffer first.
 /// </summary>
-internal static partial class Kernels
+internal static partial class ElementwiseLoops
 {
     /// <summary>y = f(x) over the whole tensor, into a new contiguous array.</summary>
     public static T[] Map<T, TOp>(Tensor<T> x)

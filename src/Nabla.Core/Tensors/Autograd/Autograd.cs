@@ -239,14 +239,14 @@ internal static class Autograd
                     return;
                 }
                 var copy = BufferPool<T>.RentTensor(x.ShapeArray);
-                Kernels.Accumulate(copy.Storage, 0, copy.StridesArray, g, overwrite: true);
+                ElementwiseLoops.Accumulate(copy.Storage, 0, copy.StridesArray, g, overwrite: true);
                 x.Grad = copy;
                 copy.Store.Owner = x;
             }
             else
             {
                 var buf = Buffer(x);
-                Kernels.Accumulate(buf.Storage, buf.Offset, buf.StridesArray, g, overwrite: false);
+                ElementwiseLoops.Accumulate(buf.Storage, buf.Offset, buf.StridesArray, g, overwrite: false);
             }
         }
         else
@@ -254,7 +254,7 @@ internal static class Autograd
             if (!Shapes.BroadcastsTo(x.ShapeArray, g.ShapeArray))
                 throw new InvalidOperationException($"a rule returned a gradient of shape {Shapes.Format(g.ShapeArray)} for an input of shape {Shapes.Format(x.ShapeArray)}");
             var target = Buffer(x);
-            Kernels.Accumulate(target.Storage, target.Offset, Shapes.BroadcastStrides(x.ShapeArray, target.StridesArray, g.ShapeArray), g, overwrite: false);
+            ElementwiseLoops.Accumulate(target.Storage, target.Offset, Shapes.BroadcastStrides(x.ShapeArray, target.StridesArray, g.ShapeArray), g, overwrite: false);
         }
         if (owned) BufferPool<T>.Recycle(g);   // added in, not adopted: the rule's fresh tensor is dead (pool rule 3)
     }

@@ -1,7 +1,6 @@
 using System.Numerics;
-using Nabla.Tensors;
 
-namespace Nabla.Functional;
+namespace Nabla.Tensors;
 
 /// <summary>
 /// The tangent rules of batch and layer normalisation, written with tensor ops (so a reverse pass over them gives

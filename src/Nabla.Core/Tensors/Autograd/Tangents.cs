@@ -1,7 +1,6 @@
 using System.Numerics;
-using Nabla.Tensors;
 
-namespace Nabla.Functional;
+namespace Nabla.Tensors;
 
 /// <summary>
 /// Forward mode over a recorded graph: after f ran on a recorded input, one sweep in topological order (inputs before
