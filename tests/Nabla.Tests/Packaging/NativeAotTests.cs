@@ -10,11 +10,19 @@ namespace Nabla.Tests.Packaging;
 /// </summary>
 public sealed class NativeBuild : IDisposable
 {
+    /// <summary>
+    /// The Native AOT tests' own collection. The publish takes minutes, so it runs beside the samples' collection, not
+    /// after it: it restores and builds under its own artifacts folder (MSBuild's ArtifactsPath), never in the src/
+    /// folders that the samples' dotnet run and the package tests build in, so neither can trip over the other's files.
+    /// </summary>
+    public const string Collection = "Native AOT builds";
+
     private readonly Lazy<(int Exit, string Output)> _publish;
 
     public NativeBuild() => _publish = new(() =>
     {
-        var r = NativeAotTests.Run("bash", SampleRunner.RepositoryRoot(), Path.Combine("tools", "publish-native.sh"), Path.Combine(Dir, "native"));
+        var r = NativeAotTests.Run("bash", SampleRunner.RepositoryRoot(), new Dictionary<string, string> { ["ArtifactsPath"] = Path.Combine(Dir, "artifacts") },
+            Path.Combine("tools", "publish-native.sh"), Path.Combine(Dir, "native"));
         return (r.Exit, r.Out + r.Err);
     });
 
@@ -41,7 +49,7 @@ public sealed class NativeBuild : IDisposable
 /// build has no AVX instruction outside library routines that check the CPU first (so it runs on CPUs without AVX)
 /// and gives the same predictions.
 /// </summary>
-[Collection(SampleRunner.Collection)]   // publishing builds the library project, as the samples' dotnet run does
+[Collection(NativeBuild.Collection)]
 public sealed class NativeAotTests(NativeBuild build) : IClassFixture<NativeBuild>
 {
     private readonly string _dir = build.Dir;
@@ -190,7 +198,7 @@ public sealed class NativeAotTests(NativeBuild build) : IClassFixture<NativeBuil
     internal static (int Exit, string Out, string Err) Run(string program, string workingDirectory, params string[] args) =>
         Run(program, workingDirectory, [], args);
 
-    private static (int Exit, string Out, string Err) Run(string program, string workingDirectory, Dictionary<string, string> env, params string[] args)
+    internal static (int Exit, string Out, string Err) Run(string program, string workingDirectory, Dictionary<string, string> env, params string[] args)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
