@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nabla.Nn;
 using Nabla.Rng;
 using Nabla.Tests.Cli;
@@ -15,9 +14,7 @@ public class ArchitectureLimitTests
     private static NablaException Refused(string layers, int[] shape)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var e = Assert.Throws<NablaException>(() => Architecture.Build<float>(layers, shape, new RandomState(0)));
-        Assert.True(clock.Elapsed.TotalSeconds < 5, $"took {clock.Elapsed.TotalSeconds:F1} s");
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // Layers within the limits before the refused one are built (at most the model limit's worth); the refused one is not.
         Assert.True(allocated < 256_000_000, $"{allocated:N0} bytes allocated before the refusal");
