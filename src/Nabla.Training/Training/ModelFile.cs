@@ -96,7 +96,7 @@ public sealed partial class ModelFile
         var file = SafetensorsFile.Load(path);
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
             : throw new NablaException($"{path}: not a Nabla model (its metadata has no \"{key}\")");
-        if (Meta("nabla.kind") != "model") throw new NablaException($"{path}: a {Excerpt.Of(Meta("nabla.kind"))} file, not a model (use the file --save wrote)");
+        if (Meta("nabla.kind") != "model") throw new NablaException($"{path}: a {Excerpt.Of(Meta("nabla.kind"))} file, not a model (a model file is the one saved after training, not a checkpoint)");
         if (Meta("nabla.version") != "1") throw new NablaException($"{path}: model format version {Excerpt.Of(Meta("nabla.version"))} is not supported (this Nabla reads version 1)");
         var layers = LayerList(path, Meta("nabla.layers"));
         string? architecture = file.Metadata.GetValueOrDefault("nabla.architecture");

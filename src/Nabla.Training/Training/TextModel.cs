@@ -110,7 +110,7 @@ public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
             : throw new NablaException($"{path}: not a Nabla text model (its metadata has no \"{key}\")");
         if (Meta("nabla.kind") != TextModelFile.Kind)
-            throw new NablaException($"{path}: a {Excerpt.Of(Meta("nabla.kind"))} file, not a text model (train one with 'nabla train --text')");
+            throw new NablaException($"{path}: a {Excerpt.Of(Meta("nabla.kind"))} file, not a text model (one trained on text)");
         if (Meta("nabla.version") != "1") throw new NablaException($"{path}: text model format version {Excerpt.Of(Meta("nabla.version"))} is not supported (this Nabla reads version 1)");
         if (!int.TryParse(Meta("nabla.context"), NumberStyles.None, CultureInfo.InvariantCulture, out int context) || context < 1 || context > 1 << 20)
             throw new NablaException($"{path}: metadata \"nabla.context\" is \"{Excerpt.Of(Meta("nabla.context"))}\", not a whole number from 1 to {1 << 20}");

@@ -15,7 +15,7 @@ public enum TaskKind
 }
 
 /// <summary>
-/// Rows of features with one target each, from a built-in dataset or a CSV file: what <c>nabla train</c>
+/// Rows of features with one target each, from a built-in dataset or a CSV file: what a training run
 /// trains on. Features are as loaded (not standardised); classes keep their label text for predictions.
 /// </summary>
 public sealed class TrainingData
@@ -124,7 +124,7 @@ public sealed class TrainingData
             "shapes" => ShapesDataset.Create(samples, rng, ShapesSize, noise),
             _ => throw new NablaException($"unknown dataset '{name}' (known: {string.Join(", ", DatasetNames)})"),
         };
-        // The spiral recipe has its own fixed noise; the others take --noise.
+        // The spiral recipe has its own fixed noise; the others take the noise setting.
         string noiseText = name == "spirals" ? "" : $", noise {noise.ToString(CultureInfo.InvariantCulture)}";
         string description = $"{name} ({set.Rows} {(name == "shapes" ? $"images of 1x{ShapesSize}x{ShapesSize}" : "samples")}{noiseText}, seed {seed})";
         var data = FromSet(set, description, set.IsClassification ? $"the {name} dataset has {set.Classes} classes" : $"the {name} dataset's target is a value",
