@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Nabla.Training;
+using Nabla.Records;
 
-namespace Nabla.Reports;
+namespace Nabla.Training;
 
 /// <summary>
 /// Compile-time JSON metadata for every type Nabla reads or writes as JSON (run records, a checkpoint's history and
@@ -22,7 +22,7 @@ namespace Nabla.Reports;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<int[][]>), TypeInfoPropertyName = "ReportEdges")]
-internal sealed partial class RunRecordJsonContext : JsonSerializerContext;
+internal sealed partial class NablaJsonContext : JsonSerializerContext;
 
 /// <summary>An enum as its camelCase name ("classification"), never as a number.</summary>
 internal sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)

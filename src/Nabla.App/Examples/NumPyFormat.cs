@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Nabla.Reports;
+namespace Nabla.Examples;
 
 /// <summary>
 /// Text exactly like NumPy's <c>print(array)</c> (<c>str</c>) for a float64 array under

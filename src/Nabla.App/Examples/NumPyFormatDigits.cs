@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Nabla.Reports;
+namespace Nabla.Examples;
 
 /// <summary>
 /// The decimal digits NumPy's Dragon4 prints for one finite double in "unique" mode with a precision cutoff:

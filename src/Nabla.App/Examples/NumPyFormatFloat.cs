@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Nabla.Reports;
+namespace Nabla.Examples;
 
 /// <summary>
 /// NumPy's <c>FloatingFormat</c> for the default "maxprec" float mode and sign '-': decides positional or scientific

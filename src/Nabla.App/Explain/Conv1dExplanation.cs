@@ -1,21 +1,21 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Nabla.Explain;
+using Nabla.Checking;
 using Nabla.Tensors;
 
-namespace Nabla.Cli.Commands;
+namespace Nabla.Explain.Convolution;
 
 /// <summary>
-/// <c>nabla explain --example conv1d</c>: a 1-D convolution (a cross-correlation, as PyTorch's <c>conv1d</c>) of five
+/// A 1-D convolution (a cross-correlation, as PyTorch's <c>conv1d</c>) of five
 /// numbers with a three-tap kernel, the loss L = ½·Σ(y − t)², and both gradients with every term written out, so a
 /// learner sees that the input's gradient is the upstream gradient, zero-padded, correlated with the flipped kernel
 /// (and the kernel's gradient is the input correlated with the upstream gradient). The values and gradients come from
 /// the tensor engine (<see cref="Tensor{T}.Conv2d"/> on a one-row plane, then Backward); the flipped-kernel
 /// correlation is computed on its own and compared with them, and both gradients are checked by central differences.
 /// </summary>
-public sealed class ExplainConv1d
+public sealed class Conv1dExplanation
 {
-    /// <summary>The example's name after <c>--example</c>.</summary>
+    /// <summary>The example's name.</summary>
     public const string Name = "conv1d";
 
     private static readonly double[] Input = [1, 2, -1, 3, 0.5];
@@ -25,7 +25,7 @@ public sealed class ExplainConv1d
     private readonly double[] x, w, t, y, g, dx, dw, padded, flipped, correlation;
     private readonly double loss, checkError;
 
-    private ExplainConv1d(double[] x, double[] w, double[] t)
+    private Conv1dExplanation(double[] x, double[] w, double[] t)
     {
         (this.x, this.w, this.t) = (x, w, t);
         int n = x.Length, k = w.Length;
@@ -49,7 +49,7 @@ public sealed class ExplainConv1d
     }
 
     /// <summary>The example at its fixed numbers.</summary>
-    public static ExplainConv1d Create() => new(Input, Kernel, Target);
+    public static Conv1dExplanation Create() => new(Input, Kernel, Target);
 
     /// <summary>True when the flipped-kernel correlation equals the engine's input gradient and the gradients pass the check.</summary>
     public bool Passed => checkError <= 1e-6 && correlation.Zip(dx, (a, b) => Math.Abs(a - b)).Max() <= 1e-12;
@@ -70,15 +70,10 @@ public sealed class ExplainConv1d
     private static double CheckAgainstDifferences(double[] at, double[] analytic, Func<double[], double> f)
     {
         const double h = 1e-6;
+        var point = (double[])at.Clone();
         double worst = 0;
-        for (int i = 0; i < at.Length; i++)
-        {
-            var up = (double[])at.Clone();
-            var down = (double[])at.Clone();
-            up[i] += h;
-            down[i] -= h;
-            worst = Math.Max(worst, Math.Abs(analytic[i] - (f(up) - f(down)) / (2 * h)));
-        }
+        for (int i = 0; i < point.Length; i++)
+            worst = Math.Max(worst, Math.Abs(analytic[i] - CentralDifference.At(point, i, () => f(point), h)));
         return worst;
     }
 
@@ -131,16 +126,5 @@ public sealed class ExplainConv1d
             ["grad_w"] = A(dw), ["grad_x"] = A(dx), ["padded_g"] = A(padded), ["flipped_w"] = A(flipped),
             ["flipped_correlation"] = A(correlation), ["max_check_error"] = checkError, ["passed"] = Passed,
         }.ToJsonString();
-    }
-
-    /// <summary>Prints the example in <paramref name="format"/> (text, markdown or json); exit 0, or 1 when the check fails.</summary>
-    public static int Run(string format, TextWriter stdout, TextWriter stderr)
-    {
-        if (format == "latex") throw new CliException("--example conv1d is explained as text, markdown or json, not latex");
-        var e = Create();
-        stdout.Write(format == "json" ? e.Json() + Environment.NewLine : e.Text());
-        if (e.Passed) return 0;
-        stderr.WriteLine("error: the convolution's gradients failed the check");
-        return ExplainCommand.CheckFailed;
     }
 }

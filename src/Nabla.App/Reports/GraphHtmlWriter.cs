@@ -1,8 +1,8 @@
 using Nabla.Explain;
-using Nabla.Reports;
+using Nabla.Graphs;
 using Nabla.Reports.Assets;
 
-namespace Nabla.Graphs;
+namespace Nabla.Reports;
 
 /// <summary>
 /// A computation graph as one self-contained HTML page in the style of the training report
@@ -10,7 +10,7 @@ namespace Nabla.Graphs;
 /// script (Reports/Assets/graph.js) that shows a node's expression, value and gradient (full precision) beside the pointer on
 /// hover. No network resources: the page's Content-Security-Policy forbids loading anything.
 /// </summary>
-public static class HtmlWriter
+public static class GraphHtmlWriter
 {
     /// <summary>A self-contained HTML page drawing <paramref name="graph"/>.</summary>
     public static string Write(ComputationGraph graph)

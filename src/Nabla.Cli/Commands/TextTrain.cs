@@ -34,7 +34,7 @@ internal static class TextTrain
             if (Directory.Exists(save)) throw new CliException($"--save: '{save}' is a directory");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(save))!);
         }
-        using var claim = Nabla.IO.AtomicFile.Claim(o.Save);
+        using var claim = OutputClaim.Of(o.Save);
         var corpus = CharCorpus.Load(o.Text, o.Validation ?? 0.1);
         var rng = new RandomState(o.Seed);
         TextModel<T> model;

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Text.Json;
 using Nabla.Nn;
 using Nabla.Optim;
-using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Serialization;
 using Nabla.Tensors;
@@ -38,7 +37,7 @@ public sealed partial class Trainer<T>
             ["run"] = Options.RunIdentity ?? "",
         };
         AddSchedulingTo(fingerprint);
-        return JsonSerializer.Serialize(fingerprint, RunRecordJsonContext.Default.DictionaryStringString);
+        return JsonSerializer.Serialize(fingerprint, NablaJsonContext.Default.DictionaryStringString);
     }
 
     /// <summary>Writes everything needed to continue this run to <paramref name="path"/>, atomically.</summary>
@@ -55,7 +54,7 @@ public sealed partial class Trainer<T>
             // Inside an epoch, the state before its shuffle: a resume shuffles again and skips the batches done.
             ["nabla.rng"] = (_epochStart ?? _rng.GetState()).ToString(),
             ["nabla.settings"] = Fingerprint(),
-            ["nabla.history"] = JsonSerializer.Serialize(_history, RunRecordJsonContext.Default.ListEpochMetrics),
+            ["nabla.history"] = JsonSerializer.Serialize(_history, NablaJsonContext.Default.ListEpochMetrics),
             ["nabla.initial_loss"] = InitialLoss.ToString("R", CultureInfo.InvariantCulture),
         };
         if (IsMidEpoch)
@@ -97,7 +96,7 @@ public sealed partial class Trainer<T>
             throw new NablaException($"{path}: bad optimizer step \"{Meta("nabla.optimizer_step")}\"");
         List<EpochMetrics> history;
         JsonStrings.Validate(Meta("nabla.history"), path, "metadata \"nabla.history\"");
-        try { history = JsonSerializer.Deserialize(Meta("nabla.history"), RunRecordJsonContext.Default.ListEpochMetrics) ?? []; }
+        try { history = JsonSerializer.Deserialize(Meta("nabla.history"), NablaJsonContext.Default.ListEpochMetrics) ?? []; }
         catch (JsonException e) { throw new NablaException($"{path}: the metrics history is not valid JSON ({e.Message})"); }
         if (history.IndexOf(null!) is var nullAt and >= 0) throw new NablaException($"{path}: the metrics history entry for epoch {nullAt + 1} is null");
         if (history.Count != epoch) throw new NablaException($"{path}: {history.Count} epochs of metrics for epoch {epoch}");

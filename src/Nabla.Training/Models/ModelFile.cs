@@ -4,7 +4,6 @@ using System.Text.Json;
 using Nabla.Data;
 using Nabla.IO;
 using Nabla.Nn;
-using Nabla.Reports;
 using Nabla.Serialization;
 
 namespace Nabla.Training;
@@ -77,9 +76,9 @@ public sealed partial class ModelFile
             ["nabla.layers"] = string.Join(",", model.LayerSizes),
             ["nabla.loss"] = model.Loss.Name,
             ["nabla.dtype"] = TabularModel<T>.DType,
-            ["nabla.features"] = JsonSerializer.Serialize(model.Data.Features.ColumnNames, RunRecordJsonContext.Default.IReadOnlyListString),
+            ["nabla.features"] = JsonSerializer.Serialize(model.Data.Features.ColumnNames, NablaJsonContext.Default.IReadOnlyListString),
             ["nabla.target"] = model.Data.TargetName,
-            ["nabla.classes"] = JsonSerializer.Serialize(model.Data.Classes, RunRecordJsonContext.Default.IReadOnlyListString),
+            ["nabla.classes"] = JsonSerializer.Serialize(model.Data.Classes, NablaJsonContext.Default.IReadOnlyListString),
             ["nabla.target_mean"] = model.TargetScale.Mean.ToString("R", CultureInfo.InvariantCulture),
             ["nabla.target_std"] = model.TargetScale.Std.ToString("R", CultureInfo.InvariantCulture),
         };
@@ -162,7 +161,7 @@ public sealed partial class ModelFile
     {
         JsonStrings.Validate(json, path, $"metadata \"{key}\"");
         List<string>? list;
-        try { list = JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.ListString); }
+        try { list = JsonSerializer.Deserialize(json, NablaJsonContext.Default.ListString); }
         catch (JsonException) { throw new NablaException($"{path}: the {what} (\"{key}\") are not a JSON list of strings: {Excerpt.Of(json)}"); }
         if (list is null || list.Any(s => s is null))
             throw new NablaException($"{path}: the {what} (\"{key}\") are not a JSON list of strings: {Excerpt.Of(json)}");

@@ -89,7 +89,7 @@ public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             ["nabla.kind"] = TextModelFile.Kind,
             ["nabla.version"] = "1",
             ["nabla.architecture"] = Architecture,
-            ["nabla.vocabulary"] = JsonSerializer.Serialize<IReadOnlyList<string>>(characters, Reports.RunRecordJsonContext.Default.IReadOnlyListString),
+            ["nabla.vocabulary"] = JsonSerializer.Serialize<IReadOnlyList<string>>(characters, Training.NablaJsonContext.Default.IReadOnlyListString),
             ["nabla.context"] = Context.ToString(CultureInfo.InvariantCulture),
             ["nabla.dtype"] = typeof(T) == typeof(float) ? "float32" : "float64",
         };
@@ -131,7 +131,7 @@ public sealed class TextModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static CharVocabulary VocabularyOf(string path, string json)
     {
         List<string>? list;
-        try { list = JsonSerializer.Deserialize(json, Reports.RunRecordJsonContext.Default.ListString); }
+        try { list = JsonSerializer.Deserialize(json, Training.NablaJsonContext.Default.ListString); }
         catch (JsonException) { list = null; }
         if (list is null || list.Count == 0 || list.Any(c => c is null || CharVocabulary.CountCharacters(c) != 1))
             throw new NablaException($"{path}: metadata \"nabla.vocabulary\" is not a JSON list of single characters: {Excerpt.Of(json)}");

@@ -3,8 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Nabla.IO;
 using Nabla.Serialization;
+using Nabla.Training;
 
-namespace Nabla.Reports;
+namespace Nabla.Records;
 
 public sealed partial record RunRecord
 {
@@ -13,7 +14,7 @@ public sealed partial record RunRecord
     /// null for absent optional values, non-finite numbers as the strings "NaN", "Infinity", "-Infinity",
     /// and nullable annotations respected (a required property given as null is an error).
     /// </summary>
-    public static JsonSerializerOptions JsonOptions => RunRecordJsonContext.Default.Options;
+    public static JsonSerializerOptions JsonOptions => NablaJsonContext.Default.Options;
 
     /// <summary>Reads and validates the run file at <paramref name="path"/>.</summary>
     /// <exception cref="NablaException">
@@ -66,7 +67,7 @@ public sealed partial record RunRecord
         RunRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.RunRecord);
+            record = JsonSerializer.Deserialize(json, NablaJsonContext.Default.RunRecord);
         }
         catch (JsonException e)
         {
@@ -78,7 +79,7 @@ public sealed partial record RunRecord
     }
 
     /// <summary>This record as run-file JSON (compact, UTF-8 when written).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, RunRecordJsonContext.Default.RunRecord);
+    public string ToJson() => JsonSerializer.Serialize(this, NablaJsonContext.Default.RunRecord);
 
     /// <summary>Validates this record and replaces <paramref name="path"/> with it, atomically.</summary>
     /// <exception cref="NablaException">The record is inconsistent (as <see cref="Load"/> would report), or the directory does not exist.</exception>

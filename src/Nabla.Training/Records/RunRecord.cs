@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Nabla.Training;
 
-namespace Nabla.Reports;
+namespace Nabla.Records;
 
 /// <summary>
 /// What a training run leaves behind for its report: the settings, the metrics of every epoch, the network's
@@ -119,25 +120,6 @@ public sealed record RunSettings
     /// <summary>Optimizer steps of linear learning-rate warm-up; null (and absent from the file) without one.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? Warmup { get; init; }
-}
-
-/// <summary>The metrics of one epoch. Validation values are null without a validation set; accuracies are null for a regression.</summary>
-public sealed record EpochMetrics
-{
-    /// <summary>The epoch, counted from 1.</summary>
-    public required int Epoch { get; init; }
-
-    /// <summary>The mean training loss over the epoch.</summary>
-    public required double Loss { get; init; }
-
-    /// <summary>The loss on the validation set after the epoch, or null.</summary>
-    public double? ValidationLoss { get; init; }
-
-    /// <summary>The fraction of training samples classified correctly, or null.</summary>
-    public double? Accuracy { get; init; }
-
-    /// <summary>The fraction of validation samples classified correctly, or null.</summary>
-    public double? ValidationAccuracy { get; init; }
 }
 
 /// <summary>The metrics after the last epoch, shown in the report's results table.</summary>

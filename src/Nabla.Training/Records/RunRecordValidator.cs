@@ -1,4 +1,4 @@
-namespace Nabla.Reports;
+namespace Nabla.Records;
 
 /// <summary>
 /// Checks that a <see cref="RunRecord"/> is self-consistent: every shape follows <c>settings.layers</c>, epochs and

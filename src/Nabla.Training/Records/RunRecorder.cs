@@ -1,8 +1,8 @@
 using System.Numerics;
 using Nabla.Nn;
-using Nabla.Reports;
+using Nabla.Training;
 
-namespace Nabla.Training;
+namespace Nabla.Records;
 
 /// <summary>
 /// Records a training run for the HTML report: the settings, every epoch's metrics, and at chosen epochs a snapshot

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Nabla.Reports;
+namespace Nabla.Records;
 
 /// <summary>The network's parameters after one epoch, and, for two inputs, its output over the input plane.</summary>
 public sealed record RunSnapshot

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Nabla.Optim;
-using Nabla.Reports;
 
 namespace Nabla.Training;
 
@@ -53,7 +52,7 @@ public sealed partial class Trainer<T>
         metadata["nabla.optimizer_groups"] = Optimizer<T>.GroupsToText(optimizer.Groups!);
         if (Scheduler is null) return;
         var text = Scheduler.State().ToDictionary(kv => kv.Key, kv => kv.Value.ToString("R", CultureInfo.InvariantCulture));
-        metadata["nabla.scheduler"] = JsonSerializer.Serialize(text, RunRecordJsonContext.Default.DictionaryStringString);
+        metadata["nabla.scheduler"] = JsonSerializer.Serialize(text, NablaJsonContext.Default.DictionaryStringString);
     }
 
     // The optimizer's groups (null in a checkpoint from before groups) and the scheduler's state, read before anything is restored.
@@ -63,7 +62,7 @@ public sealed partial class Trainer<T>
         if (Scheduler is null) return (groups, null);
         if (!metadata.TryGetValue("nabla.scheduler", out var text)) throw new NablaException($"{path}: the checkpoint has no state for the {Scheduler.GetType().Name}");
         Dictionary<string, string>? raw;
-        try { raw = JsonSerializer.Deserialize(text, RunRecordJsonContext.Default.DictionaryStringString); }
+        try { raw = JsonSerializer.Deserialize(text, NablaJsonContext.Default.DictionaryStringString); }
         catch (JsonException e) { throw new NablaException($"{path}: the scheduler's state is not valid JSON ({e.Message})"); }
         var state = new Dictionary<string, double>();
         foreach (var (key, value) in raw ?? [])

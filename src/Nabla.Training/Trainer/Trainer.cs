@@ -2,7 +2,6 @@ using System.Numerics;
 using Nabla.Data;
 using Nabla.Nn;
 using Nabla.Optim;
-using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Tensors;
 using Nabla.Training.Callbacks;

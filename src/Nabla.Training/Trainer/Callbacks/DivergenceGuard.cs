@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Nabla.Reports;
 
 namespace Nabla.Training.Callbacks;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Nabla.Reports;
 using Nabla.Tensors;
 
 namespace Nabla.Training.Callbacks;

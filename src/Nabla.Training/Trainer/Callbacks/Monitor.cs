@@ -1,4 +1,3 @@
-using Nabla.Reports;
 
 namespace Nabla.Training.Callbacks;
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Reports;
 using Nabla.Tensors;
 
 namespace Nabla.Training.Callbacks;

@@ -1,4 +1,4 @@
-using Nabla.Reports;
+using Nabla.Records;
 
 namespace Nabla.Training.Metrics;
 
