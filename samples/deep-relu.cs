@@ -4,7 +4,6 @@
 //   f_k = β_k + Ω_k·h_k,  h_{k+1} = ReLU(f_k),  output = f_K,  ℓ = Σ (output − y)²
 // Run: dotnet run samples/deep-relu.cs
 using Nabla.Examples;
-using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Tensors;
 

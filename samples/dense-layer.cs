@@ -2,7 +2,7 @@
 #:property PublishAot=false
 // Notebook 002: the backward pass of one ReLU neuron, then of a dense layer over a batch, with Nabla's tensor engine.
 // Run: dotnet run samples/dense-layer.cs
-using Nabla.Reports;
+using Nabla.Examples;
 using Nabla.Tensors;
 
 static string Print(Tensor<double> t) => NumPyFormat.Format(t.ToArray(), [.. t.Shape]);

@@ -3,7 +3,7 @@
 // Notebook 003: a 3-4-1 sigmoid network trained by gradient descent, every partial derivative written out,
 // with Nabla's tensors (no autodiff here: like the notebook, we spell the chain rule out).
 // Run: dotnet run samples/sigmoid-sgd.cs
-using Nabla.Reports;
+using Nabla.Examples;
 using Nabla.Rng;
 using Nabla.Tensors;
 

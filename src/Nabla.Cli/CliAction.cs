@@ -22,7 +22,7 @@ public static class CliAction
         }
         catch (NablaException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {SettingFlags.Message(e)}");
             return NablaCli.BadInput;
         }
         catch (IOException e)

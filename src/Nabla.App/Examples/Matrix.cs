@@ -1,4 +1,3 @@
-using Nabla.Reports;
 using Nabla.Tensors;
 
 namespace Nabla.Examples;

@@ -1,5 +1,4 @@
 using System.Text;
-using Nabla.Reports;
 
 namespace Nabla.Examples;
 

@@ -28,18 +28,6 @@ public sealed record ToyModelResult(IReadOnlyList<ToyModelQuantity> Forward, IRe
 /// </summary>
 public static class ToyModel
 {
-    /// <summary>β0 … β3.</summary>
-    public static double[] Betas => [1.0, 2.0, -3.0, 0.4];
-
-    /// <summary>ω0 … ω3.</summary>
-    public static double[] Omegas => [0.1, -0.4, 2.0, 3.0];
-
-    /// <summary>The data point's input.</summary>
-    public const double X = 2.3;
-
-    /// <summary>The data point's target.</summary>
-    public const double Y = 2.0;
-
     private static readonly string[] ForwardNames = ["f0", "h1", "f1", "h2", "f2", "h3", "f3", "l"];
     private static readonly string[] BackwardNames = ["dldf3", "dldh3", "dldf2", "dldh2", "dldf1", "dldh1", "dldf0"];
     private static readonly string[] ParameterNames =
@@ -57,9 +45,9 @@ public static class ToyModel
 
     private static (double[] Forward, double[] Backward, double[] Parameters) WithScalars()
     {
-        var beta = Betas.Select(v => new Value(v)).ToArray();
-        var omega = Omegas.Select(v => new Value(v)).ToArray();
-        Value x = X, y = Y;
+        var beta = Notebook004.Betas.Select(v => new Value(v)).ToArray();
+        var omega = Notebook004.Omegas.Select(v => new Value(v)).ToArray();
+        Value x = Notebook004.X, y = Notebook004.Y;
         var f0 = beta[0] + omega[0] * x;
         var h1 = Value.Sin(f0);
         var f1 = beta[1] + omega[1] * h1;
@@ -76,16 +64,16 @@ public static class ToyModel
 
     private static (double[] Forward, double[] Backward, double[] Parameters) WithTensors()
     {
-        var beta = Betas.Select(v => Tensor.Scalar(v).RequireGrad()).ToArray();
-        var omega = Omegas.Select(v => Tensor.Scalar(v).RequireGrad()).ToArray();
-        var f0 = (beta[0] + omega[0] * X).RetainGrad();
+        var beta = Notebook004.Betas.Select(v => Tensor.Scalar(v).RequireGrad()).ToArray();
+        var omega = Notebook004.Omegas.Select(v => Tensor.Scalar(v).RequireGrad()).ToArray();
+        var f0 = (beta[0] + omega[0] * Notebook004.X).RetainGrad();
         var h1 = f0.Sin().RetainGrad();
         var f1 = (beta[1] + omega[1] * h1).RetainGrad();
         var h2 = f1.Exp().RetainGrad();
         var f2 = (beta[2] + omega[2] * h2).RetainGrad();
         var h3 = f2.Cos().RetainGrad();
         var f3 = (beta[3] + omega[3] * h3).RetainGrad();
-        var l = (f3 - Y).Pow(2.0);
+        var l = (f3 - Notebook004.Y).Pow(2.0);
         l.Backward();
         static double G(Tensor<double> t) => t.Grad!.ToScalar();
         return (new[] { f0, h1, f1, h2, f2, h3, f3, l }.Select(t => t.ToScalar()).ToArray(),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nabla.Records;
 
 namespace Nabla.Reports;
 
@@ -55,7 +56,7 @@ public sealed class ReportView
     }
 
     /// <summary>The page's description of the reduction, as JSON: <c>{"edges": [null | [[i, …] per neuron], …]}</c>.</summary>
-    public string EdgesJson() => $"{{\"edges\":{JsonSerializer.Serialize(Edges, RunRecordJsonContext.Default.ReportEdges)}}}";
+    public string EdgesJson() => $"{{\"edges\":{JsonSerializer.Serialize(Edges, Nabla.Training.NablaJsonContext.Default.ReportEdges)}}}";
 
     // The indices of the `keep` largest |w| in row, strongest first; ties go to the lower index, non-finite values last.
     private static int[] Strongest(IReadOnlyList<double> row, int keep) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Nabla.IO;
 using Nabla.Reports.Assets;
+using Nabla.Records;
 
 namespace Nabla.Reports;
 

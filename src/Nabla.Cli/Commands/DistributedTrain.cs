@@ -35,7 +35,8 @@ internal sealed class DistributedTrain
         try { comm = MpiCollectives.Start(); }
         catch (NablaException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            // The library says to start the ranks with mpirun; the command to start is this one.
+            stderr.WriteLine($"error: {SettingFlags.Message(e)}{(e.Setting == "distributed" ? " nabla train … --distributed" : "")}");
             return NablaCli.BadInput;
         }
         var run = new DistributedTrain(comm);
@@ -79,22 +80,23 @@ internal sealed class DistributedTrain
     private int Fail(Exception e, bool together, TextWriter stderr)
     {
         int code = e is CliException c ? c.ExitCode : NablaCli.BadInput;
+        string message = e is NablaException n ? SettingFlags.Message(n) : e.Message;
         stopping = true;
         if (!agreed)
         {
             // This rank failed before the start-up agreement: take part in it, so the others learn of the failure.
             var failed = comm.RanksWhere(true);
-            if (failed[0] == comm.Rank) stderr.WriteLine($"error{Where()}: {e.Message}");
+            if (failed[0] == comm.Rank) stderr.WriteLine($"error{Where()}: {message}");
             comm.Dispose();
             return code;
         }
         if (together)
         {
-            if (comm.Rank == 0 && e is not StoppedElsewhere) stderr.WriteLine($"error: {e.Message}");
+            if (comm.Rank == 0 && e is not StoppedElsewhere) stderr.WriteLine($"error: {message}");
             comm.Dispose();
             return code;
         }
-        stderr.WriteLine($"error (rank {comm.Rank} of {comm.Size}, stopping every rank): {e.Message}");
+        stderr.WriteLine($"error (rank {comm.Rank} of {comm.Size}, stopping every rank): {message}");
         stderr.Flush();
         comm.Abort(code);
         return code;

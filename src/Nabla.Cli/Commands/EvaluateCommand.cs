@@ -4,6 +4,7 @@ using Nabla.Data;
 using Nabla.Training;
 using Nabla.Training.Metrics;
 using Spectre.Console;
+using Nabla.IO;
 
 namespace Nabla.Cli.Commands;
 
@@ -65,11 +66,11 @@ public static class EvaluateCommand
     private static string RegressionJson(RegressionErrors e) => Json.Write(w =>
     {
         w.WriteStartObject();
-        w.WritePropertyName("mse"); Json.Number(w, e.Mse);
-        w.WritePropertyName("rmse"); Json.Number(w, e.Rmse);
-        w.WritePropertyName("mae"); Json.Number(w, e.Mae);
+        w.WritePropertyName("mse"); JsonNumber.Write(w, e.Mse);
+        w.WritePropertyName("rmse"); JsonNumber.Write(w, e.Rmse);
+        w.WritePropertyName("mae"); JsonNumber.Write(w, e.Mae);
         w.WritePropertyName("r2");
-        if (e.R2 is { } r2) Json.Number(w, r2); else w.WriteNullValue();
+        if (e.R2 is { } r2) JsonNumber.Write(w, r2); else w.WriteNullValue();
         w.WriteNumber("rows", e.Count);
         w.WriteEndObject();
     });
@@ -77,7 +78,7 @@ public static class EvaluateCommand
     private static string ClassifierJson(ConfusionMatrix m, IReadOnlyList<string> classes) => Json.Write(w =>
     {
         w.WriteStartObject();
-        w.WritePropertyName("accuracy"); Json.Number(w, m.Accuracy);
+        w.WritePropertyName("accuracy"); JsonNumber.Write(w, m.Accuracy);
         w.WriteStartArray("confusion");
         foreach (var row in m.ToRows())
         {
@@ -93,7 +94,7 @@ public static class EvaluateCommand
         {
             w.WriteStartArray(name);
             for (int c = 0; c < m.Classes; c++)
-                if (value(c) is { } v) Json.Number(w, v); else w.WriteNullValue();
+                if (value(c) is { } v) JsonNumber.Write(w, v); else w.WriteNullValue();
             w.WriteEndArray();
         }
         PerClass("precision", m.Precision);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nabla.Examples;
+using Nabla.IO;
 
 namespace Nabla.Cli.Commands;
 
@@ -8,8 +9,8 @@ public static class ExampleJson
 {
     public static string DeepRelu(DeepReluResult r) => Object(w =>
     {
-        Number(w, "output", r.Output);
-        Number(w, "loss", r.Loss);
+        JsonNumber.Write(w, "output", r.Output);
+        JsonNumber.Write(w, "loss", r.Loss);
         Matrices(w, "weightGradients", r.WeightGradients);
         Matrices(w, "biasGradients", r.BiasGradients);
         w.WriteBoolean("finiteDifferencesAgree", r.FiniteDifferencesAgree);
@@ -21,11 +22,11 @@ public static class ExampleJson
         Matrix(w, "dweights", r.DWeights);
         Matrix(w, "dbiases", r.DBiases);
         w.WriteStartObject("neuron");
-        Number(w, "z", r.Z);
-        Number(w, "y", r.Y);
+        JsonNumber.Write(w, "z", r.Z);
+        JsonNumber.Write(w, "y", r.Y);
         Vector(w, "dx", r.NeuronDx);
         Vector(w, "dw", r.NeuronDw);
-        Number(w, "db", r.NeuronDb);
+        JsonNumber.Write(w, "db", r.NeuronDb);
         w.WriteEndObject();
     });
 
@@ -34,10 +35,10 @@ public static class ExampleJson
         foreach (var (key, group) in new[] { ("forward", r.Forward), ("backward", r.Backward), ("parameters", r.Parameters) })
         {
             w.WriteStartObject(key);
-            foreach (var q in group) Number(w, q.Name, q.Scalar);
+            foreach (var q in group) JsonNumber.Write(w, q.Name, q.Scalar);
             w.WriteEndObject();
         }
-        Number(w, "maxEngineDifference", r.MaxEngineDifference);
+        JsonNumber.Write(w, "maxEngineDifference", r.MaxEngineDifference);
     });
 
     public static string SigmoidSgd(SigmoidSgdResult r) => Object(w =>
@@ -47,7 +48,7 @@ public static class ExampleJson
         {
             w.WriteStartObject();
             w.WriteNumber("iteration", e.Iteration);
-            Number(w, "error", e.Error);
+            JsonNumber.Write(w, "error", e.Error);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -69,12 +70,6 @@ public static class ExampleJson
         w.WriteEndObject();
     }) + "\n";
 
-    private static void Number(Utf8JsonWriter w, string name, double v)
-    {
-        w.WritePropertyName(name);
-        Json.Number(w, v);
-    }
-
     private static void Vector(Utf8JsonWriter w, string name, double[] values)
     {
         w.WritePropertyName(name);
@@ -84,7 +79,7 @@ public static class ExampleJson
     private static void Row(Utf8JsonWriter w, double[] values)
     {
         w.WriteStartArray();
-        foreach (var v in values) Json.Number(w, v);
+        foreach (var v in values) JsonNumber.Write(w, v);
         w.WriteEndArray();
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Nabla.Examples;
-using Nabla.Reports;
 
 namespace Nabla.Cli.Commands;
 

@@ -4,6 +4,7 @@ using Nabla.Checking;
 using Nabla.Cli.Rendering;
 using Nabla.Explain;
 using Nabla.Formulas;
+using Nabla.Examples;
 
 namespace Nabla.Cli.Commands;
 
@@ -67,9 +68,9 @@ public static class ExplainCommand
         TextWriter stdout, TextWriter stderr, bool forwardMode = false)
     {
         var options = Options(check, step);
-        var formula = Formula.Parse(text ?? ToyModel.Formula);
+        var formula = Formula.Parse(text ?? Notebook004.Formula);
         var values = Assignments.ParseAt(at);
-        if (text is null) values = Merge(ToyModel.At, values);
+        if (text is null) values = Merge(Notebook004.At, values);
         if (forwardMode) wrt = Seed(formula, wrt);
         var (graph, names) = Assignments.Evaluate(formula, values, wrt, stderr);
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Nabla.Formulas;
 using Spectre.Console;
+using Nabla.IO;
 
 namespace Nabla.Cli.Commands;
 
@@ -58,12 +59,12 @@ public static class GradCommand
             {
                 w.WriteStartObject();
                 w.WritePropertyName("value");
-                Json.Number(w, graph.Output.Data);
+                JsonNumber.Write(w, graph.Output.Data);
                 w.WriteStartObject("gradient");
                 foreach (var name in names)
                 {
                     w.WritePropertyName(name);
-                    Json.Number(w, graph.Variables[name].Grad);
+                    JsonNumber.Write(w, graph.Variables[name].Grad);
                 }
                 w.WriteEndObject();
                 if (second is not null)
@@ -75,7 +76,7 @@ public static class GradCommand
                         for (int j = 0; j < names.Count; j++)
                         {
                             w.WritePropertyName(names[j]);
-                            Json.Number(w, second[i, j]);
+                            JsonNumber.Write(w, second[i, j]);
                         }
                         w.WriteEndObject();
                     }

@@ -3,6 +3,8 @@ using System.CommandLine;
 using Nabla.Explain;
 using Nabla.Formulas;
 using Nabla.Graphs;
+using Nabla.Reports;
+using Nabla.Examples;
 
 namespace Nabla.Cli.Commands;
 
@@ -51,7 +53,7 @@ public static class GraphCommand
 
     public static int Run(string? text, string? at, string format, string? output, TextWriter stdout, TextWriter stderr)
     {
-        var formula = Formula.Parse(text ?? ToyModel.Formula);
+        var formula = Formula.Parse(text ?? Notebook004.Formula);
         var values = Assignments.ParseAt(at);
         if (text is null) values = ToyValues(values);
         Assignments.NoteUnused(formula, values, stderr);
@@ -70,7 +72,7 @@ public static class GraphCommand
         string content = format switch
         {
             "svg" => SvgWriter.Write(drawing) + "\n",
-            "html" => HtmlWriter.Write(drawing),
+            "html" => GraphHtmlWriter.Write(drawing),
             _ => DotWriter.Write(drawing),
         };
         if (output is null) stdout.Write(content);
@@ -85,11 +87,11 @@ public static class GraphCommand
 
     private static Dictionary<string, double> ToyValues(Dictionary<string, double> changes)
     {
-        var merged = new Dictionary<string, double>(ToyModel.At);
+        var merged = new Dictionary<string, double>(Notebook004.At);
         foreach (var (name, value) in changes)
         {
             if (!merged.ContainsKey(name))
-                throw new CliException($"--at: the toy model has no variable '{name}' (its variables: {string.Join(", ", ToyModel.At.Keys)})");
+                throw new CliException($"--at: the toy model has no variable '{name}' (its variables: {string.Join(", ", Notebook004.At.Keys)})");
             merged[name] = value;
         }
         return merged;

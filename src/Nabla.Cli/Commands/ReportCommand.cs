@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nabla.Records;
 using Nabla.Reports;
 
 namespace Nabla.Cli.Commands;

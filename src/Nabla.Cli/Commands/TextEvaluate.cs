@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Nabla.Data;
 using Nabla.Training;
+using Nabla.IO;
 
 namespace Nabla.Cli.Commands;
 
@@ -43,8 +44,8 @@ internal static class TextEvaluate
             stdout.WriteLine(Json.Write(w =>
             {
                 w.WriteStartObject();
-                w.WritePropertyName("loss"); Json.Number(w, loss);
-                w.WritePropertyName("perplexity"); Json.Number(w, Math.Exp(loss));
+                w.WritePropertyName("loss"); JsonNumber.Write(w, loss);
+                w.WritePropertyName("perplexity"); JsonNumber.Write(w, Math.Exp(loss));
                 w.WriteNumber("characters", ids.Length - 1);
                 w.WriteEndObject();
             }));

@@ -52,7 +52,7 @@ internal static class TextTrain
     private static int Run<T>(TextTrainOptions o, TextWriter stdout) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TextOutputs.Check(o);
-        using var claim = Nabla.IO.AtomicFile.Claim(o.Save);
+        using var claim = OutputClaim.Of(o.Save);
         var corpus = CharCorpus.Load(o.Text, o.Validation ?? 0.1);
         var rng = new RandomState(o.Seed);
         string? checkpoint = o.Checkpoint ?? (o.CheckpointEvery is not null ? o.Save + ".ckpt" : null);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Training;
 using Nabla.Training.Callbacks;
@@ -173,7 +174,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Claims the outputs together; a failure names the option of the path that failed.
     private static IDisposable Claim(TrainOutputs o)
     {
-        try { return Nabla.IO.AtomicFile.Claim(o.Save, o.Checkpoint, o.Plot, o.Record, o.Report); }
+        try { return OutputClaim.Of(o.Save, o.Checkpoint, o.Plot, o.Record, o.Report); }
         catch (NablaException e)
         {
             var option = new[] { ("--save", o.Save), ("--checkpoint", o.Checkpoint), ("--plot", o.Plot), ("--record", o.Record), ("--report", o.Report) }

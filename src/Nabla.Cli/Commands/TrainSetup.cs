@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nabla.Nn;
 using Nabla.Optim;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Training;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Training;
 using Nabla.Training.Metrics;

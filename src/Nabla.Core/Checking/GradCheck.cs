@@ -33,7 +33,7 @@ public static class GradCheck
             }
             else
             {
-                numeric = (Evaluate(f, point, name, v + h, v) - Evaluate(f, point, name, v - h, v)) / (2 * h);
+                numeric = CentralDifference.Of(u => Evaluate(f, point, name, u, v), v, h);
             }
             entries.Add(Compare(name, a, numeric, options));
         }

@@ -110,18 +110,15 @@ public static class TensorGradCheck
             for (int i = 0; i < leaves.Length; i++)
             {
                 if (!wrt[i]) continue;
-                var data = leaves[i].AsSpan();
-                for (int e = 0; e < data.Length; e++)
+                var leaf = leaves[i];
+                for (int e = 0; e < leaf.ElementCount; e++)
                 {
-                    double saved = data[e];
-                    data[e] = saved + eps;
-                    var plus = f(leaves).ToArray();
-                    data[e] = saved - eps;
-                    var minus = f(leaves).ToArray();
-                    data[e] = saved;
+                    double saved = leaf.AsSpan()[e];
+                    var numerical = CentralDifference.OfEach(v => { leaf.AsSpan()[e] = v; return f(leaves).ToArray(); }, saved, eps);
+                    leaf.AsSpan()[e] = saved;
                     for (int j = 0; j < outputs; j++)
                     {
-                        double n = (plus[j] - minus[j]) / (2 * eps), a = analytical[j][i][e];
+                        double n = numerical[j], a = analytical[j][i][e];
                         double err = Math.Abs(a - n);
                         entries++;
                         if (!(err <= maxError)) maxError = err;

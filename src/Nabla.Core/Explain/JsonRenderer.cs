@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nabla.Checking;
+using Nabla.IO;
 
 namespace Nabla.Explain;
 
@@ -32,9 +33,9 @@ public static class JsonRenderer
         {
             w.WriteStartObject();
             w.WriteString("output", e.OutputName);
-            Number(w, "value", e.Value);
+            JsonNumber.Write(w, "value", e.Value);
             w.WriteStartObject("at");
-            foreach (var (name, value) in e.Inputs) Number(w, name, value);
+            foreach (var (name, value) in e.Inputs) JsonNumber.Write(w, name, value);
             w.WriteEndObject();
             w.WriteStartArray("forward");
             foreach (var f in e.Forward)
@@ -42,13 +43,13 @@ public static class JsonRenderer
                 w.WriteStartObject();
                 w.WriteString("name", f.Name);
                 w.WriteString("expression", f.Expression);
-                Number(w, "value", f.Value);
+                JsonNumber.Write(w, "value", f.Value);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             Entries(w, "backward", e.Backward);
             w.WriteStartObject("gradient");
-            foreach (var g in e.Gradients) Number(w, g.Name, g.Gradient);
+            foreach (var g in e.Gradients) JsonNumber.Write(w, g.Name, g.Gradient);
             w.WriteEndObject();
             Entries(w, "gradients", e.Gradients);
             if (check is not null) Check(w, check);
@@ -66,15 +67,15 @@ public static class JsonRenderer
             w.WriteStartObject();
             w.WriteString("name", b.Name);
             w.WriteString("local", string.Join(" + ", ChainText.Locals(b)));
-            Number(w, "gradient", b.Gradient);
+            JsonNumber.Write(w, "gradient", b.Gradient);
             w.WriteStartArray("uses");
             foreach (var t in b.Terms)
             {
                 w.WriteStartObject();
                 w.WriteString("of", t.Consumer);
                 w.WriteString("local", t.Local);
-                Number(w, "localValue", t.LocalValue);
-                Number(w, "upstream", t.Upstream);
+                JsonNumber.Write(w, "localValue", t.LocalValue);
+                JsonNumber.Write(w, "upstream", t.Upstream);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -87,19 +88,19 @@ public static class JsonRenderer
     {
         w.WriteStartObject("check");
         w.WriteString("method", check.Options.Method == FiniteDifference.Forward ? "forward" : "central");
-        Number(w, "step", check.Options.Step);
-        Number(w, "atol", check.Options.AbsoluteTolerance);
-        Number(w, "rtol", check.Options.RelativeTolerance);
+        JsonNumber.Write(w, "step", check.Options.Step);
+        JsonNumber.Write(w, "atol", check.Options.AbsoluteTolerance);
+        JsonNumber.Write(w, "rtol", check.Options.RelativeTolerance);
         w.WriteBoolean("passed", check.Passed);
         w.WriteStartArray("entries");
         foreach (var c in check.Entries)
         {
             w.WriteStartObject();
             w.WriteString("name", c.Name);
-            Number(w, "analytic", c.Analytic);
-            Number(w, "numeric", c.Numeric);
-            Number(w, "absError", c.AbsError);
-            Number(w, "relError", c.RelError);
+            JsonNumber.Write(w, "analytic", c.Analytic);
+            JsonNumber.Write(w, "numeric", c.Numeric);
+            JsonNumber.Write(w, "absError", c.AbsError);
+            JsonNumber.Write(w, "relError", c.RelError);
             w.WriteBoolean("passed", c.Passed);
             w.WriteEndObject();
         }
@@ -112,23 +113,23 @@ public static class JsonRenderer
     {
         w.WriteStartObject("forwardMode");
         w.WriteString("wrt", f.Seed);
-        Number(w, "tangent", f.Tangent);
+        JsonNumber.Write(w, "tangent", f.Tangent);
         w.WriteStartArray("nodes");
         foreach (var row in f.Inputs.Concat(f.Steps))
         {
             w.WriteStartObject();
             w.WriteString("name", row.Name);
             w.WriteString("expression", row.Expression);
-            Number(w, "value", row.Value);
-            Number(w, "tangent", row.Tangent);
+            JsonNumber.Write(w, "value", row.Value);
+            JsonNumber.Write(w, "tangent", row.Tangent);
             w.WriteStartArray("terms");
             foreach (var t in row.Terms)
             {
                 w.WriteStartObject();
                 w.WriteString("input", t.Input);
                 w.WriteString("local", t.Local);
-                Number(w, "localValue", t.LocalValue);
-                Number(w, "inputTangent", t.InputTangent);
+                JsonNumber.Write(w, "localValue", t.LocalValue);
+                JsonNumber.Write(w, "inputTangent", t.InputTangent);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -136,12 +137,5 @@ public static class JsonRenderer
         }
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, string property, double v)
-    {
-        w.WritePropertyName(property);
-        if (double.IsFinite(v)) w.WriteNumberValue(v); // the shortest text that parses back to the same double
-        else w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 }

@@ -102,7 +102,10 @@ public sealed class Formula
     {
         var missing = Variables.Where(v => !at.ContainsKey(v)).ToList();
         if (missing.Count > 0)
-            throw new FormulaException($"no value given for {string.Join(", ", missing)} (give every variable a value, e.g. --at \"{string.Join(",", Variables.Select(v => v + "=1"))}\")");
+            throw new FormulaException($"no value given for {string.Join(", ", missing)} (give every variable a value, e.g. \"{string.Join(",", Variables.Select(v => v + "=1"))}\")")
+            {
+                Setting = nameof(at),
+            };
         return DeepStack.Run(Source.Text.Length, () => FormulaGraph.Build(this, at));
     }
 }

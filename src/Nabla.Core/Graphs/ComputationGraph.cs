@@ -35,7 +35,7 @@ public sealed record GraphEdge(int From, int To, int InputIndex);
 /// The computation graph of one output after a forward and a backward pass: every node it depends
 /// on (constants included) with its value and gradient, and one edge per input of every operation —
 /// two edges between the same nodes for x·x. The data that <see cref="DotWriter"/>,
-/// <see cref="SvgWriter"/> and the CLI's HtmlWriter draw.
+/// <see cref="SvgWriter"/> and the application's GraphHtmlWriter draw.
 /// </summary>
 public sealed class ComputationGraph
 {

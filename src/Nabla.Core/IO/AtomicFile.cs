@@ -9,10 +9,10 @@ namespace Nabla.IO;
 /// flushed to the disk with <see cref="FileStream.Flush(bool)"/>, and the temporary file is then renamed over the
 /// target. If anything throws before the rename, the temporary file is deleted and the old target is left untouched;
 /// temporary files of the same target left by a killed process are deleted by the next write. While a write is in
-/// progress the target is claimed with an advisory lock (see <see cref="Claim"/>), so a second writer to the same
+/// progress the target is claimed with an advisory lock (see <see cref="Acquire"/>), so a second writer to the same
 /// path fails with an error instead of both succeeding silently.
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     // Temporary files this process is writing now: never stale, whatever another thread's cleanup finds.
     private static readonly ConcurrentDictionary<string, byte> InProgress = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 namespace Nabla.IO;
 
 /// <summary>Quotes untrusted text in an error message without repeating all of it: a 50 MB cell stays one short line.</summary>
-public static class Excerpt
+internal static class Excerpt
 {
     /// <summary>How many characters of a quoted value a message shows before "…".</summary>
     public const int MaxLength = 40;

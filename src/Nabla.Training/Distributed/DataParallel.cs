@@ -84,7 +84,7 @@ public sealed class DataParallel<T> : IDisposable where T : unmanaged, IFloating
     }
 
     /// <summary>This rank's slice of <paramref name="batch"/> (see <see cref="Share"/>).</summary>
-    public ArraySegment<int> ShareOf(ArraySegment<int> batch)
+    internal ArraySegment<int> ShareOf(ArraySegment<int> batch)
     {
         var (start, count) = Share(batch.Count, Comm.Rank, Comm.Size);
         return batch.Slice(start, count);

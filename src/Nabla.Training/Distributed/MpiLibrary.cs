@@ -71,8 +71,11 @@ internal sealed unsafe class MpiLibrary
             PromoteToGlobal(name);
             return new MpiLibrary(handle, name);
         }
-        throw new NablaException($"--distributed needs Open MPI, but its library ({string.Join(" or ", names)}) was not found; " +
-            "install it (Debian/Ubuntu: apt-get install openmpi-bin) and start the ranks with mpirun -np N nabla train … --distributed");
+        throw new NablaException($"distributed training needs Open MPI, but its library ({string.Join(" or ", names)}) was not found; " +
+            "install it (Debian/Ubuntu: apt-get install openmpi-bin) and start the ranks with mpirun -np N")
+        {
+            Setting = "distributed",
+        };
     }
 
     private nint Function(string symbol) =>

@@ -27,10 +27,10 @@ public sealed partial class Trainer<T>
         if (comm.Rank == 0)
         {
             try { bytes = File.ReadAllBytes(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { error = $"--resume: cannot read the checkpoint {path}: {e.Message}"; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { error = $"cannot read the checkpoint {path} to resume from: {e.Message}"; }
         }
         error = System.Text.Encoding.UTF8.GetString(comm.BroadcastArray(comm.Rank == 0 ? System.Text.Encoding.UTF8.GetBytes(error ?? "") : null, 0));
-        if (error.Length > 0) throw new NablaException(error);
+        if (error.Length > 0) throw new NablaException(error) { Setting = "resume" };
         bytes = comm.BroadcastArray(bytes, 0);
         LoadCheckpoint(SafetensorsFile.Parse(bytes, path), path);
     }

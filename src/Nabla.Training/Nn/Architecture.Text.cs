@@ -58,7 +58,7 @@ public static partial class Architecture
         ArgumentNullException.ThrowIfNull(rng);
         if (vocabulary < 1) throw new NablaArgumentException(nameof(vocabulary), $"Architecture.BuildText: vocabulary is {vocabulary}; it must be ≥ 1");
         if (context < 1) throw new NablaArgumentException(nameof(context), $"Architecture.BuildText: context is {context}; it must be ≥ 1");
-        var layers = Parse(description, TextKinds, Kinds, "images or table rows (without --text)");
+        var layers = Parse(description, TextKinds, Kinds, "images or table rows, not text");
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"embedding 64, linear\"");
         // As for every network: at most Limits.MaxModelValues; a model file's at most what its tensors hold.
         string bound = maxValues < Limits.MaxModelValues ? "the model's tensors hold"

@@ -71,7 +71,7 @@ public static partial class Architecture
             net.Add(new Unflatten<T>(imageShape));
             shape = imageShape;
         }
-        var layers = Parse(description, Kinds, TextKinds, "a text model (give --text)");
+        var layers = Parse(description, Kinds, TextKinds, "a text model");
         if (layers.Count == 0) throw new NablaException("the architecture description is empty; list layers such as \"linear 16, relu, linear 2\"");
         // Every network is bounded by Limits.MaxModelValues; a model file's by the tensors it holds, when fewer.
         long budget = Math.Min(maxValues, Limits.MaxModelValues);
@@ -261,7 +261,7 @@ public static partial class Architecture
             switch (at.Text)
             {
                 case "conv":
-                    if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (give --image CxHxW for rows of pixels)");
+                    if (shape.Length != 3) throw Wrong("it needs images [C, H, W] (rows of pixels need an image shape)");
                     int groups = Int("groups", 1, 1), kernel = Int("kernel", 0, 1);
                     Spend(Limits.Sum(Limits.Product(Int("out", 0, 1), shape[0] / groups, kernel, kernel), Int("bias", 1, 0) != 0 ? Int("out", 0, 1) : 0));
                     Window(Int("out", 0, 1), Limits.Product(shape[0], kernel, kernel), kernel, Int("stride", 1, 1), Int("padding", 0, 0), Int("dilation", 1, 1));

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Nabla.Nn;
-using Nabla.Reports;
 using Nabla.Serialization;
 using Nabla.Tensors;
+using Nabla.Training;
 
 namespace Nabla.Optim;
 
@@ -143,14 +143,14 @@ public abstract partial class Optimizer<T>
             flat[$"{g}.params"] = groups[g].Count.ToString(CultureInfo.InvariantCulture);
             foreach (var (name, value) in groups[g].Options) flat[$"{g}.{name}"] = value.ToString("R", CultureInfo.InvariantCulture);
         }
-        return JsonSerializer.Serialize(flat, RunRecordJsonContext.Default.DictionaryStringString);
+        return JsonSerializer.Serialize(flat, NablaJsonContext.Default.DictionaryStringString);
     }
 
     /// <summary>Reads what <see cref="GroupsToText"/> wrote; <paramref name="where"/> names the file in errors.</summary>
     public static IReadOnlyList<ParamGroupState> GroupsFromText(string text, string where)
     {
         Dictionary<string, string>? flat;
-        try { flat = JsonSerializer.Deserialize(text, RunRecordJsonContext.Default.DictionaryStringString); }
+        try { flat = JsonSerializer.Deserialize(text, NablaJsonContext.Default.DictionaryStringString); }
         catch (JsonException e) { throw new NablaException($"{where}: the optimizer's parameter groups are not valid JSON ({e.Message})"); }
         if (flat is null || !flat.TryGetValue("groups", out var n) || !int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count > flat.Count)
             throw new NablaException($"{where}: the optimizer's parameter groups have no valid \"groups\" count");

@@ -122,7 +122,7 @@ public sealed class ExplainNetworkCommandTests : IDisposable
         Assert.True(train.Exit == 0, train.Err);
         var (exit, _, stderr) = CliRunner.Run("explain", "--model", model, "--data", data, "--row", "1");
         Assert.Equal(2, exit);
-        Assert.Contains("explain --model shows multilayer perceptrons", stderr);
+        Assert.Contains("shows multilayer perceptrons (hidden layer sizes, no architecture) in matrix form", stderr);
         Assert.Contains("\"linear 4, layernorm, tanh, linear 1\"", stderr);
     }
 }

@@ -1,3 +1,4 @@
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Tests.IO;
 

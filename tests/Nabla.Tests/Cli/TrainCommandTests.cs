@@ -28,7 +28,7 @@ public sealed class TrainCommandTests : IDisposable
         var lines = svg.Descendants().Where(e => e.Name.LocalName == "polyline").ToList();
         Assert.Equal(2, lines.Count); // training and validation loss
         Assert.All(lines, l => Assert.Equal(30, l.Attribute("points")!.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
-        Assert.Equal(30, Nabla.Reports.RunRecord.Load(P("run.json")).Epochs.Count);
+        Assert.Equal(30, Nabla.Records.RunRecord.Load(P("run.json")).Epochs.Count);
         Assert.Contains("<svg", File.ReadAllText(P("report.html")));
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
     }

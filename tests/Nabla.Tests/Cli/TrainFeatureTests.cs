@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Serialization;
 

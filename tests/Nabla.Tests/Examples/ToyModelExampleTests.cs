@@ -34,7 +34,8 @@ public class ToyModelExampleTests
     [Fact]
     public void Omega0_derivative_equals_the_notebooks_closed_form()
     {
-        double b0 = 1, b1 = 2, b2 = -3, b3 = 0.4, w0 = 0.1, w1 = -0.4, w2 = 2, w3 = 3, x = 2.3, y = 2;
+        double[] b = Notebook004.Betas, w = Notebook004.Omegas;
+        double b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], x = Notebook004.X, y = Notebook004.Y;
         double closedForm = -2 * (b3 + w3 * Math.Cos(b2 + w2 * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x))) - y)
             * w1 * w2 * w3 * x * Math.Cos(b0 + w0 * x) * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x))
             * Math.Sin(b2 + w2 * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x)));

@@ -1,12 +1,13 @@
 using Nabla.Explain;
 using Nabla.Formulas;
 using Nabla.Scalars;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Explain;
 
 public class ExplanationTests
 {
-    private static Explanation Toy() => Explanation.Of(Formula.Parse(ToyModel.Formula).Evaluate(ToyModel.At));
+    private static Explanation Toy() => Explanation.Of(Formula.Parse(Notebook004.Formula).Evaluate(Notebook004.At));
 
     [Fact]
     public void Toy_model_forward_values_match_the_notebook()
@@ -117,7 +118,7 @@ public class ExplanationTests
     [Fact]
     public void Wrt_limits_and_orders_the_gradients()
     {
-        var graph = Formula.Parse(ToyModel.Formula).Evaluate(ToyModel.At);
+        var graph = Formula.Parse(Notebook004.Formula).Evaluate(Notebook004.At);
         var e = Explanation.Of(graph, ["omega1", "beta0"]);
         Assert.Equal(["omega1", "beta0"], e.Gradients.Select(g => g.Name));
         Assert.Throws<NablaException>(() => Explanation.Of(graph, ["nope"]));

@@ -1,3 +1,4 @@
+using Nabla.Examples;
 namespace Nabla.Tests.Explain;
 
 /// <summary>The 24 numbers notebook 004 prints (3 decimals), by the names the explanation uses.</summary>
@@ -25,7 +26,9 @@ internal static class NotebookToyModel
     /// </summary>
     public static double OmegaZeroByHand()
     {
-        double beta0 = 1.0, beta1 = 2.0, beta2 = -3.0, beta3 = 0.4, omega0 = 0.1, omega1 = -0.4, omega2 = 2.0, omega3 = 3.0, x = 2.3, y = 2.0;
+        double[] b = Notebook004.Betas, w = Notebook004.Omegas;
+        double beta0 = b[0], beta1 = b[1], beta2 = b[2], beta3 = b[3], omega0 = w[0], omega1 = w[1], omega2 = w[2], omega3 = w[3];
+        double x = Notebook004.X, y = Notebook004.Y;
         return -2 * (beta3 + omega3 * Math.Cos(beta2 + omega2 * Math.Exp(beta1 + omega1 * Math.Sin(beta0 + omega0 * x))) - y)
             * omega1 * omega2 * omega3 * x * Math.Cos(beta0 + omega0 * x) * Math.Exp(beta1 + omega1 * Math.Sin(beta0 + omega0 * x))
             * Math.Sin(beta2 + omega2 * Math.Exp(beta1 + omega1 * Math.Sin(beta0 + omega0 * x)));
@@ -34,9 +37,10 @@ internal static class NotebookToyModel
     /// <summary>The loss computed directly with Math, in the order the formula evaluates it.</summary>
     public static double LossByHand()
     {
-        double f0 = 1.0 + 0.1 * 2.3, h1 = Math.Sin(f0), f1 = 2.0 + -0.4 * h1, h2 = Math.Exp(f1);
-        double f2 = -3.0 + 2.0 * h2, h3 = Math.Cos(f2), f3 = 0.4 + 3.0 * h3;
-        return Math.Pow(f3 - 2.0, 2);
+        double[] b = Notebook004.Betas, w = Notebook004.Omegas;
+        double f0 = b[0] + w[0] * Notebook004.X, h1 = Math.Sin(f0), f1 = b[1] + w[1] * h1, h2 = Math.Exp(f1);
+        double f2 = b[2] + w[2] * h2, h3 = Math.Cos(f2), f3 = b[3] + w[3] * h3;
+        return Math.Pow(f3 - Notebook004.Y, 2);
     }
 
     /// <summary>True when <paramref name="actual"/> prints as <paramref name="printed"/> with 3 decimals (|a − p| ≤ 0.0005).</summary>

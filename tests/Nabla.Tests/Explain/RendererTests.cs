@@ -2,6 +2,7 @@ using System.Text.Json;
 using Nabla.Checking;
 using Nabla.Explain;
 using Nabla.Formulas;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Explain;
 
@@ -9,9 +10,9 @@ public class RendererTests
 {
     private static (Explanation Explanation, GradCheckReport Check) Toy()
     {
-        var formula = Formula.Parse(ToyModel.Formula);
-        var e = Explanation.Of(formula.Evaluate(ToyModel.At));
-        var check = GradCheck.Check(v => formula.Evaluate(v).Output.Data, ToyModel.At, e.Gradient);
+        var formula = Formula.Parse(Notebook004.Formula);
+        var e = Explanation.Of(formula.Evaluate(Notebook004.At));
+        var check = GradCheck.Check(v => formula.Evaluate(v).Output.Data, Notebook004.At, e.Gradient);
         return (e, check);
     }
 

@@ -27,7 +27,7 @@ internal static class TorchHessians
     /// <summary>∂²ℓ/∂p² of notebook 004's ℓ = (f3 − y)² over <see cref="ToyParameters"/>, at the notebook's values.</summary>
     public static double[][] ToyModel()
     {
-        var at = Nabla.Explain.ToyModel.At;
+        var at = Nabla.Examples.Notebook004.At;
         return Run($$"""
             import json, torch
             from torch.autograd.functional import hessian

@@ -1,6 +1,7 @@
 using Nabla.Explain;
 using Nabla.Functional;
 using Nabla.Tensors;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Functional;
 
@@ -26,7 +27,7 @@ public class TorchTensorHessianTests
     {
         TorchHessians.Require();
         var expected = TorchHessians.ToyModel();
-        var at = ToyModel.At;
+        var at = Notebook004.At;
         // The notebook's model on 0-d tensors picked out of the parameter vector.
         Tensor<double> Loss(Tensor<double> p)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Nabla.Data;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Tests.Reports;
 

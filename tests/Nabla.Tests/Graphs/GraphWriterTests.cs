@@ -3,6 +3,8 @@ using System.Xml.Linq;
 using Nabla.Explain;
 using Nabla.Formulas;
 using Nabla.Graphs;
+using Nabla.Reports;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Graphs;
 
@@ -13,7 +15,7 @@ public class GraphWriterTests
     private static ComputationGraph Graph(string formula, params (string, double)[] at) =>
         ComputationGraph.From(Formula.Parse(formula).Evaluate(at.ToDictionary(p => p.Item1, p => p.Item2)));
 
-    private static ComputationGraph Toy() => ComputationGraph.From(Formula.Parse(ToyModel.Formula).Evaluate(ToyModel.At));
+    private static ComputationGraph Toy() => ComputationGraph.From(Formula.Parse(Notebook004.Formula).Evaluate(Notebook004.At));
 
     [Fact]
     public void The_graph_has_a_node_per_value_and_an_edge_per_input()
@@ -92,7 +94,7 @@ public class GraphWriterTests
     public void Html_is_one_page_embedding_the_svg_with_no_network_resources()
     {
         var g = Toy();
-        string html = HtmlWriter.Write(g);
+        string html = GraphHtmlWriter.Write(g);
         Assert.StartsWith("<!DOCTYPE html>", html);
         int start = html.IndexOf("<svg", StringComparison.Ordinal), end = html.LastIndexOf("</svg>", StringComparison.Ordinal);
         Assert.True(start > 0 && end > start);

@@ -1,6 +1,7 @@
 using Nabla.Formulas;
 using Nabla.Scalars;
 using static Nabla.Scalars.Value;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Notebooks;
 
@@ -10,15 +11,9 @@ namespace Nabla.Tests.Notebooks;
 /// </summary>
 public class ToyModelNotebookTests
 {
-    public const string Formula =
-        "f0 = beta0 + omega0*x; h1 = sin(f0); f1 = beta1 + omega1*h1; h2 = exp(f1); " +
-        "f2 = beta2 + omega2*h2; h3 = cos(f2); f3 = beta3 + omega3*h3; l = (f3 - y)^2";
+    public const string Formula = Notebook004.Formula;
 
-    public static readonly Dictionary<string, double> At = new()
-    {
-        ["beta0"] = 1.0, ["beta1"] = 2.0, ["beta2"] = -3.0, ["beta3"] = 0.4,
-        ["omega0"] = 0.1, ["omega1"] = -0.4, ["omega2"] = 2.0, ["omega3"] = 3.0, ["x"] = 2.3, ["y"] = 2.0,
-    };
+    public static IReadOnlyDictionary<string, double> At => Notebook004.At;
 
     // The values the notebook prints with '%3.3f'.
     private static readonly (string Name, double Printed)[] Forward =
@@ -85,7 +80,8 @@ public class ToyModelNotebookTests
     public void Omega0_gradient_matches_the_notebooks_closed_form()
     {
         // dldomega0_func from the notebook, written out by hand.
-        double b0 = 1, b1 = 2, b2 = -3, b3 = 0.4, w0 = 0.1, w1 = -0.4, w2 = 2, w3 = 3, x = 2.3, y = 2;
+        double[] b = Notebook004.Betas, w = Notebook004.Omegas;
+        double b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], x = Notebook004.X, y = Notebook004.Y;
         double closed = -2 * (b3 + w3 * Math.Cos(b2 + w2 * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x))) - y)
             * w1 * w2 * w3 * x * Math.Cos(b0 + w0 * x) * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x))
             * Math.Sin(b2 + w2 * Math.Exp(b1 + w1 * Math.Sin(b0 + w0 * x)));

@@ -121,7 +121,7 @@ public class AtomicFileReliabilityTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("m.bin");
-        using (AtomicFile.Claim(path, null, dir.File("r.json")))
+        using (Nabla.Cli.OutputClaim.Of(path, null, dir.File("r.json")))
         {
             AtomicFile.WriteAllText(path, "1");
             AtomicFile.WriteAllText(path, "2");

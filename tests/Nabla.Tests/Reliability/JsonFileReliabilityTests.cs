@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Serialization;
 using Nabla.Tests.IO;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Serialization;
 using Nabla.Tests.Cli;

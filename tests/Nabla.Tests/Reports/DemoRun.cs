@@ -1,4 +1,5 @@
 using Nabla.Cli.Commands;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Training;
 

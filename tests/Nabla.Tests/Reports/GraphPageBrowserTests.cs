@@ -1,11 +1,12 @@
 using System.Globalization;
 using Nabla.Formulas;
 using Nabla.Graphs;
+using Nabla.Reports;
 
 namespace Nabla.Tests.Reports;
 
 /// <summary>
-/// The computation-graph page (<see cref="HtmlWriter"/>) in a real headless Chromium. Without /usr/bin/chromium the test
+/// The computation-graph page (<see cref="GraphHtmlWriter"/>) in a real headless Chromium. Without /usr/bin/chromium the test
 /// is reported as skipped, with the reason.
 /// </summary>
 public class GraphPageBrowserTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
@@ -14,7 +15,7 @@ public class GraphPageBrowserTests(ChromiumFixture chromium) : IClassFixture<Chr
     public async Task Hovering_a_node_shows_its_label_value_and_gradient_and_leaving_hides_them()
     {
         var graph = ComputationGraph.From(Formula.Parse("y = x*x + sin(x)").Evaluate(new Dictionary<string, double> { ["x"] = 0.7 }));
-        await using var report = await OpenReport.OpenAsync(chromium.Require(), HtmlWriter.Write(graph), waitForReady: false);
+        await using var report = await OpenReport.OpenAsync(chromium.Require(), GraphHtmlWriter.Write(graph), waitForReady: false);
         var tooltip = report.Page.Locator("#tooltip");
         Assert.True(await tooltip.IsHiddenAsync());
         foreach (var node in graph.Nodes)

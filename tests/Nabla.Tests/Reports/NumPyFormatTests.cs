@@ -1,4 +1,4 @@
-using Nabla.Reports;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Reports;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Tests.IO;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nabla.Records;
 using Nabla.Reports;
 
 namespace Nabla.Tests.Reports;

@@ -1,4 +1,6 @@
+using Nabla.Records;
 using Nabla.Reports;
+using Nabla.Training;
 
 namespace Nabla.Tests.Reports;
 

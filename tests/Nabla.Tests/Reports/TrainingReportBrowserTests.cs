@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Nabla.Records;
 using Nabla.Reports;
 
 namespace Nabla.Tests.Reports;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Nabla.Records;
 using Nabla.Reports;
 
 namespace Nabla.Tests.Reports;

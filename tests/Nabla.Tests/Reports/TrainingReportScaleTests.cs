@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Nabla.Records;
 using Nabla.Reports;
 
 namespace Nabla.Tests.Reports;

@@ -2,6 +2,7 @@ using Nabla.Explain;
 using Nabla.Formulas;
 using Nabla.Scalars;
 using Nabla.Tests.Functional;
+using Nabla.Examples;
 
 namespace Nabla.Tests.Scalars;
 
@@ -33,10 +34,10 @@ public class TorchHessianTests
     {
         TorchHessians.Require();
         var parameters = TorchHessians.ToyParameters;
-        var at = ToyModel.At;
+        var at = Notebook004.At;
         var expected = Matrix(TorchHessians.ToyModel());
 
-        var graph = Formula.Parse(ToyModel.Formula).Evaluate(at);
+        var graph = Formula.Parse(Notebook004.Formula).Evaluate(at);
         var leaves = parameters.Select(n => graph.Variables[n]).ToList();
         AssertClose(expected, graph.Output.Hessian(leaves), "toy model, forward-over-reverse");
 

@@ -172,7 +172,7 @@ public sealed class TrainerTests : IDisposable
         while (!trainer.IsFinished) { trainer.RunEpoch(); if (recorder.WantsSnapshot(trainer.CompletedEpochs)) recorder.Snapshot(); }
         string path = Path.Combine(_dir, "run.json");
         recorder.ToRecord().Save(path);
-        var run = Nabla.Reports.RunRecord.Load(path);
+        var run = Nabla.Records.RunRecord.Load(path);
         Assert.Equal(50, run.Epochs.Count);
         Assert.Equal(0, run.Snapshots[0].Epoch);
         Assert.Equal(50, run.Snapshots[^1].Epoch);

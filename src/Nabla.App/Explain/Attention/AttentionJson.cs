@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Nabla.Examples;
+using Nabla.IO;
 
 namespace Nabla.Explain.Attention;
 
@@ -66,9 +67,7 @@ public static class AttentionJson
     }
 
     private static JsonArray Rows(Matrix m) => [.. Enumerable.Range(0, m.Rows).Select(i => (JsonNode)Row(m, i))];
-    private static JsonArray Row(Matrix m, int i) => [.. Enumerable.Range(0, m.Columns).Select(j => Number(m[i, j]))];
-    private static JsonArray Array(double[] values) => [.. values.Select(Number)];
+    private static JsonArray Row(Matrix m, int i) => [.. Enumerable.Range(0, m.Columns).Select(j => JsonNumber.Node(m[i, j]))];
+    private static JsonArray Array(double[] values) => [.. values.Select(JsonNumber.Node)];
 
-    // JSON has no −∞: a non-finite number is written as its name, "-Infinity".
-    private static JsonNode Number(double v) => double.IsFinite(v) ? v : v.ToString(CultureInfo.InvariantCulture);
 }

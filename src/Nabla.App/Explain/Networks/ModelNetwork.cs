@@ -8,7 +8,7 @@ using Nabla.Training;
 namespace Nabla.Explain.Networks;
 
 /// <summary>
-/// A trained model (<c>nabla train --save</c>) as a network to explain on one row of a CSV file: its Linear layers
+/// A trained model (a <see cref="ModelFile"/>) as a network to explain on one row of a CSV file: its Linear layers
 /// in column form (W = PyTorch's [out, in] weight, b its bias), the hidden activation between them, the output
 /// layer linear, and the loss it was trained with; the row's features standardised and its target encoded as the
 /// trainer does (standardised for mse, 0/1 for bce, ±1 for hinge, one-hot for ce).
@@ -22,10 +22,10 @@ public static class ModelNetwork
     public static NetworkExplanation Explain(string modelPath, string dataPath, int row, char? separator = null)
     {
         var model = ModelFile.Load(modelPath); // validates the file and its metadata
-        // The matrix form (z = W·a + b, a = f(z)) is a chain of dense layers; a model trained with --layers records its
+        // The matrix form (z = W·a + b, a = f(z)) is a chain of dense layers; a model built from a layer list records its
         // own architecture, which may hold convolutions, pooling or normalisation that this form cannot show.
         if (model.Architecture is not null)
-            throw new NablaException($"{modelPath}: explain --model shows multilayer perceptrons (trained with --hidden) in matrix form; "
+            throw new NablaException($"{modelPath}: the explanation shows multilayer perceptrons (hidden layer sizes, no architecture) in matrix form; "
                 + $"this model's architecture is \"{model.Architecture}\"");
         var file = SafetensorsFile.Load(modelPath);
         var csv = CsvLoader.Load(dataPath, new CsvOptions
@@ -37,7 +37,7 @@ public static class ModelNetwork
             Separator = separator,
         });
         if (row < 1 || row > csv.Rows)
-            throw new NablaException($"--row {row}: {dataPath} has {csv.Rows} data row{(csv.Rows == 1 ? "" : "s")} (1 … {csv.Rows})");
+            throw new NablaException($"row {row}: {dataPath} has {csv.Rows} data row{(csv.Rows == 1 ? "" : "s")} (1 … {csv.Rows})") { Setting = nameof(row) };
         int r = row - 1;
 
         var input = csv.Features.Row(r).ToArray();

@@ -1,3 +1,4 @@
+using Nabla.Checking;
 using Nabla.Examples;
 
 namespace Nabla.Explain.Networks;
@@ -144,16 +145,7 @@ public sealed class NetworkExplanation
 
     private static ParameterCheck Entry(DenseNetwork network, double[] input, double[] target, Matrix parameter, int index, double analytic, string name)
     {
-        double original = parameter.Values[index];
-        try
-        {
-            parameter.Values[index] = original + Step;
-            double plus = network.LossAt(input, target);
-            parameter.Values[index] = original - Step;
-            double minus = network.LossAt(input, target);
-            double numeric = (plus - minus) / (2 * Step);
-            return new ParameterCheck(name, analytic, numeric, Math.Abs(analytic - numeric) <= 1e-5 + 1e-3 * Math.Abs(numeric));
-        }
-        finally { parameter.Values[index] = original; }
+        double numeric = CentralDifference.At(parameter.Values, index, () => network.LossAt(input, target), Step);
+        return new ParameterCheck(name, analytic, numeric, Math.Abs(analytic - numeric) <= 1e-5 + 1e-3 * Math.Abs(numeric));
     }
 }

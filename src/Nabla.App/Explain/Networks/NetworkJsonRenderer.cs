@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nabla.Examples;
+using Nabla.IO;
 
 namespace Nabla.Explain.Networks;
 
@@ -31,7 +32,7 @@ public static class NetworkJsonRenderer
             w.WriteString("name", e.Network.Loss.Name);
             w.WriteString("formula", e.Network.Loss.Text);
             w.WriteString("gradient", e.Network.Loss.GradientText);
-            Number(w, "value", e.Loss);
+            JsonNumber.Write(w, "value", e.Loss);
             w.WriteEndObject();
             Write(w, "input", e.Input);
             Write(w, "target", e.Target);
@@ -66,15 +67,15 @@ public static class NetworkJsonRenderer
             w.WriteEndArray();
             w.WriteStartObject("check");
             w.WriteString("method", "central");
-            Number(w, "step", NetworkExplanation.Step);
+            JsonNumber.Write(w, "step", NetworkExplanation.Step);
             w.WriteBoolean("passed", e.Passed);
             w.WriteStartArray("entries");
             foreach (var c in e.Checks)
             {
                 w.WriteStartObject();
                 w.WriteString("parameter", c.Parameter);
-                Number(w, "analytic", c.Analytic);
-                Number(w, "numeric", c.Numeric);
+                JsonNumber.Write(w, "analytic", c.Analytic);
+                JsonNumber.Write(w, "numeric", c.Numeric);
                 w.WriteBoolean("passed", c.Passed);
                 w.WriteEndObject();
             }
@@ -96,21 +97,9 @@ public static class NetworkJsonRenderer
         for (int i = 0; i < m.Rows; i++)
         {
             w.WriteStartArray();
-            for (int j = 0; j < m.Columns; j++) Value(w, m[i, j]);
+            for (int j = 0; j < m.Columns; j++) JsonNumber.Write(w, m[i, j]);
             w.WriteEndArray();
         }
         w.WriteEndArray();
-    }
-
-    private static void Number(Utf8JsonWriter w, string property, double v)
-    {
-        w.WritePropertyName(property);
-        Value(w, v);
-    }
-
-    private static void Value(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v)) w.WriteNumberValue(v);
-        else w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 }

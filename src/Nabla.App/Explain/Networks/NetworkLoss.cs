@@ -23,7 +23,7 @@ public sealed record NetworkLoss(string Name, string Text, string GradientText,
     public static NetworkLoss Output { get; } = new("output", "L = Σ a (the output itself)", "1",
         (a, _) => a.Sum(), (a, _) => a.Select(_ => 1.0).ToArray());
 
-    /// <summary>L = mean (a − y)², ∂L/∂a = 2(a − y)/n: <c>nabla train --loss mse</c> on one row (the target standardised).</summary>
+    /// <summary>L = mean (a − y)², ∂L/∂a = 2(a − y)/n: the training loss "mse" on one row (the target standardised).</summary>
     public static NetworkLoss Mse { get; } = new("mse", "L = mean (a − y)²", "2(a − y)/n",
         (a, y) => a.Select((v, i) => (v - y[i]) * (v - y[i])).Average(), (a, y) => a.Select((v, i) => 2 * (v - y[i]) / a.Length).ToArray());
 
