@@ -1,3 +1,4 @@
+using Nabla.Records;
 using System.Numerics;
 using Nabla.Training;
 using Nabla.Reports;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Nabla.Nn;
 using Nabla.Optim;
-using Nabla.Reports;
+using Nabla.Records;
 using Nabla.Rng;
 using Nabla.Serialization;
 using Nabla.Tensors;
@@ -37,7 +37,7 @@ public sealed partial class TextTrainer<T>
             ["nabla.history"] = string.Join(";", history.Select(e => $"{R(e.Loss)},{(e.ValidationLoss is { } v ? R(v) : "")}")),
         };
         if (Scheduler is not null)
-            meta["nabla.scheduler"] = JsonSerializer.Serialize(Scheduler.State().ToDictionary(kv => kv.Key, kv => R(kv.Value)), RunRecordJsonContext.Default.DictionaryStringString);
+            meta["nabla.scheduler"] = JsonSerializer.Serialize(Scheduler.State().ToDictionary(kv => kv.Key, kv => R(kv.Value)), NablaJsonContext.Default.DictionaryStringString);
         SafetensorsFile.Save(path, tensors, meta);
     }
 
@@ -92,7 +92,7 @@ public sealed partial class TextTrainer<T>
     private static Dictionary<string, double> SchedulerState(string path, string json)
     {
         Dictionary<string, string>? raw;
-        try { raw = JsonSerializer.Deserialize(json, RunRecordJsonContext.Default.DictionaryStringString); }
+        try { raw = JsonSerializer.Deserialize(json, NablaJsonContext.Default.DictionaryStringString); }
         catch (JsonException e) { throw new NablaException($"{path}: the scheduler's state is not valid JSON ({e.Message})"); }
         return (raw ?? []).ToDictionary(kv => kv.Key, kv => double.TryParse(kv.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
             : throw new NablaException($"{path}: the scheduler's \"{kv.Key}\" is \"{kv.Value}\", not a number"));

@@ -1,3 +1,4 @@
+using Nabla.Records;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nabla.Reports;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nabla.Records;
 
 namespace Nabla.Reports;
 
