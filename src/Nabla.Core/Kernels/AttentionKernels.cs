@@ -50,8 +50,8 @@ internal sealed record AttentionShape<T>(int Batch, int Heads, int L, int S, int
 /// <remarks>
 /// At nanoGPT's sizes (L = S = 64, E = 32) a product per problem runs the packed micro-kernel on a tile that fits in L1;
 /// the per-pair dot products it replaces spent most of their time in call overhead and horizontal sums. With a causal
-/// mask the products also compute the hidden upper triangle (its probabilities are exact zeros), which costs less than
-/// the bookkeeping of skipping it at these sizes.
+/// mask the rows and keys go in blocks of <see cref="Block"/>, so the products skip the hidden blocks above the diagonal;
+/// inside a diagonal block the hidden entries are computed and their probabilities set to exact zeros.
 /// </remarks>
 internal static class AttentionKernels
 {
@@ -76,6 +76,20 @@ internal static class AttentionKernels
         Gemm.MultiplyOnThreads<T>(transA, transB, m, n, k, a.AsSpan(aAt), lda, b.AsSpan(bAt), ldb, c, ldc, accumulate: false, maxThreads: 1);
 
     /// <summary>
+    /// Rows per block when causal: row block [i0, i1) sees keys [0, min(i1, S)) only, and key block [j0, j1) is seen by rows
+    /// [j0, L) only, so the products skip most of the hidden upper triangle (a quarter of the work at T = 64).
+    /// </summary>
+    private const int Block = 32;
+
+    /// <summary>The keys rows [0, <paramref name="i1"/>) can see: all S, or min(i1, S) when causal.</summary>
+    private static int KeysSeen<T>(AttentionShape<T> p, int i1) where T : unmanaged, IFloatingPointIeee754<T> =>
+        p.Causal ? Math.Min(i1, p.S) : p.S;
+
+    /// <summary>The rows of each block: <see cref="Block"/> when causal, else all L in one.</summary>
+    private static int RowStep<T>(AttentionShape<T> p) where T : unmanaged, IFloatingPointIeee754<T> =>
+        p.Causal ? Block : Math.Max(p.L, 1);
+
+    /// <summary>
     /// O = softmax(Q·Kᵀ·scale + mask)·V for every problem; lse[b·L + i] = the log-sum-exp of row i's visible scores, or
     /// −∞ when no key is visible (every score −∞, or S = 0): that row's output is 0, as PyTorch's SDPA gives.
     /// </summary>
@@ -84,23 +98,28 @@ internal static class AttentionKernels
         ForEach(p, b =>
         {
             var tile = ArrayPool<T>.Shared.Rent(Math.Max(p.L * p.S, 1));
-            var s = tile.AsSpan(0, p.L * p.S);
             var r = Rows.Of(p, b);
-            Product(false, true, p.L, p.S, p.E, q, r.Q, p.Q.RowStride, k, r.K, p.K.RowStride, s, p.S);
-            for (int i = 0; i < p.L; i++)
+            int step = RowStep(p);
+            for (int i0 = 0; i0 < p.L; i0 += step)
             {
-                var si = s.Slice(i * p.S, p.S);
-                T m = Scores(p, b, i, si);
-                int n = p.Visible(i);
-                if (T.IsNegativeInfinity(m)) { si.Clear(); lse[b * p.L + i] = m; continue; }
-                var e = si[..n];
-                TensorPrimitives.Subtract(e, m, e);
-                TensorPrimitives.Exp(e, e);
-                T sum = TensorPrimitives.Sum<T>(e);
-                lse[b * p.L + i] = m + T.Log(sum);
-                TensorPrimitives.Multiply(e, T.One / sum, e);
+                int i1 = Math.Min(i0 + step, p.L), nb = KeysSeen(p, i1);
+                var s = tile.AsSpan(i0 * p.S, (i1 - i0) * p.S);
+                Product(false, true, i1 - i0, nb, p.E, q, r.Q + i0 * p.Q.RowStride, p.Q.RowStride, k, r.K, p.K.RowStride, s, p.S);
+                for (int i = i0; i < i1; i++)
+                {
+                    var si = tile.AsSpan(i * p.S, p.S);
+                    T m = Scores(p, b, i, si);
+                    if (T.IsNegativeInfinity(m)) { si.Clear(); lse[b * p.L + i] = m; continue; }
+                    var e = si[..p.Visible(i)];
+                    TensorPrimitives.Subtract(e, m, e);
+                    TensorPrimitives.Exp(e, e);
+                    T sum = TensorPrimitives.Sum<T>(e);
+                    lse[b * p.L + i] = m + T.Log(sum);
+                    TensorPrimitives.Multiply(e, T.One / sum, e);
+                }
+                Product(false, false, i1 - i0, p.Ev, nb, tile, i0 * p.S, p.S, v, r.V, p.V.RowStride,
+                    o.AsSpan(r.O + i0 * p.O.RowStride), p.O.RowStride);
             }
-            Product(false, false, p.L, p.Ev, p.S, tile, 0, p.S, v, r.V, p.V.RowStride, o.AsSpan(r.O), p.O.RowStride);
             ArrayPool<T>.Shared.Return(tile);
         });
     }
@@ -117,46 +136,58 @@ internal static class AttentionKernels
     {
         ForEach(p, b =>
         {
-            int ls = p.L * p.S;
+            int ls = p.L * p.S, step = RowStep(p);
             var tiles = ArrayPool<T>.Shared.Rent(Math.Max(2 * ls, 1));
-            var prob = tiles.AsSpan(0, ls);
             var r = Rows.Of(p, b);
             int go = dOLayout.At(b, p.Heads, 0);
-            Product(false, true, p.L, p.S, p.E, q, r.Q, p.Q.RowStride, k, r.K, p.K.RowStride, prob, p.S);
-            for (int i = 0; i < p.L; i++)
+            bool scores = dq is not null || dk is not null;
+            for (int i0 = 0; i0 < p.L; i0 += step)
             {
-                var pi = prob.Slice(i * p.S, p.S);
-                T l = lse[b * p.L + i];
-                if (T.IsNegativeInfinity(l)) { pi.Clear(); continue; }   // no visible key: output 0, gradient 0
-                Scores(p, b, i, pi);
-                var e = pi[..p.Visible(i)];
-                TensorPrimitives.Subtract(e, l, e);
-                TensorPrimitives.Exp(e, e);
-            }
-            if (dv is { } dva)
-                Product(true, false, p.S, p.Ev, p.L, tiles, 0, p.S, dO, go, dOLayout.RowStride,
-                    dva.Data.AsSpan(dva.Layout.At(b, p.Heads, 0)), dva.Layout.RowStride);
-            if (dq is not null || dk is not null)
-            {
-                var ds = tiles.AsSpan(ls, ls);
-                Product(false, true, p.L, p.S, p.Ev, dO, go, dOLayout.RowStride, v, r.V, p.V.RowStride, ds, p.S);
-                for (int i = 0; i < p.L; i++)
+                int i1 = Math.Min(i0 + step, p.L), nb = KeysSeen(p, i1);
+                Product(false, true, i1 - i0, nb, p.E, q, r.Q + i0 * p.Q.RowStride, p.Q.RowStride, k, r.K, p.K.RowStride,
+                    tiles.AsSpan(i0 * p.S, (i1 - i0) * p.S), p.S);
+                if (scores)
+                    Product(false, true, i1 - i0, nb, p.Ev, dO, go + i0 * dOLayout.RowStride, dOLayout.RowStride, v, r.V, p.V.RowStride,
+                        tiles.AsSpan(ls + i0 * p.S, (i1 - i0) * p.S), p.S);
+                for (int i = i0; i < i1; i++)
                 {
-                    var dsi = ds.Slice(i * p.S, p.S);
-                    int n = T.IsNegativeInfinity(lse[b * p.L + i]) ? 0 : p.Visible(i);
+                    var pi = tiles.AsSpan(i * p.S, p.S);
+                    var dsi = tiles.AsSpan(ls + i * p.S, p.S);
+                    T l = lse[b * p.L + i];
+                    if (T.IsNegativeInfinity(l))   // no visible key: output 0, gradient 0
+                    {
+                        pi.Clear();
+                        dsi.Clear();
+                        continue;
+                    }
+                    Scores(p, b, i, pi);
+                    int n = p.Visible(i);
+                    var e = pi[..n];
+                    TensorPrimitives.Subtract(e, l, e);
+                    TensorPrimitives.Exp(e, e);
+                    if (!scores) continue;
                     T d = TensorPrimitives.Dot<T>(dO.AsSpan(go + i * dOLayout.RowStride, p.Ev), o.AsSpan(r.O + i * p.O.RowStride, p.Ev));
                     var head = dsi[..n];
                     TensorPrimitives.Subtract(head, d, head);
-                    TensorPrimitives.Multiply(head, prob.Slice(i * p.S, n), head);
+                    TensorPrimitives.Multiply(head, e, head);
                     TensorPrimitives.Multiply(head, p.Scale, head);
                     dsi[n..].Clear();
                 }
                 if (dq is { } dqa)
-                    Product(false, false, p.L, p.E, p.S, tiles, ls, p.S, k, r.K, p.K.RowStride,
-                        dqa.Data.AsSpan(dqa.Layout.At(b, p.Heads, 0)), dqa.Layout.RowStride);
+                    Product(false, false, i1 - i0, p.E, nb, tiles, ls + i0 * p.S, p.S, k, r.K, p.K.RowStride,
+                        dqa.Data.AsSpan(dqa.Layout.At(b, p.Heads, 0) + i0 * dqa.Layout.RowStride), dqa.Layout.RowStride);
+            }
+            // Key block [j0, j1) is seen only by rows [j0, L) when causal (by all rows otherwise): dV and dK in one product each.
+            int keyStep = p.Causal ? Block : Math.Max(p.S, 1);
+            for (int j0 = 0; j0 < p.S && (dv is not null || dk is not null); j0 += keyStep)
+            {
+                int j1 = Math.Min(j0 + keyStep, p.S), first = p.Causal ? Math.Min(j0, p.L) : 0, rows = p.L - first;
+                if (dv is { } dva)
+                    Product(true, false, j1 - j0, p.Ev, rows, tiles, first * p.S + j0, p.S, dO, go + first * dOLayout.RowStride, dOLayout.RowStride,
+                        dva.Data.AsSpan(dva.Layout.At(b, p.Heads, 0) + j0 * dva.Layout.RowStride), dva.Layout.RowStride);
                 if (dk is { } dka)
-                    Product(true, false, p.S, p.E, p.L, tiles, ls, p.S, q, r.Q, p.Q.RowStride,
-                        dka.Data.AsSpan(dka.Layout.At(b, p.Heads, 0)), dka.Layout.RowStride);
+                    Product(true, false, j1 - j0, p.E, rows, tiles, ls + first * p.S + j0, p.S, q, r.Q + first * p.Q.RowStride, p.Q.RowStride,
+                        dka.Data.AsSpan(dka.Layout.At(b, p.Heads, 0) + j0 * dka.Layout.RowStride), dka.Layout.RowStride);
             }
             ArrayPool<T>.Shared.Return(tiles);
         });
