@@ -40,12 +40,19 @@ internal sealed record AttentionShape<T>(int Batch, int Heads, int L, int S, int
 }
 
 /// <summary>
-/// Fused attention, one problem at a time, so its Q, K, V and a score row stay in cache: per query row the scores
-/// q·kⱼ·scale (+ mask), only for the visible keys, a two-pass softmax (max, then exp and sum), and Σ pⱼ·vⱼ written
-/// straight into the output. The row's log-sum-exp is saved; backward recomputes the probabilities from it, so no
-/// [L, S] matrix is ever stored. Problems run in parallel on the GEMM workers when the call is large enough; each writes
-/// only its own rows (or head columns) of the output and of dQ, dK, dV, so nothing needs a lock.
+/// Fused attention, one problem at a time, so its Q, K, V and its [L, S] score tile stay in cache: the scores Q·Kᵀ as one
+/// small packed matrix product, per row the scale, the mask, a two-pass softmax (max, then exp and sum) over the visible
+/// keys only, then P·V as a second product written straight into the output rows. The row's log-sum-exp is saved;
+/// backward recomputes the probabilities from it, so no [L, S] matrix outlives the call. Problems run in parallel on the
+/// GEMM workers when the call is large enough; each writes only its own rows (or head columns) of the output and of dQ,
+/// dK, dV, so nothing needs a lock.
 /// </summary>
+/// <remarks>
+/// At nanoGPT's sizes (L = S = 64, E = 32) a product per problem runs the packed micro-kernel on a tile that fits in L1;
+/// the per-pair dot products it replaces spent most of their time in call overhead and horizontal sums. With a causal
+/// mask the rows and keys go in blocks of <see cref="Block"/>, so the products skip the hidden blocks above the diagonal;
+/// inside a diagonal block the hidden entries are computed and their probabilities set to exact zeros.
+/// </remarks>
 internal static class AttentionKernels
 {
     /// <summary>Where row 0 of problem b's q, k, v and output start (the division by the head count done once per problem).</summary>
@@ -63,6 +70,25 @@ internal static class AttentionKernels
         else for (int b = 0; b < p.Batch; b++) body(b);
     }
 
+    /// <summary>C = op(A)·op(B) on one worker (problems already run one per worker), A and B read from their offsets on.</summary>
+    private static void Product<T>(bool transA, bool transB, int m, int n, int k, T[] a, int aAt, int lda, T[] b, int bAt, int ldb,
+        Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm.MultiplyOnThreads<T>(transA, transB, m, n, k, a.AsSpan(aAt), lda, b.AsSpan(bAt), ldb, c, ldc, accumulate: false, maxThreads: 1);
+
+    /// <summary>
+    /// Rows per block when causal: row block [i0, i1) sees keys [0, min(i1, S)) only, and key block [j0, j1) is seen by rows
+    /// [j0, L) only, so the products skip most of the hidden upper triangle (a quarter of the work at T = 64).
+    /// </summary>
+    private const int Block = 32;
+
+    /// <summary>The keys rows [0, <paramref name="i1"/>) can see: all S, or min(i1, S) when causal.</summary>
+    private static int KeysSeen<T>(AttentionShape<T> p, int i1) where T : unmanaged, IFloatingPointIeee754<T> =>
+        p.Causal ? Math.Min(i1, p.S) : p.S;
+
+    /// <summary>The rows of each block: <see cref="Block"/> when causal, else all L in one.</summary>
+    private static int RowStep<T>(AttentionShape<T> p) where T : unmanaged, IFloatingPointIeee754<T> =>
+        p.Causal ? Block : Math.Max(p.L, 1);
+
     /// <summary>
     /// O = softmax(Q·Kᵀ·scale + mask)·V for every problem; lse[b·L + i] = the log-sum-exp of row i's visible scores, or
     /// −∞ when no key is visible (every score −∞, or S = 0): that row's output is 0, as PyTorch's SDPA gives.
@@ -71,32 +97,38 @@ internal static class AttentionKernels
     {
         ForEach(p, b =>
         {
-            var row = ArrayPool<T>.Shared.Rent(Math.Max(p.S, 1));
+            var tile = ArrayPool<T>.Shared.Rent(Math.Max(p.L * p.S, 1));
             var r = Rows.Of(p, b);
-            for (int i = 0; i < p.L; i++)
+            int step = RowStep(p);
+            for (int i0 = 0; i0 < p.L; i0 += step)
             {
-                int n = p.Visible(i), at = b * p.L + i;
-                var s = row.AsSpan(0, n);
-                var oi = o.AsSpan(r.O + i * p.O.RowStride, p.Ev);
-                oi.Clear();
-                T m = Scores(p, r, b, i, q, k, s);
-                if (T.IsNegativeInfinity(m)) { lse[at] = m; continue; }
-                TensorPrimitives.Subtract(s, m, s);
-                TensorPrimitives.Exp(s, s);
-                T sum = TensorPrimitives.Sum<T>(s);
-                lse[at] = m + T.Log(sum);
-                T inv = T.One / sum;
-                for (int j = 0; j < n; j++)
-                    if (s[j] != T.Zero) TensorPrimitives.MultiplyAdd(v.AsSpan(r.V + j * p.V.RowStride, p.Ev), s[j] * inv, oi, oi);
+                int i1 = Math.Min(i0 + step, p.L), nb = KeysSeen(p, i1);
+                var s = tile.AsSpan(i0 * p.S, (i1 - i0) * p.S);
+                Product(false, true, i1 - i0, nb, p.E, q, r.Q + i0 * p.Q.RowStride, p.Q.RowStride, k, r.K, p.K.RowStride, s, p.S);
+                for (int i = i0; i < i1; i++)
+                {
+                    var si = tile.AsSpan(i * p.S, p.S);
+                    T m = Scores(p, b, i, si);
+                    if (T.IsNegativeInfinity(m)) { si.Clear(); lse[b * p.L + i] = m; continue; }
+                    var e = si[..p.Visible(i)];
+                    TensorPrimitives.Subtract(e, m, e);
+                    TensorPrimitives.Exp(e, e);
+                    T sum = TensorPrimitives.Sum<T>(e);
+                    lse[b * p.L + i] = m + T.Log(sum);
+                    TensorPrimitives.Multiply(e, T.One / sum, e);
+                }
+                Product(false, false, i1 - i0, p.Ev, nb, tile, i0 * p.S, p.S, v, r.V, p.V.RowStride,
+                    o.AsSpan(r.O + i0 * p.O.RowStride), p.O.RowStride);
             }
-            ArrayPool<T>.Shared.Return(row);
+            ArrayPool<T>.Shared.Return(tile);
         });
     }
 
     /// <summary>
-    /// From dO (laid out as the output, at <paramref name="dO"/>'s layout <paramref name="dOLayout"/>): pⱼ = exp(sⱼ − lse)
-    /// recomputed per row, D = dO·O, then dV += pᵀ·dO, dP = dO·Vᵀ, dS = p ⊙ (dP − D), dQ += dS·K·scale, dK += dSᵀ·Q·scale,
-    /// each added into its zeroed array at the given layout (null when that input needs no gradient).
+    /// From dO (laid out as the output, at <paramref name="dO"/>'s layout <paramref name="dOLayout"/>): P = exp(S − lse)
+    /// recomputed, D = rowsum(dO ⊙ O), then dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − D)·scale, dQ = dS·K, dK = dSᵀ·Q, each a
+    /// small product written (not added) into its array at the given layout (null when that input needs no gradient):
+    /// every element of a gradient array that belongs to some problem is overwritten.
     /// </summary>
     public static void Backward<T>(AttentionShape<T> p, T[] q, T[] k, T[] v, T[] o, T[] lse, T[] dO, AttentionLayout dOLayout,
         (T[] Data, AttentionLayout Layout)? dq, (T[] Data, AttentionLayout Layout)? dk, (T[] Data, AttentionLayout Layout)? dv)
@@ -104,51 +136,73 @@ internal static class AttentionKernels
     {
         ForEach(p, b =>
         {
-            var row = ArrayPool<T>.Shared.Rent(Math.Max(p.S, 1));
+            int ls = p.L * p.S, step = RowStep(p);
+            var tiles = ArrayPool<T>.Shared.Rent(Math.Max(2 * ls, 1));
             var r = Rows.Of(p, b);
-            int gq = dq is { } q0 ? q0.Layout.At(b, p.Heads, 0) : 0, gk = dk is { } k0 ? k0.Layout.At(b, p.Heads, 0) : 0;
-            int gv = dv is { } v0 ? v0.Layout.At(b, p.Heads, 0) : 0, go = dOLayout.At(b, p.Heads, 0);
-            for (int i = 0; i < p.L; i++)
+            int go = dOLayout.At(b, p.Heads, 0);
+            bool scores = dq is not null || dk is not null;
+            for (int i0 = 0; i0 < p.L; i0 += step)
             {
-                int at = b * p.L + i;
-                if (T.IsNegativeInfinity(lse[at])) continue;   // no visible key: output 0, gradient 0
-                int n = p.Visible(i);
-                var s = row.AsSpan(0, n);
-                Scores(p, r, b, i, q, k, s);
-                TensorPrimitives.Subtract(s, lse[at], s);
-                TensorPrimitives.Exp(s, s);
-                var doi = dO.AsSpan(go + i * dOLayout.RowStride, p.Ev);
-                T d = TensorPrimitives.Dot<T>(doi, o.AsSpan(r.O + i * p.O.RowStride, p.Ev));
-                var qi = q.AsSpan(r.Q + i * p.Q.RowStride, p.E);
-                var dqi = dq is { } dqa ? dqa.Data.AsSpan(gq + i * dqa.Layout.RowStride, p.E) : default;
-                for (int j = 0; j < n; j++)
+                int i1 = Math.Min(i0 + step, p.L), nb = KeysSeen(p, i1);
+                Product(false, true, i1 - i0, nb, p.E, q, r.Q + i0 * p.Q.RowStride, p.Q.RowStride, k, r.K, p.K.RowStride,
+                    tiles.AsSpan(i0 * p.S, (i1 - i0) * p.S), p.S);
+                if (scores)
+                    Product(false, true, i1 - i0, nb, p.Ev, dO, go + i0 * dOLayout.RowStride, dOLayout.RowStride, v, r.V, p.V.RowStride,
+                        tiles.AsSpan(ls + i0 * p.S, (i1 - i0) * p.S), p.S);
+                for (int i = i0; i < i1; i++)
                 {
-                    T pj = s[j];
-                    if (pj == T.Zero) continue;
-                    if (dv is { } dva)
+                    var pi = tiles.AsSpan(i * p.S, p.S);
+                    var dsi = tiles.AsSpan(ls + i * p.S, p.S);
+                    T l = lse[b * p.L + i];
+                    if (T.IsNegativeInfinity(l))   // no visible key: output 0, gradient 0
                     {
-                        var dvj = dva.Data.AsSpan(gv + j * dva.Layout.RowStride, p.Ev);
-                        TensorPrimitives.MultiplyAdd(doi, pj, dvj, dvj);
+                        pi.Clear();
+                        dsi.Clear();
+                        continue;
                     }
-                    if (dq is null && dk is null) continue;
-                    T ds = pj * (TensorPrimitives.Dot<T>(doi, v.AsSpan(r.V + j * p.V.RowStride, p.Ev)) - d) * p.Scale;
-                    if (dq is not null) TensorPrimitives.MultiplyAdd(k.AsSpan(r.K + j * p.K.RowStride, p.E), ds, dqi, dqi);
-                    if (dk is { } dka)
-                    {
-                        var dkj = dka.Data.AsSpan(gk + j * dka.Layout.RowStride, p.E);
-                        TensorPrimitives.MultiplyAdd(qi, ds, dkj, dkj);
-                    }
+                    Scores(p, b, i, pi);
+                    int n = p.Visible(i);
+                    var e = pi[..n];
+                    TensorPrimitives.Subtract(e, l, e);
+                    TensorPrimitives.Exp(e, e);
+                    if (!scores) continue;
+                    T d = TensorPrimitives.Dot<T>(dO.AsSpan(go + i * dOLayout.RowStride, p.Ev), o.AsSpan(r.O + i * p.O.RowStride, p.Ev));
+                    var head = dsi[..n];
+                    TensorPrimitives.Subtract(head, d, head);
+                    TensorPrimitives.Multiply(head, e, head);
+                    TensorPrimitives.Multiply(head, p.Scale, head);
+                    dsi[n..].Clear();
                 }
+                if (dq is { } dqa)
+                    Product(false, false, i1 - i0, p.E, nb, tiles, ls + i0 * p.S, p.S, k, r.K, p.K.RowStride,
+                        dqa.Data.AsSpan(dqa.Layout.At(b, p.Heads, 0) + i0 * dqa.Layout.RowStride), dqa.Layout.RowStride);
             }
-            ArrayPool<T>.Shared.Return(row);
+            // Key block [j0, j1) is seen only by rows [j0, L) when causal (by all rows otherwise): dV and dK in one product each.
+            int keyStep = p.Causal ? Block : Math.Max(p.S, 1);
+            for (int j0 = 0; j0 < p.S && (dv is not null || dk is not null); j0 += keyStep)
+            {
+                int j1 = Math.Min(j0 + keyStep, p.S), first = p.Causal ? Math.Min(j0, p.L) : 0, rows = p.L - first;
+                if (dv is { } dva)
+                    Product(true, false, j1 - j0, p.Ev, rows, tiles, first * p.S + j0, p.S, dO, go + first * dOLayout.RowStride, dOLayout.RowStride,
+                        dva.Data.AsSpan(dva.Layout.At(b, p.Heads, 0) + j0 * dva.Layout.RowStride), dva.Layout.RowStride);
+                if (dk is { } dka)
+                    Product(true, false, j1 - j0, p.E, rows, tiles, ls + first * p.S + j0, p.S, q, r.Q + first * p.Q.RowStride, p.Q.RowStride,
+                        dka.Data.AsSpan(dka.Layout.At(b, p.Heads, 0) + j0 * dka.Layout.RowStride), dka.Layout.RowStride);
+            }
+            ArrayPool<T>.Shared.Return(tiles);
         });
     }
 
-    /// <summary>Row i's visible scores q_i·k_j·scale + mask[i, j] into <paramref name="s"/>; returns their maximum (−∞ if none).</summary>
-    private static T Scores<T>(AttentionShape<T> p, Rows r, int b, int i, T[] q, T[] k, Span<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Turns row i's raw products q_i·k_j (all S of them, in <paramref name="row"/>) into scores: the visible ones scaled and
+    /// masked, the hidden ones set to 0 (their probability); returns the visible scores' maximum (−∞ if none).
+    /// </summary>
+    private static T Scores<T>(AttentionShape<T> p, int b, int i, Span<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var qi = q.AsSpan(r.Q + i * p.Q.RowStride, p.E);
-        for (int j = 0; j < s.Length; j++) s[j] = TensorPrimitives.Dot<T>(qi, k.AsSpan(r.K + j * p.K.RowStride, p.E)) * p.Scale;
+        int n = p.Visible(i);
+        var s = row[..n];
+        row[n..].Clear();
+        TensorPrimitives.Multiply(s, p.Scale, s);
         // No keys (S = 0): nothing to add, and an empty mask's offsets may lie past its storage.
         if (p.Mask is { } mask && !s.IsEmpty)
         {

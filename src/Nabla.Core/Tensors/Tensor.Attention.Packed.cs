@@ -34,14 +34,18 @@ public sealed partial class Tensor<T>
         var p = new AttentionShape<T>(batch * heads, heads, t, t, hs, hs, T.CreateChecked(sc), causal,
             q, q with { Offset = off + c }, q with { Offset = off + 2 * c }, o, null, null, 0, 0);
         var y = BufferPool<T>.Rent(batch * t * c);
-        var lse = new T[batch * heads * t];
+        var lse = BufferPool<T>.Rent(batch * heads * t);   // a workspace of the node: back to the pool when it is freed
         AttentionKernels.Forward(p, data, data, data, y, lse);
         var result = Dense(y, [batch, t, c], null);
-        if (!Recording(qkv)) return result;
-        return Record(result, "scaled_dot_product_attention(qkv)", [qkv], saved: [qkv, result], (dy, sink) =>
+        if (!Recording(qkv))
+        {
+            BufferPool<T>.ReturnWorkspace(lse);
+            return result;
+        }
+        var recorded = Record(result, "scaled_dot_product_attention(qkv)", [qkv], saved: [qkv, result], (dy, sink) =>
         {
             var (ds, dOff) = Flat(dy);
-            var g = Zeroed(qkv.ElementCount);
+            var g = BufferPool<T>.Rent(qkv.ElementCount);   // q, k and v parts of every head: the kernel overwrites it all
             AttentionKernels.Backward(p, data, data, data, y, lse, ds, o.At(dOff), (g, q.At(0)), (g, q.At(c)), (g, q.At(2 * c)));
             sink.Add(0, new Tensor<T>(g, qkv.ShapeArray), owned: true);
         }, ts =>
@@ -53,5 +57,7 @@ public sealed partial class Tensor<T>
                 Heads(ts[0]!, 0), Heads(ts[0]!, 1), Heads(ts[0]!, 2));
             return tangent!.Transpose(1, 2).Reshape(batch, t, c);
         });
+        recorded.Node!.OnFree = () => BufferPool<T>.ReturnWorkspace(lse);
+        return recorded;
     }
 }

@@ -39,23 +39,30 @@ public sealed partial class Tensor<T>
         };
         int[] outShape = [.. query.ShapeArray[..^1], p.Ev];
         var o = BufferPool<T>.Rent(p.Batch * p.L * p.Ev);
-        var lse = new T[p.Batch * p.L];
+        var lse = BufferPool<T>.Rent(p.Batch * p.L);   // a workspace of the node: back to the pool when it is freed
         AttentionKernels.Forward(p, qs, ks, vs, o, lse);
         var y = Dense(o, outShape, null);
-        if (!Recording(query, key, value)) return y;
+        if (!Recording(query, key, value))
+        {
+            BufferPool<T>.ReturnWorkspace(lse);
+            return y;
+        }
         Tensor<T>[] saved = mask is null ? [query, key, value, y] : [query, key, value, y, mask];
-        return Record(y, "scaled_dot_product_attention", [query, key, value], saved, (dy, sink) =>
+        var recorded = Record(y, "scaled_dot_product_attention", [query, key, value], saved, (dy, sink) =>
         {
             var (ds, dOff) = Flat(dy);
-            T[]? dq = sink.Needs(0) ? Zeroed(query.ElementCount) : null;
-            T[]? dk = sink.Needs(1) ? Zeroed(key.ElementCount) : null;
-            T[]? dv = sink.Needs(2) ? Zeroed(value.ElementCount) : null;
+            // The kernel overwrites every element of each gradient it is given (each problem its own rows).
+            T[]? dq = sink.Needs(0) ? BufferPool<T>.Rent(query.ElementCount) : null;
+            T[]? dk = sink.Needs(1) ? BufferPool<T>.Rent(key.ElementCount) : null;
+            T[]? dv = sink.Needs(2) ? BufferPool<T>.Rent(value.ElementCount) : null;
             AttentionKernels.Backward(p, qs, ks, vs, o, lse, ds, p.O.At(dOff),
                 dq is null ? null : (dq, p.Q.At(0)), dk is null ? null : (dk, p.K.At(0)), dv is null ? null : (dv, p.V.At(0)));
             if (dq is not null) sink.Add(0, new Tensor<T>(dq, query.ShapeArray), owned: true);
             if (dk is not null) sink.Add(1, new Tensor<T>(dk, key.ShapeArray), owned: true);
             if (dv is not null) sink.Add(2, new Tensor<T>(dv, value.ShapeArray), owned: true);
         }, ts => AttentionTangent(query, key, value, causal, mask, p.Scale, lse, ts[0], ts[1], ts[2]));
+        recorded.Node!.OnFree = () => BufferPool<T>.ReturnWorkspace(lse);
+        return recorded;
     }
 
     /// <summary>Checks the shapes (naming every shape involved when they do not fit) and describes the call.</summary>
@@ -96,13 +103,6 @@ public sealed partial class Tensor<T>
 
     /// <summary>The elements in row-major order as (array, offset): the storage when contiguous, else a gathered copy.</summary>
     private static (T[] Data, int Offset) Flat(Tensor<T> x) => x.IsContiguous ? (x.Storage, x.Offset) : (ElementwiseLoops.Gather(x), 0);
-
-    private static T[] Zeroed(int length)
-    {
-        var a = BufferPool<T>.Rent(length);
-        Array.Clear(a);
-        return a;
-    }
 
     /// <summary>
     /// The tangent of the attention output with tensor ops, so it can be differentiated again: with P the probabilities,

@@ -23,7 +23,7 @@ public sealed partial class Tensor<T>
             if ((uint)indices[i] >= (uint)rows)
                 throw new NablaException($"embedding: index {indices[i]} at position {i} is outside [0, {rows}) (the table has {rows} rows)");
         var (ws, wo) = Elements(weight);
-        var y = GC.AllocateUninitializedArray<T>(indices.Length * d);
+        var y = BufferPool<T>.Rent(indices.Length * d);
         for (int i = 0; i < indices.Length; i++) ws.AsSpan(wo + indices[i] * d, d).CopyTo(y.AsSpan(i * d, d));
         var result = new Tensor<T>(y, [.. indexShape, d]);
         if (!Recording(weight)) return result;

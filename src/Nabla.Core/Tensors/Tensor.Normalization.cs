@@ -154,9 +154,10 @@ public sealed partial class Tensor<T>
         var (xs, xo) = Elements(x);
         var w = weight?.ContiguousSpan().ToArray();
         var b = bias?.ContiguousSpan().ToArray();
-        var xhat = GC.AllocateUninitializedArray<T>(x.ElementCount);
-        var y = GC.AllocateUninitializedArray<T>(x.ElementCount);
-        var invStd = new T[rows];
+        // The output and the two workspaces come from the pool; the workspaces go back when the node is freed.
+        var xhat = BufferPool<T>.Rent(x.ElementCount);
+        var y = BufferPool<T>.Rent(x.ElementCount);
+        var invStd = BufferPool<T>.Rent(rows);
         T e = T.CreateChecked(eps), count = T.CreateChecked(d);
         for (int r = 0; r < rows; r++)
         {
@@ -172,13 +173,19 @@ public sealed partial class Tensor<T>
         }
         var result = new Tensor<T>(y, x.ShapeArray);
         var inputs = Present(x, weight, bias);
-        if (!Recording(inputs)) return result;
+        if (!Recording(inputs))
+        {
+            BufferPool<T>.ReturnWorkspace(xhat);
+            BufferPool<T>.ReturnWorkspace(invStd);
+            return result;
+        }
         int biasIndex = weight is null ? 1 : 2;
-        return Record(result, "layer_norm", inputs, saved: [], (dy, sink) =>
+        var recorded = Record(result, "layer_norm", inputs, saved: [], (dy, sink) =>
         {
             var (dys, dyo) = Elements(dy);
-            var dx = sink.Needs(0) ? new T[x.ElementCount] : null;
-            var g = new T[d];
+            var dxt = sink.Needs(0) ? BufferPool<T>.RentTensor(x.ShapeArray) : null;
+            var dx = dxt?.Storage;
+            var g = System.Buffers.ArrayPool<T>.Shared.Rent(d);
             for (int r = 0; r < rows; r++)
             {
                 var dyr = dys.AsSpan(dyo + r * d, d);
@@ -187,17 +194,25 @@ public sealed partial class Tensor<T>
                 if (bias is not null && sink.Needs(biasIndex)) TensorPrimitives.Add(dyr, sink.Buffer(biasIndex), sink.Buffer(biasIndex));
                 if (dx is null) continue;
                 // g = dy·γ; dx = (g − mean(g) − x̂·mean(g·x̂))/σ
-                if (w is null) dyr.CopyTo(g); else TensorPrimitives.Multiply(dyr, w, g);
-                T meanG = TensorPrimitives.Sum<T>(g) / count, meanGXhat = TensorPrimitives.Dot<T>(g, xh) / count;
+                var gr = g.AsSpan(0, d);
+                if (w is null) dyr.CopyTo(gr); else TensorPrimitives.Multiply(dyr, w, gr);
+                T meanG = TensorPrimitives.Sum<T>(gr) / count, meanGXhat = TensorPrimitives.Dot<T>(gr, xh) / count;
                 var dxr = dx.AsSpan(r * d, d);
                 TensorPrimitives.Multiply(xh, -meanGXhat, dxr);
-                TensorPrimitives.Add(dxr, g, dxr);
+                TensorPrimitives.Add(dxr, gr, dxr);
                 TensorPrimitives.Add(dxr, -meanG, dxr);
                 TensorPrimitives.Multiply(dxr, invStd[r], dxr);
             }
-            if (dx is not null) sink.Add(0, new Tensor<T>(dx, x.ShapeArray), owned: true);
+            System.Buffers.ArrayPool<T>.Shared.Return(g);
+            if (dxt is not null) sink.Add(0, dxt, owned: true);
         }, ts => NormalizationTangents.Tangent(x, weight, [.. Enumerable.Range(x.Rank - k, k)], eps, normalizedShape, null,
             ts[0], weight is null ? null : ts[1], bias is null ? null : ts[biasIndex]));
+        recorded.Node!.OnFree = () =>
+        {
+            BufferPool<T>.ReturnWorkspace(xhat);
+            BufferPool<T>.ReturnWorkspace(invStd);
+        };
+        return recorded;
     }
 
     /// <summary>The inputs of an op whose weight and bias are optional: x, then whichever of them is given.</summary>

@@ -21,10 +21,15 @@ namespace Nabla.Tensors;
 //     rules ran in a training step. A retained graph is never freed, so its activations are never returned. This holds
 //     while nothing runs a freed node's closures (GradNode.Free drops them) and no public API hands out a node's inputs;
 //     a new layer joins the built-in list only if its op keeps its input and output nowhere but in its node.
+//     A model whose forward pass is made only of such ops (the GPT) marks every activation between its input and its
+//     output the same way in one walk over the graph it just recorded (PrivateGraph), counting the nodes that read each.
 //  5. A TensorScope releases the op results made inside it when it ends (TensorScope.cs states which). This is the one
 //     path that returns arrays tensors can still reach, so it marks the storage Released first, and every read of a
 //     tensor's storage (Tensor.Storage, the view constructor, Backward's saved-tensor check) refuses a released storage:
 //     a released array is never read through a tensor again, whoever rents it next.
+//
+//  6. A workspace array a graph node alone holds (a LayerNorm's normalised input, an attention's log-sum-exps) goes back
+//     through ReturnWorkspace when the node is freed (GradNode.OnFree), or at once when nothing was recorded.
 //
 // Debug switch: Poison fills every returned array with NaN, so an engine bug that reads returned memory changes the
 // values at once (the pool on/off property test runs with it).
@@ -34,7 +39,9 @@ namespace Nabla.Tensors;
 /// </summary>
 internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    const int PerLength = 4;
+    // A transformer's step holds dozens of activations and gradients of one length ([B·T, C]); the byte bound below,
+    // not this count, is what keeps the pool small.
+    const int PerLength = 64;
     const long MaxPooledBytes = 256L << 20;
 
     [ThreadStatic] private static Dictionary<int, Stack<T[]>>? buckets;
@@ -124,6 +131,49 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
         if (store.Private && --store.GraphRefs == 0) Push(store);
     }
 
+    /// <summary>
+    /// Rule 4 for a whole forward pass: every tensor computed between <paramref name="input"/> (exclusive; null when the
+    /// pass starts from indices) and <paramref name="output"/> (exclusive) becomes private, with the number of recorded
+    /// nodes that reach its array (its producer and every reader). The caller guarantees that nothing but those graph
+    /// nodes holds any of them: a model whose layers keep no activation and have no forward hooks. An array that some
+    /// other reached tensor also uses (a view, a parameter, the input or the output) is left alone, so a view never
+    /// outlives its array. Without a recorded graph nothing is reached and nothing changes.
+    /// </summary>
+    public static void PrivateGraph(Tensor<T> output, Tensor<T>? input)
+    {
+        if (output.Node is null) return;
+        var made = new Dictionary<T[], (Tensor<T> Tensor, int Count)>(ReferenceEqualityComparer.Instance);
+        var readers = new Dictionary<T[], int>(ReferenceEqualityComparer.Instance);
+        var outside = new HashSet<T[]>(ReferenceEqualityComparer.Instance) { output.Store.Data };
+        var seen = new HashSet<Tensor<T>>(ReferenceEqualityComparer.Instance) { output };
+        var stack = new Stack<Tensor<T>>();
+        stack.Push(output);
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            var array = t.Store.Data;
+            if (t.Node is not { Rule: not null } node || ReferenceEquals(t, input)) { outside.Add(array); continue; }
+            if (!ReferenceEquals(t, output)) made[array] = made.TryGetValue(array, out var m) ? (m.Tensor, m.Count + 1) : (t, 1);
+            foreach (var x in node.Inputs)
+            {
+                var read = x.Store.Data;
+                readers[read] = readers.GetValueOrDefault(read) + 1;
+                if (seen.Add(x)) stack.Push(x);
+            }
+        }
+        foreach (var (array, (h, count)) in made)
+        {
+            var store = h.Store;
+            if (count != 1 || outside.Contains(array) || store.Private || store.Owner is not null || store.Returned || h.Offset != 0
+                || !h.IsContiguous || array.Length != h.ElementCount) continue;
+            store.Private = true;
+            store.GraphRefs = 1 + readers.GetValueOrDefault(array);
+        }
+    }
+
+    /// <summary>Rule 6: <paramref name="workspace"/>, an array only a freed graph node (or a finished op) held, goes back.</summary>
+    public static void ReturnWorkspace(T[] workspace) => PushArray(workspace);
+
     /// <summary>A scope ended and released <paramref name="store"/> (its tensors refuse access from now on): its array goes back.</summary>
     public static void ReturnReleased(TensorStorage<T> store) => Push(store);
 
@@ -132,7 +182,11 @@ internal static class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         if (store.Returned) return;
         store.Returned = true;
-        var array = store.Data;
+        PushArray(store.Data);
+    }
+
+    private static void PushArray(T[] array)
+    {
         if (PoolSwitches.Disabled || array.Length < PoolSwitches.MinLength) return;
         if (PoolSwitches.Poison) array.AsSpan().Fill(T.NaN);
         long bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();

@@ -69,7 +69,7 @@ public sealed class Gpt<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 2) throw new NablaArgumentException(nameof(input), $"Gpt needs token ids [B, T], got shape {Shapes.Format([.. input.Shape])}");
         CheckLength(input.Shape[1], nameof(input));
-        return Run(_wte.Forward(input));
+        return Run(_wte.Forward(input), input);
     }
 
     /// <summary>Logits [B, T, V] for token ids <paramref name="ids"/> [B, T] in [0, V) (T ≤ block size); the training path.</summary>
@@ -78,7 +78,7 @@ public sealed class Gpt<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Rank != 2) throw new NablaArgumentException(nameof(ids), $"Gpt needs token ids [B, T], got shape {Shapes.Format([.. ids.Shape])}");
         CheckLength(ids.Shape[1], nameof(ids));
-        return Run(Tensor<T>.Embedding(_wte.Weight, ids));
+        return Run(Tensor<T>.Embedding(_wte.Weight, ids), null);
     }
 
     private void CheckLength(int t, string parameter)
@@ -87,12 +87,26 @@ public sealed class Gpt<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
             throw new NablaArgumentException(parameter, $"Gpt: the sequence has {t} tokens but the block size is {Config.BlockSize}");
     }
 
-    /// <summary>Everything after the token lookup: + positions, dropout, the blocks, ln_f, the tied head.</summary>
-    private Tensor<T> Run(Tensor<T> tokens)
+    /// <summary>
+    /// Everything after the token lookup: + positions, dropout, the blocks, ln_f, the tied head. The activations in
+    /// between reach nobody but the recorded graph (no layer of the model keeps one), so unless a forward hook could hold
+    /// one, they are handed to the engine's pool, to come back when Backward frees the graph: a steady training step then
+    /// allocates almost nothing.
+    /// </summary>
+    private Tensor<T> Run(Tensor<T> tokens, Tensor<T>? input)
     {
         var x = _wpe.Call(tokens).Dropout(Config.Dropout, _rng, IsTraining);
         foreach (var block in _blocks) x = block.Call(x);
-        return _lmHead.Call(_lnF.Call(x));
+        var logits = _lmHead.Call(_lnF.Call(x));
+        if (!AnyForwardHooks()) BufferPool<T>.PrivateGraph(logits, input);
+        return logits;
+    }
+
+    private bool AnyForwardHooks()
+    {
+        foreach (var module in Modules())
+            if (module.HasForwardHooks) return true;
+        return false;
     }
 
     /// <summary>
