@@ -89,7 +89,7 @@ public static partial class Architecture
                 window = Limits.Sum(window, Limits.Sum(Limits.Product(context, perPosition), attention));
                 if (window > Limits.MaxSampleValues)
                     throw Error(description, at.Start, at.Text.Length, $"a window of the context's {context:N0} tokens would compute {window:N0} values up to {at.Text}, " +
-                        $"more than the {Limits.MaxSampleValues:N0} a sample may (see docs/limits.md); give a shorter --context or narrower layers");
+                        $"more than the {Limits.MaxSampleValues:N0} a sample may (see docs/limits.md); use a shorter context or narrower layers");
             }
             Module<T> module;
             switch (at.Text)
