@@ -47,6 +47,12 @@ public static class Limits
     /// </summary>
     public const long MaxIdxElements = 1L << 26;
 
+    /// <summary>
+    /// The largest text file a character corpus may read (134 217 728 bytes, 128 MiB): loading holds the bytes, the
+    /// decoded characters and one token id per character, about nine bytes of memory per byte of text.
+    /// </summary>
+    public const long MaxCorpusBytes = 1L << 27;
+
     /// <summary>The most classes a classifier may have (1 000): its evaluation keeps a classes × classes confusion matrix.</summary>
     public const int MaxClasses = 1_000;
 

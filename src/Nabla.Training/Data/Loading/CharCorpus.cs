@@ -29,7 +29,7 @@ public sealed class CharCorpus
     /// <summary>
     /// Reads the UTF-8 file at <paramref name="path"/> (a leading byte-order mark is skipped). Refuses, naming the file:
     /// a missing or empty file, a NUL byte or an invalid UTF-8 sequence (a binary file; the byte offset is given), and a
-    /// file larger than an array can hold.
+    /// file larger than <see cref="Limits.MaxCorpusBytes"/>, before anything is read.
     /// </summary>
     public static CharCorpus Load(string path, double validationFraction = 0)
     {
@@ -38,8 +38,8 @@ public sealed class CharCorpus
         try
         {
             using var file = File.OpenRead(path);
-            if (file.Length > Array.MaxLength)
-                throw new NablaException($"{path}: {file.Length} bytes is more than a character corpus can hold ({Array.MaxLength})");
+            if (file.Length > Limits.MaxCorpusBytes)
+                throw new NablaException($"{path}: {file.Length:N0} bytes is more than the {Limits.MaxCorpusBytes:N0} a character corpus may read (see docs/limits.md)");
             bytes = new byte[file.Length];
             file.ReadExactly(bytes);
         }
