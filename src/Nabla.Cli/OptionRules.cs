@@ -3,6 +3,7 @@ using System.CommandLine.Completions;
 using System.Globalization;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli;
 
@@ -36,7 +37,7 @@ public static class OptionRules
         ["--step"] = Number("a number > 0 such as 1e-6", v => v > 0),
         ["--hidden"] = LayerSizes,
         ["--delimiter"] = DelimiterOption.Problem,
-        ["--dataset"] = OneOf(TrainingData.DatasetNames),
+        ["--dataset"] = OneOf(LabeledTable.DatasetNames),
         ["--model"] = InputFile("a model file"),
         ["--checkpoint"] = OutputFile([], "a checkpoint", createsFolder: true),
         ["--save"] = SaveFile,

@@ -4,6 +4,7 @@ using Nabla.Data;
 using Nabla.Training;
 using Nabla.Training.Metrics;
 using Spectre.Console;
+using Table = Spectre.Console.Table;
 
 namespace Nabla.Cli.Commands;
 

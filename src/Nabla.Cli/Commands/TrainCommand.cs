@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -19,7 +20,7 @@ public static class TrainCommand
         var target = new Option<string>("--target") { Description = "With --data: the column to predict." };
         var features = new Option<string>("--features") { Description = "With --data: feature columns, e.g. \"x1,x2\" (default: all but the target)." };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "With --data: drop rows with empty cells (default: refuse them)." };
-        var dataset = new Option<string>("--dataset") { Description = $"A built-in dataset: {string.Join(", ", TrainingData.DatasetNames)}." };
+        var dataset = new Option<string>("--dataset") { Description = $"A built-in dataset: {string.Join(", ", LabeledTable.DatasetNames)}." };
         var samples = new Option<int>("--samples") { Description = "With --dataset: how many rows (default 200).", DefaultValueFactory = _ => 200 };
         var noise = new Option<double?>("--noise") { Description = "With --dataset: noise level (default 0.1; 0.3 for shapes)." };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes (default 16,16).", DefaultValueFactory = _ => "16,16" };
@@ -161,30 +162,30 @@ public static class TrainCommand
     private sealed record DataOptions(string? Data, string? Labels, string? Image, string? Target, string? Features, bool DropMissing,
         string? Dataset, int Samples, double? Noise, char? Delimiter = null);
 
-    private static TrainingData LoadData(DataOptions o, TrainSettings settings)
+    private static LabeledTable LoadData(DataOptions o, TrainSettings settings)
     {
         if (o.Data is not null && o.Dataset is not null) throw new CliException("give either --data or --dataset, not both");
         if (o.Dataset is not null)
         {
             if (o.Image is not null || o.Labels is not null) throw new CliException($"--image and --labels are for --data; the {o.Dataset} dataset brings its own shape and labels");
-            var set = TrainingData.FromDataset(o.Dataset, o.Samples, o.Noise ?? TrainingData.DefaultNoise(o.Dataset), settings.Seed);
+            var set = LabeledTable.FromDataset(o.Dataset, o.Samples, o.Noise ?? LabeledTable.DefaultNoise(o.Dataset), settings.Seed);
             if (settings.Task is { } asked && asked != set.Task)
                 throw new CliException($"--task {(asked == TaskKind.Classification ? "classify" : "regress")} does not fit the {o.Dataset} dataset, which is a {(set.Task == TaskKind.Classification ? "classification" : "regression")}; drop --task");
             return set;
         }
-        if (o.Data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, --data images-idx3-ubyte --labels labels-idx1-ubyte, or --dataset {string.Join("|", TrainingData.DatasetNames)}");
+        if (o.Data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, --data images-idx3-ubyte --labels labels-idx1-ubyte, or --dataset {string.Join("|", LabeledTable.DatasetNames)}");
         if (o.Labels is not null)
         {
             if (o.Target is not null || o.Features is not null || o.Image is not null)
                 throw new CliException("--labels reads IDX files, whose images and labels need no --target, --features or --image");
             if (settings.Task == TaskKind.Regression) throw new CliException("--task regress does not fit IDX labels, which are classes; drop --task");
-            return TrainingData.FromIdx(o.Data, o.Labels);
+            return LabeledTable.FromIdx(o.Data, o.Labels);
         }
         if (Nabla.Data.IdxImages.LooksLikeIdx(o.Data)) throw new CliException($"--data {o.Data} is an IDX file (or gzip-compressed); give its labels with --labels");
         if (o.Target is null) throw new CliException("--data needs --target, the column to predict");
         try
         {
-            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
+            var table = LabeledTable.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
             return o.Image is null ? table : table.AsImages(Nabla.Data.ImageShape.Parse(o.Image));
         }
         catch (TaskMismatchException e)

@@ -6,6 +6,7 @@ using Nabla.Reports;
 using Nabla.Training;
 using Nabla.Training.Callbacks;
 using Spectre.Console;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Exit code of a run whose loss diverged.</summary>
     public const int Diverged = 3;
 
-    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr, DistributedTrain? distributed = null)
+    public static int Run(LabeledTable data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr, DistributedTrain? distributed = null)
     {
         var console = Terminal.For(stdout);
         string? resumeFrom = outputs.Checkpoint;
@@ -194,7 +195,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             (s.EarlyStopping is { } p ? $", early stopping after {Plural.Of(p, "epoch")} without improvement" : "");
     }
 
-    private static string TaskLine(TrainingData data, TrainSettings settings)
+    private static string TaskLine(LabeledTable data, TrainSettings settings)
     {
         string task = data.Task == TaskKind.Classification ? $"classification into {Plural.Of(data.Classes.Count, "class")}" : "regression";
         string why = settings.Task is null ? data.TaskReason : $"--task {(settings.Task == TaskKind.Classification ? "classify" : "regress")}";

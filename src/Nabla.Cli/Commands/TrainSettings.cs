@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -87,7 +88,7 @@ public sealed record TrainSettings
         new($"{option}: expected {expected}, not {Convert.ToString(value, CultureInfo.InvariantCulture)}");
 
     /// <summary>The loss this run uses on <paramref name="data"/>, checked against its task.</summary>
-    public string LossFor(TrainingData data)
+    public string LossFor(LabeledTable data)
     {
         string loss = Loss ?? (data.Task == TaskKind.Regression ? "mse" : data.Classes.Count == 2 ? "bce" : "ce");
         if (data.Task == TaskKind.Regression && loss != "mse")
@@ -102,11 +103,11 @@ public sealed record TrainSettings
     }
 
     /// <summary>Layer sizes from input to output for <paramref name="data"/>.</summary>
-    public int[] LayerSizes(TrainingData data) =>
+    public int[] LayerSizes(LabeledTable data) =>
         [data.Features.Columns, .. Hidden, LossFor(data) == "ce" ? data.Classes.Count : 1];
 
     /// <summary>A canonical text of the settings, stored in checkpoints so a resume can refuse different ones.</summary>
-    public string Fingerprint(TrainingData data)
+    public string Fingerprint(LabeledTable data)
     {
         // Written field by field (no reflection, so it works in a Native AOT binary); the text is what serializing
         // an object with these properties in this order gives.

@@ -4,6 +4,7 @@ using Nabla.Optim;
 using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -15,12 +16,12 @@ namespace Nabla.Cli.Commands;
 public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Builds every object of a run of <paramref name="settings"/> on <paramref name="data"/>.</summary>
-    public TrainSetup(TrainingData data, TrainSettings settings)
+    public TrainSetup(LabeledTable data, TrainSettings settings)
     {
         Settings = settings;
         string lossName = settings.LossFor(data);
         var rng = new RandomState(settings.Seed);
-        Table = new TabularData<T>(data, settings.Validation, rng);
+        Set = TrainingSet.Prepare<T>(data, settings.Validation, rng);
         int[] layers = settings.LayerSizes(data);
         Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation, rng) : Described(settings.Layers, data, layers, rng);
         if (settings.Layers is not null) layers = [layers[0], layers[^1]];
@@ -56,7 +57,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             // Warm-up and schedule as one factor stepped per optimizer step: step s (0 for the run's first) lies in
             // epoch ⌊s / batches per epoch⌋ and runs at that epoch's scheduled rate times WarmupFactor(s).
-            int batches = Nabla.Data.Batches.Count(Table.Set.TrainingRows, settings.BatchSize);
+            int batches = Nabla.Data.Batches.Count(Set.TrainingRows, settings.BatchSize);
             double lr = settings.LearningRate;
             var epochSchedule = schedule;
             options = options with
@@ -66,8 +67,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             };
             schedule = null;
         }
-        Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
-        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale, settings.Layers);
+        Trainer = new Trainer<T>(network, optimizer, loss, Set, options, schedule, rng);
+        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Set.Standardizer!, Set.TargetScale, settings.Layers);
     }
 
     /// <summary>
@@ -78,7 +79,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static double WarmupFactor(int step, int steps) => 1.0 / steps + (1 - 1.0 / steps) * Math.Min(step, steps) / steps;
 
     /// <summary>The network of an architecture description, checked to give one output per sample of what the loss needs.</summary>
-    private static Sequential<T> Described(string description, TrainingData data, int[] layers, RandomState rng)
+    private static Sequential<T> Described(string description, LabeledTable data, int[] layers, RandomState rng)
     {
         var (network, output) = Architecture.Build<T>(description, [data.Features.Columns], rng, data.Image?.ToArray());
         if (!output.SequenceEqual([layers[^1]]))
@@ -96,7 +97,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     public TrainSettings Settings { get; }
 
     /// <summary>The split and standardised data.</summary>
-    public TabularData<T> Table { get; }
+    public TrainingSet<T> Set { get; }
 
     /// <summary>The trainer.</summary>
     public Trainer<T> Trainer { get; }

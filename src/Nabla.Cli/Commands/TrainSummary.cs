@@ -35,7 +35,7 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
             var (loss, accuracy) = trainer.Evaluate(part, metric);
             return new Part(rows, loss, accuracy, null, metric.Matrix);
         }
-        var errors = new RegressionMetric<T>(setup.Table.TargetScale);
+        var errors = new RegressionMetric<T>(setup.Set.TargetScale);
         var (mse, _) = trainer.Evaluate(part, errors);
         return new Part(rows, mse, null, errors.Errors, null);
     }

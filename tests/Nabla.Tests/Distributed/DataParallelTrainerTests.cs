@@ -3,6 +3,7 @@ using Nabla.Distributed;
 using Nabla.Reports;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Distributed;
 
@@ -14,12 +15,12 @@ public sealed class DataParallelTrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nabla-ddp-").FullName;
 
-    private static Trainer<T> Make<T>(TrainingData data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+    private static Trainer<T> Make<T>(LabeledTable data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         new TrainSetup<T>(data, settings).Trainer;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainingData Moons(uint seed = 0) => TrainingData.FromDataset("moons", 90, 0.1, seed);
+    private static LabeledTable Moons(uint seed = 0) => LabeledTable.FromDataset("moons", 90, 0.1, seed);
 
     private static double[] Weights<T>(Trainer<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
         [.. t.Model.StateDict().Values.SelectMany(p => p.ToArray()).Select(double.CreateChecked)];
