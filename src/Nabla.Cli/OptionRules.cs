@@ -64,6 +64,23 @@ public static class OptionRules
         [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: true),
     };
 
+    /// <summary>
+    /// <paramref name="value"/> when it meets the rule of <paramref name="option"/> (the rule its text meets on the
+    /// command line); otherwise throws the rule's message, so settings made in code are held to the same rule.
+    /// </summary>
+    /// <exception cref="NablaException">The value breaks the rule.</exception>
+    public static int Require(string option, int value) => Check(option, value.ToString(CultureInfo.InvariantCulture), value);
+
+    /// <inheritdoc cref="Require(string, int)"/>
+    public static double Require(string option, double value) => Check(option, value.ToString("R", CultureInfo.InvariantCulture), value);
+
+    /// <inheritdoc cref="Require(string, int)"/>
+    public static int[] Require(string option, int[] value) =>
+        Check(option, string.Join(",", (value ?? throw new ArgumentNullException(nameof(value))).Select(v => v.ToString(CultureInfo.InvariantCulture))), value);
+
+    private static T Check<T>(string option, string text, T value) =>
+        ByName[option](option, text) is { } problem ? throw new NablaException(problem) : value;
+
     /// <summary>True when <paramref name="option"/> of <paramref name="command"/> names a file the command writes.</summary>
     public static bool WritesFile(Command command, Option option) =>
         option.Name is "--save" or "--checkpoint" or "--plot" or "--record" or "--report"

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Nabla.Training;
 using Nabla.Data;
 
@@ -93,21 +94,27 @@ public static class TrainCommand
             {
                 Layers = description,
                 Hidden = ParseSizes(parse.GetValue(hidden)!),
-                Activation = parse.GetValue(activation)!,
-                Loss = parse.GetValue(loss),
-                Optimizer = parse.GetValue(optimizer)!,
+                Activation = TrainChoices.ParseActivation(parse.GetValue(activation)!),
+                Loss = parse.GetValue(loss) is { } lossName ? TrainChoices.ParseLoss(lossName) : null,
+                Optimizer = TrainChoices.ParseOptimizer(parse.GetValue(optimizer)!),
                 LearningRate = parse.GetValue(lr),
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(weightDecay),
-                Schedule = parse.GetValue(schedule)!,
+                Schedule = TrainChoices.ParseSchedule(parse.GetValue(schedule)!),
                 ClipGrad = parse.GetValue(clipGrad),
                 Warmup = parse.GetValue(warmup),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),
                 Validation = parse.GetValue(validation),
-                DType = parse.GetValue(dtype)!,
-                Task = parse.GetValue(task) switch { "classify" => TaskKind.Classification, "regress" => TaskKind.Regression, _ => null },
+                DType = TrainChoices.ParseDType(parse.GetValue(dtype)!),
+                Task = parse.GetValue(task) switch
+                {
+                    null => null,
+                    "classify" => TaskKind.Classification,
+                    "regress" => TaskKind.Regression,
+                    var other => throw new CliException($"--task: '{other}' is not one of classify, regress"),
+                },
                 EarlyStopping = parse.GetValue(earlyStopping),
             };
             var source = LoadData(new DataOptions(parse.GetValue(data), parse.GetValue(labels), parse.GetValue(image), parse.GetValue(target),
@@ -118,11 +125,13 @@ public static class TrainCommand
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
                 parse.GetValue(report), parse.GetValue(snapshots),
                 "nabla " + string.Join(" ", parse.Tokens.Select(t => Quote(t.Value)).Where(t => t != "--resume")));
-            if (outputs.CheckpointEvery <= 0) throw new CliException($"--checkpoint-every: expected a positive whole number, not {outputs.CheckpointEvery}");
             if (outputs.Resume && outputs.Checkpoint is null) throw new CliException("--resume needs a checkpoint: give --checkpoint, or --save (whose path + .ckpt is the checkpoint)");
-            return settings.DType == "float32"
-                ? TrainRun<float>.Run(source, settings, outputs, stdout, stderr, rank)
-                : TrainRun<double>.Run(source, settings, outputs, stdout, stderr, rank);
+            return settings.DType switch
+            {
+                DTypeChoice.Float32 => TrainRun<float>.Run(source, settings, outputs, stdout, stderr, rank),
+                DTypeChoice.Float64 => TrainRun<double>.Run(source, settings, outputs, stdout, stderr, rank),
+                var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a precision"),
+            };
         }
     }
 
@@ -137,16 +146,10 @@ public static class TrainCommand
     private static string Quote(string token) =>
         token.Length > 0 && token.All(c => char.IsLetterOrDigit(c) || "-_./=,:+@%".Contains(c)) ? token : "'" + token.Replace("'", "'\\''") + "'";
 
-    private static int[] ParseSizes(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] <= 0)
-                throw new CliException($"--hidden: \"{parts[i]}\" is not a positive layer size (expected a list such as 16,16)");
-        if (sizes.Length == 0) throw new CliException("--hidden: expected a list of layer sizes such as 16,16");
-        return sizes;
-    }
+    // The sizes only: OptionRules checked the text, and TrainSettings.Hidden holds the sizes to the same rule (a part
+    // that is not a number becomes 0, which that rule refuses).
+    private static int[] ParseSizes(string text) =>
+        [.. text.Split(',').Select(p => int.TryParse(p.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0)];
 
     /// <summary>--layers as a description: the text itself, or the layers of a JSON file it names.</summary>
     private static string? LayersOption(string? value)
@@ -198,4 +201,8 @@ public static class TrainCommand
 /// <summary>Where <c>train</c> writes what it produces.</summary>
 /// <param name="ResumeCommand">The command line that started the run, without --resume, for the message that says how to continue it.</param>
 public sealed record TrainOutputs(string? Save, string? Checkpoint, int CheckpointEvery, bool Resume, string? Plot, string? Record, string? Report, int Snapshots,
-    string ResumeCommand);
+    string ResumeCommand)
+{
+    /// <summary>Epochs between checkpoint writes, held to the rule of <c>--checkpoint-every</c>.</summary>
+    public int CheckpointEvery { get; } = OptionRules.Require("--checkpoint-every", CheckpointEvery);
+}

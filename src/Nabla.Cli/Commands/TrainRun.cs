@@ -186,12 +186,12 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static string Describe(TrainSetup<T> setup)
     {
         var s = setup.Settings;
-        string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation})"
+        string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation.Name()})"
             : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
-        return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
-            $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}" +
+        return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer.Name()} lr {F(s.LearningRate)}" +
+            $"{(s.Schedule == ScheduleChoice.Constant ? "" : $" ({s.Schedule.Name()})")}" +
             (s.Warmup is { } w ? $", warm-up {Plural.Of(w, "step")}" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") +
-            $", batch {s.BatchSize}, {Plural.Of(s.Epochs, "epoch")}, {s.DType}, seed {s.Seed}" +
+            $", batch {s.BatchSize}, {Plural.Of(s.Epochs, "epoch")}, {s.DType.Name()}, seed {s.Seed}" +
             (s.EarlyStopping is { } p ? $", early stopping after {Plural.Of(p, "epoch")} without improvement" : "");
     }
 

@@ -19,32 +19,35 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     public TrainSetup(LabeledTable data, TrainSettings settings)
     {
         Settings = settings;
-        string lossName = settings.LossFor(data);
+        var lossName = settings.LossFor(data);
         var rng = new RandomState(settings.Seed);
         Set = TrainingSet.Prepare<T>(data, settings.Validation, rng);
         int[] layers = settings.LayerSizes(data);
-        Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation, rng) : Described(settings.Layers, data, layers, rng);
+        Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation.Name(), rng) : Described(settings.Layers, data, layers, rng);
         if (settings.Layers is not null) layers = [layers[0], layers[^1]];
         TrainingLoss<T> loss = lossName switch
         {
-            "ce" => new CrossEntropyLoss<T>(),
-            "bce" => new BinaryCrossEntropyLoss<T>(),
-            "hinge" => new HingeLoss<T>(),
-            _ => new MseLoss<T>(),
+            LossChoice.Ce => new CrossEntropyLoss<T>(),
+            LossChoice.Bce => new BinaryCrossEntropyLoss<T>(),
+            LossChoice.Hinge => new HingeLoss<T>(),
+            LossChoice.Mse => new MseLoss<T>(),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a loss"),
         };
         var parameters = network.Parameters();
         Optimizer<T> optimizer = settings.Optimizer switch
         {
-            "sgd" => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
-            "adamw" => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
-            _ => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            OptimizerChoice.Sgd => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
+            OptimizerChoice.AdamW => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            OptimizerChoice.Adam => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not an optimizer"),
         };
         ILearningRateSchedule? schedule = settings.Schedule switch
         {
-            "step" => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
-            "linear" => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
-            "cosine" => new CosineSchedule(settings.LearningRate, settings.Epochs),
-            _ => new ConstantSchedule(settings.LearningRate),
+            ScheduleChoice.Step => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
+            ScheduleChoice.Linear => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
+            ScheduleChoice.Cosine => new CosineSchedule(settings.LearningRate, settings.Epochs),
+            ScheduleChoice.Constant => new ConstantSchedule(settings.LearningRate),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a schedule"),
         };
         var options = new TrainerOptions
         {
@@ -68,7 +71,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             schedule = null;
         }
         Trainer = new Trainer<T>(network, optimizer, loss, Set, options, schedule, rng);
-        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Set.Standardizer!, Set.TargetScale, settings.Layers);
+        Model = new TabularModel<T>(network, layers, settings.Activation.Name(), loss, data, Set.Standardizer!, Set.TargetScale, settings.Layers);
     }
 
     /// <summary>
@@ -129,9 +132,9 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             Outputs = Model.Loss.Name == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
                 : Model.Loss.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
             Layers = layers,
-            Activation = s.Layers is null ? s.Activation : Activations(s.Layers),
+            Activation = s.Layers is null ? s.Activation.Name() : Activations(s.Layers),
             Loss = Model.Loss.Name,
-            Optimizer = s.Optimizer,
+            Optimizer = s.Optimizer.Name(),
             LearningRate = s.LearningRate,
             Epochs = s.Epochs,
             BatchSize = s.BatchSize,
