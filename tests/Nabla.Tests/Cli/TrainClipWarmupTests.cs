@@ -42,9 +42,9 @@ public sealed class TrainClipWarmupTests : IDisposable
     [Fact]
     public void The_settings_refuse_what_the_flags_refuse()
     {
-        Assert.Contains("--clip-grad: expected a positive number, not NaN", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = double.NaN }).Message);
-        Assert.Contains("--clip-grad: expected a positive number, not -2", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = -2 }).Message);
-        Assert.Contains("--warmup: expected a positive whole number of steps, not 0", Assert.Throws<NablaException>(() => new TrainSettings { Warmup = 0 }).Message);
+        Assert.Contains("--clip-grad must be a number > 0, got NaN", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = double.NaN }).Message);
+        Assert.Contains("--clip-grad must be a number > 0, got -2", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = -2 }).Message);
+        Assert.Contains("--warmup must be a whole number ≥ 1, got 0", Assert.Throws<NablaException>(() => new TrainSettings { Warmup = 0 }).Message);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TrainClipWarmupTests : IDisposable
         const int warmup = 7, epochs = 6, batchSize = 16;
         const double lr = 0.02;
         var data = LabeledTable.FromDataset("moons", 200, 0.1, 0);
-        var settings = new TrainSettings { Warmup = warmup, Schedule = schedule, Epochs = epochs, BatchSize = batchSize, LearningRate = lr };
+        var settings = new TrainSettings { Warmup = warmup, Schedule = TrainChoices.ParseSchedule(schedule), Epochs = epochs, BatchSize = batchSize, LearningRate = lr };
         var setup = new TrainSetup<double>(data, settings);
         int batches = (setup.Trainer.Data.TrainingRows + batchSize - 1) / batchSize;   // 160 rows: 10 per epoch
         // lr(s) = schedule(epoch of s) · (1/N + (1 − 1/N)·min(s, N)/N), the schedules as README states them.

@@ -59,7 +59,7 @@ public sealed class DataParallelTrainerTests : IDisposable
     [InlineData(5, 32, "sgd", 300)]
     public void Every_rank_ends_with_the_single_process_weights_in_float64(int ranks, int batchSize, string optimizer, int bucketBytes)
     {
-        var settings = new TrainSettings { Epochs = 6, BatchSize = batchSize, Optimizer = optimizer, Hidden = [8, 6], WeightDecay = 0.01 };
+        var settings = new TrainSettings { Epochs = 6, BatchSize = batchSize, Optimizer = TrainChoices.ParseOptimizer(optimizer), Hidden = [8, 6], WeightDecay = 0.01 };
         var single = Single<double>(settings);
         var parallel = Parallel<double>(ranks, settings, bucketBytes);
         foreach (var (weights, _) in parallel) Assert.Equal(parallel[0].Weights, weights);  // every rank, bit for bit
@@ -81,7 +81,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         // In float32 the sum over ranks adds the same terms in another order than one process's batch reduction, so
         // each step may differ by a few units of float32 rounding (ε = 6e-8 relative); Adam carries that forward. With
         // weights of order 1 and 30 steps, 1e-5 allows ~100 ulps (measured: 6e-8, one ulp); a wrong gradient is off by far more.
-        var settings = new TrainSettings { Epochs = 6, BatchSize = 16, Hidden = [8, 6], DType = "float32" };
+        var settings = new TrainSettings { Epochs = 6, BatchSize = 16, Hidden = [8, 6], DType = DTypeChoice.Float32 };
         var single = Single<float>(settings);
         var parallel = Parallel<float>(3, settings, 64);
         double difference = MaxDifference(single, parallel[0].Weights);

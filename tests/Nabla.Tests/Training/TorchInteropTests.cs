@@ -75,7 +75,7 @@ public sealed class TorchInteropTests : IDisposable
     {
         if (!TorchAvailable()) return;
         var data = LabeledTable.FromDataset("moons", 120, 0.1, 3);
-        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 5, Activation = "tanh", Hidden = [6, 5], Loss = "ce" });
+        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 5, Activation = ActivationChoice.Tanh, Hidden = [6, 5], Loss = LossChoice.Ce });
         var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         string file = Path.Combine(_dir, "nabla.safetensors");

@@ -40,7 +40,7 @@ public sealed class TrainerTests : IDisposable
     [InlineData("adam", "bce", "float32")]
     public void Every_optimizer_and_classification_loss_learns_moons(string optimizer, string loss, string dtype)
     {
-        var settings = new TrainSettings { Optimizer = optimizer, Loss = loss, Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = dtype };
+        var settings = new TrainSettings { Optimizer = TrainChoices.ParseOptimizer(optimizer), Loss = TrainChoices.ParseLoss(loss), Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = TrainChoices.ParseDType(dtype) };
         double accuracy = dtype == "float32"
             ? Finish(new TrainSetup<float>(Moons(), settings).Trainer)
             : Finish(new TrainSetup<double>(Moons(), settings).Trainer);
@@ -57,7 +57,7 @@ public sealed class TrainerTests : IDisposable
     public void Regression_on_sine_brings_the_error_well_below_the_targets_variance()
     {
         var data = LabeledTable.FromDataset("sine", 300, 0.0, 1);
-        var setup = Train(new TrainSettings { Epochs = 150, Activation = "tanh", Hidden = [32, 32] }, data);
+        var setup = Train(new TrainSettings { Epochs = 150, Activation = ActivationChoice.Tanh, Hidden = [32, 32] }, data);
         Assert.Equal("mse", setup.Model.Loss.Name);
         double mean = data.Targets.Average(), variance = data.Targets.Average(t => (t - mean) * (t - mean));
         var rows = setup.Set.ValidationIndices.ToArray();
@@ -81,7 +81,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
     {
-        var settings = new TrainSettings { Epochs = 12, Optimizer = "sgd", Schedule = "cosine" };
+        var settings = new TrainSettings { Epochs = 12, Optimizer = OptimizerChoice.Sgd, Schedule = ScheduleChoice.Cosine };
         var whole = Train(settings).Trainer;
 
         var first = Setup(settings).Trainer;
@@ -150,7 +150,7 @@ public sealed class TrainerTests : IDisposable
     public void A_loss_that_does_not_fit_the_task_is_refused(string dataset, string loss, string message)
     {
         var data = LabeledTable.FromDataset(dataset, 50, 0, 0);
-        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = loss }, data));
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = TrainChoices.ParseLoss(loss) }, data));
         Assert.Contains(message, e.Message);
     }
 
@@ -158,9 +158,9 @@ public sealed class TrainerTests : IDisposable
     public void Binary_losses_refuse_more_than_two_classes()
     {
         var spirals = LabeledTable.FromDataset("spirals", 90, 0, 0);
-        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = "bce" }, spirals));
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = LossChoice.Bce }, spirals));
         Assert.Contains("exactly 2 classes", e.Message);
-        Assert.Equal("ce", new TrainSettings().LossFor(spirals));
+        Assert.Equal(LossChoice.Ce, new TrainSettings().LossFor(spirals));
     }
 
     [Fact]
