@@ -3,6 +3,7 @@ using System.CommandLine.Completions;
 using System.Globalization;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli;
 
@@ -36,7 +37,7 @@ public static class OptionRules
         ["--step"] = Number("a number > 0 such as 1e-6", v => v > 0),
         ["--hidden"] = LayerSizes,
         ["--delimiter"] = DelimiterOption.Problem,
-        ["--dataset"] = OneOf(TrainingData.DatasetNames),
+        ["--dataset"] = OneOf(LabeledTable.DatasetNames),
         ["--model"] = InputFile("a model file"),
         ["--checkpoint"] = OutputFile([], "a checkpoint", createsFolder: true),
         ["--save"] = SaveFile,
@@ -62,6 +63,23 @@ public static class OptionRules
         [("export", "model")] = InputFile("a model file"),
         [("export", "--onnx")] = OutputFile([".onnx"], "ONNX", createsFolder: true),
     };
+
+    /// <summary>
+    /// <paramref name="value"/> when it meets the rule of <paramref name="option"/> (the rule its text meets on the
+    /// command line); otherwise throws the rule's message, so settings made in code are held to the same rule.
+    /// </summary>
+    /// <exception cref="NablaException">The value breaks the rule.</exception>
+    public static int Require(string option, int value) => Check(option, value.ToString(CultureInfo.InvariantCulture), value);
+
+    /// <inheritdoc cref="Require(string, int)"/>
+    public static double Require(string option, double value) => Check(option, value.ToString("R", CultureInfo.InvariantCulture), value);
+
+    /// <inheritdoc cref="Require(string, int)"/>
+    public static int[] Require(string option, int[] value) =>
+        Check(option, string.Join(",", (value ?? throw new ArgumentNullException(nameof(value))).Select(v => v.ToString(CultureInfo.InvariantCulture))), value);
+
+    private static T Check<T>(string option, string text, T value) =>
+        ByName[option](option, text) is { } problem ? throw new NablaException(problem) : value;
 
     /// <summary>True when <paramref name="option"/> of <paramref name="command"/> names a file the command writes.</summary>
     public static bool WritesFile(Command command, Option option) =>

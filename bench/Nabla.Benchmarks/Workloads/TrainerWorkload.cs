@@ -5,6 +5,7 @@ using Nabla.Optim;
 using Nabla.Rng;
 using Nabla.Training;
 using Nabla.Training.Callbacks;
+using Nabla.Data;
 
 namespace Nabla.Benchmarks.Workloads;
 
@@ -26,12 +27,12 @@ internal static class TrainerWorkload
         try
         {
             WriteCsv(csv);
-            var data = TrainingData.FromCsv(csv, "species", null, null, dropMissing: false);
+            var data = LabeledTable.FromCsv(csv, "species", null, null, dropMissing: false);
             var rng = new RandomState(0);
-            var table = new TabularData<float>(data, 0.2, rng);
+            var set = TrainingSet.Prepare<float>(data, 0.2, rng);
             var network = Mlp.Create<float>([4, 16, 16, 3], "relu", rng);
             var optimizer = new Adam<float>(network.Parameters(), 0.01);
-            var trainer = new Trainer<float>(network, optimizer, new CrossEntropyLoss<float>(), table.Set,
+            var trainer = new Trainer<float>(network, optimizer, new CrossEntropyLoss<float>(), set,
                 new TrainerOptions { Epochs = Epochs, BatchSize = 32 }, null, rng);
             trainer.Callbacks.Add(new DivergenceGuard<float>());
 
@@ -46,7 +47,7 @@ internal static class TrainerWorkload
 
             var last = trainer.History[^1];
             output.WriteLine(string.Create(inv,
-                $"{Epochs} epochs of {table.Set.TrainingRows} training and {table.Set.ValidationRows} validation rows: {seconds:F3} s, first epoch {first * 1e3:F1} ms, then {(seconds - first) / (Epochs - 1) * 1e3:F3} ms per epoch; one epoch allocates {epochBytes} bytes"));
+                $"{Epochs} epochs of {set.TrainingRows} training and {set.ValidationRows} validation rows: {seconds:F3} s, first epoch {first * 1e3:F1} ms, then {(seconds - first) / (Epochs - 1) * 1e3:F3} ms per epoch; one epoch allocates {epochBytes} bytes"));
             output.WriteLine(string.Create(inv,
                 $"RESULT name=nabla_trainer seconds={seconds:F4} ms_per_epoch={(seconds - first) / (Epochs - 1) * 1e3:F3} loss={last.Loss:G6} validation_loss={last.ValidationLoss:G6} validation_accuracy={last.ValidationAccuracy:F4} epoch_alloc_bytes={epochBytes}"));
             return 0;

@@ -5,6 +5,7 @@ using Nabla.Training;
 using Nabla.Training.Metrics;
 using Spectre.Console;
 using Nabla.IO;
+using Table = Spectre.Console.Table;
 
 namespace Nabla.Cli.Commands;
 

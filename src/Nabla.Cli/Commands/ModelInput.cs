@@ -22,14 +22,20 @@ internal sealed record ModelInput(double[] Features, int Rows, double[]? Targets
         if (!IdxImages.LooksLikeIdx(dataPath))
         {
             if (labelsPath is not null) throw new CliException($"--labels goes with IDX images, but --data {dataPath} is not an IDX file");
-            var csv = CsvLoader.Load(dataPath, new CsvOptions
+            var options = new CsvOptions
             {
                 Features = model.Features,
                 Target = targets ? model.Target : null,
                 ClassTarget = targets && model.IsClassifier,
                 KnownClasses = targets && model.IsClassifier ? model.Classes : null,
                 Separator = separator,
-            });
+            };
+            if (!targets)
+            {
+                var table = CsvLoader.LoadTable(dataPath, options);
+                return new ModelInput(table.Values, table.Rows, null);
+            }
+            var csv = CsvLoader.Load(dataPath, options);
             return new ModelInput(csv.Features.Values, csv.Rows, csv.Targets);
         }
         if (model.Image is not { } shape)
@@ -37,8 +43,8 @@ internal sealed record ModelInput(double[] Features, int Rows, double[]? Targets
         if (targets && labelsPath is null) throw new CliException($"--data {dataPath} holds IDX images; give their labels with --labels to evaluate");
         if (targets)
         {
-            var (set, given) = IdxImages.Load(dataPath, labelsPath!);
-            CheckShape(model, dataPath, shape, given);
+            var set = IdxImages.Load(dataPath, labelsPath!);
+            CheckShape(model, dataPath, shape, set.Image!.Value);
             var indices = new double[set.Rows];
             for (int r = 0; r < set.Rows; r++)
             {
@@ -47,7 +53,7 @@ internal sealed record ModelInput(double[] Features, int Rows, double[]? Targets
                 indices[r] = index >= 0 ? index
                     : throw new CliException($"{labelsPath}: label {r} is {label}, which is not one of the model's classes ({string.Join(", ", model.Classes.Take(20))})");
             }
-            return new ModelInput(set.Features, set.Rows, indices);
+            return new ModelInput(set.Features.Values, set.Rows, indices);
         }
         var (pixels, count, found) = IdxImages.LoadImages(dataPath);
         CheckShape(model, dataPath, shape, found);

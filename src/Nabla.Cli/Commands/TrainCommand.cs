@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -19,7 +21,7 @@ public static class TrainCommand
         var target = new Option<string>("--target") { Description = "With --data: the column to predict." };
         var features = new Option<string>("--features") { Description = "With --data: feature columns, e.g. \"x1,x2\" (default: all but the target)." };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "With --data: drop rows with empty cells (default: refuse them)." };
-        var dataset = new Option<string>("--dataset") { Description = $"A built-in dataset: {string.Join(", ", TrainingData.DatasetNames)}." };
+        var dataset = new Option<string>("--dataset") { Description = $"A built-in dataset: {string.Join(", ", LabeledTable.DatasetNames)}." };
         var samples = new Option<int>("--samples") { Description = "With --dataset: how many rows (default 200).", DefaultValueFactory = _ => 200 };
         var noise = new Option<double?>("--noise") { Description = "With --dataset: noise level (default 0.1; 0.3 for shapes)." };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes (default 16,16).", DefaultValueFactory = _ => "16,16" };
@@ -97,21 +99,27 @@ public static class TrainCommand
             {
                 Layers = description,
                 Hidden = ParseSizes(parse.GetValue(hidden)!),
-                Activation = parse.GetValue(activation)!,
-                Loss = parse.GetValue(loss),
-                Optimizer = parse.GetValue(optimizer)!,
+                Activation = TrainChoices.ParseActivation(parse.GetValue(activation)!),
+                Loss = parse.GetValue(loss) is { } lossName ? TrainChoices.ParseLoss(lossName) : null,
+                Optimizer = TrainChoices.ParseOptimizer(parse.GetValue(optimizer)!),
                 LearningRate = parse.GetValue(lr),
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(weightDecay),
-                Schedule = parse.GetValue(schedule)!,
+                Schedule = TrainChoices.ParseSchedule(parse.GetValue(schedule)!),
                 ClipGrad = parse.GetValue(clipGrad),
                 Warmup = parse.GetValue(warmup),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),
                 Validation = parse.GetValue(validation),
-                DType = parse.GetValue(dtype)!,
-                Task = parse.GetValue(task) switch { "classify" => TaskKind.Classification, "regress" => TaskKind.Regression, _ => null },
+                DType = TrainChoices.ParseDType(parse.GetValue(dtype)!),
+                Task = parse.GetValue(task) switch
+                {
+                    null => null,
+                    "classify" => TaskKind.Classification,
+                    "regress" => TaskKind.Regression,
+                    var other => throw new CliException($"--task: '{other}' is not one of classify, regress"),
+                },
                 EarlyStopping = parse.GetValue(earlyStopping),
             };
             var source = LoadData(new DataOptions(parse.GetValue(data), parse.GetValue(labels), parse.GetValue(image), parse.GetValue(target),
@@ -122,11 +130,13 @@ public static class TrainCommand
                 parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(plot), parse.GetValue(record),
                 parse.GetValue(report), parse.GetValue(snapshots),
                 "nabla " + string.Join(" ", parse.Tokens.Select(t => Quote(t.Value)).Where(t => t != "--resume")));
-            if (outputs.CheckpointEvery <= 0) throw new CliException($"--checkpoint-every: expected a positive whole number, not {outputs.CheckpointEvery}");
             if (outputs.Resume && outputs.Checkpoint is null) throw new CliException("--resume needs a checkpoint: give --checkpoint, or --save (whose path + .ckpt is the checkpoint)");
-            return settings.DType == "float32"
-                ? TrainRun<float>.Run(source, settings, outputs, stdout, stderr, rank)
-                : TrainRun<double>.Run(source, settings, outputs, stdout, stderr, rank);
+            return settings.DType switch
+            {
+                DTypeChoice.Float32 => TrainRun<float>.Run(source, settings, outputs, stdout, stderr, rank),
+                DTypeChoice.Float64 => TrainRun<double>.Run(source, settings, outputs, stdout, stderr, rank),
+                var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a precision"),
+            };
         }
     }
 
@@ -141,16 +151,10 @@ public static class TrainCommand
     private static string Quote(string token) =>
         token.Length > 0 && token.All(c => char.IsLetterOrDigit(c) || "-_./=,:+@%".Contains(c)) ? token : "'" + token.Replace("'", "'\\''") + "'";
 
-    private static int[] ParseSizes(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] <= 0)
-                throw new CliException($"--hidden: \"{parts[i]}\" is not a positive layer size (expected a list such as 16,16)");
-        if (sizes.Length == 0) throw new CliException("--hidden: expected a list of layer sizes such as 16,16");
-        return sizes;
-    }
+    // The sizes only: OptionRules checked the text, and TrainSettings.Hidden holds the sizes to the same rule (a part
+    // that is not a number becomes 0, which that rule refuses).
+    private static int[] ParseSizes(string text) =>
+        [.. text.Split(',').Select(p => int.TryParse(p.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0)];
 
     /// <summary>--layers as a description: the text itself, or the layers of a JSON file it names.</summary>
     private static string? LayersOption(string? value)
@@ -166,30 +170,30 @@ public static class TrainCommand
     private sealed record DataOptions(string? Data, string? Labels, string? Image, string? Target, string? Features, bool DropMissing,
         string? Dataset, int Samples, double? Noise, char? Delimiter = null);
 
-    private static TrainingData LoadData(DataOptions o, TrainSettings settings)
+    private static LabeledTable LoadData(DataOptions o, TrainSettings settings)
     {
         if (o.Data is not null && o.Dataset is not null) throw new CliException("give either --data or --dataset, not both");
         if (o.Dataset is not null)
         {
             if (o.Image is not null || o.Labels is not null) throw new CliException($"--image and --labels are for --data; the {o.Dataset} dataset brings its own shape and labels");
-            var set = TrainingData.FromDataset(o.Dataset, o.Samples, o.Noise ?? TrainingData.DefaultNoise(o.Dataset), settings.Seed);
+            var set = LabeledTable.FromDataset(o.Dataset, o.Samples, o.Noise ?? LabeledTable.DefaultNoise(o.Dataset), settings.Seed);
             if (settings.Task is { } asked && asked != set.Task)
                 throw new CliException($"--task {(asked == TaskKind.Classification ? "classify" : "regress")} does not fit the {o.Dataset} dataset, which is a {(set.Task == TaskKind.Classification ? "classification" : "regression")}; drop --task");
             return set;
         }
-        if (o.Data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, --data images-idx3-ubyte --labels labels-idx1-ubyte, or --dataset {string.Join("|", TrainingData.DatasetNames)}");
+        if (o.Data is null) throw new CliException($"nothing to train on: give --data file.csv --target column, --data images-idx3-ubyte --labels labels-idx1-ubyte, or --dataset {string.Join("|", LabeledTable.DatasetNames)}");
         if (o.Labels is not null)
         {
             if (o.Target is not null || o.Features is not null || o.Image is not null)
                 throw new CliException("--labels reads IDX files, whose images and labels need no --target, --features or --image");
             if (settings.Task == TaskKind.Regression) throw new CliException("--task regress does not fit IDX labels, which are classes; drop --task");
-            return TrainingData.FromIdx(o.Data, o.Labels);
+            return LabeledTable.FromIdx(o.Data, o.Labels);
         }
         if (Nabla.Data.IdxImages.LooksLikeIdx(o.Data)) throw new CliException($"--data {o.Data} is an IDX file (or gzip-compressed); give its labels with --labels");
         if (o.Target is null) throw new CliException("--data needs --target, the column to predict");
         try
         {
-            var table = TrainingData.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
+            var table = LabeledTable.FromCsv(o.Data, o.Target, Assignments.ParseNames(o.Features), settings.Task, o.DropMissing, o.Delimiter);
             return o.Image is null ? table : table.AsImages(Nabla.Data.ImageShape.Parse(o.Image));
         }
         catch (TaskMismatchException e)
@@ -202,4 +206,8 @@ public static class TrainCommand
 /// <summary>Where <c>train</c> writes what it produces.</summary>
 /// <param name="ResumeCommand">The command line that started the run, without --resume, for the message that says how to continue it.</param>
 public sealed record TrainOutputs(string? Save, string? Checkpoint, int CheckpointEvery, bool Resume, string? Plot, string? Record, string? Report, int Snapshots,
-    string ResumeCommand);
+    string ResumeCommand)
+{
+    /// <summary>Epochs between checkpoint writes, held to the rule of <c>--checkpoint-every</c>.</summary>
+    public int CheckpointEvery { get; } = OptionRules.Require("--checkpoint-every", CheckpointEvery);
+}

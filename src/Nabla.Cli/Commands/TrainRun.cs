@@ -7,6 +7,7 @@ using Nabla.Reports;
 using Nabla.Training;
 using Nabla.Training.Callbacks;
 using Spectre.Console;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Exit code of a run whose loss diverged.</summary>
     public const int Diverged = 3;
 
-    public static int Run(TrainingData data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr, DistributedTrain? distributed = null)
+    public static int Run(LabeledTable data, TrainSettings settings, TrainOutputs outputs, TextWriter stdout, TextWriter stderr, DistributedTrain? distributed = null)
     {
         var console = Terminal.For(stdout);
         string? resumeFrom = outputs.Checkpoint;
@@ -186,16 +187,16 @@ internal static class TrainRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static string Describe(TrainSetup<T> setup)
     {
         var s = setup.Settings;
-        string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation})"
+        string network = s.Layers is null ? $"an MLP {string.Join("-", setup.Model.LayerSizes)} ({s.Activation.Name()})"
             : $"\"{s.Layers}\" ({setup.ParameterCount:N0} parameters)";
-        return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer} lr {F(s.LearningRate)}" +
-            $"{(s.Schedule == "constant" ? "" : $" ({s.Schedule})")}" +
+        return $"{network}, loss {setup.Model.Loss.Name}, {s.Optimizer.Name()} lr {F(s.LearningRate)}" +
+            $"{(s.Schedule == ScheduleChoice.Constant ? "" : $" ({s.Schedule.Name()})")}" +
             (s.Warmup is { } w ? $", warm-up {Plural.Of(w, "step")}" : "") + (s.ClipGrad is { } c ? $", clip-grad {F(c)}" : "") +
-            $", batch {s.BatchSize}, {Plural.Of(s.Epochs, "epoch")}, {s.DType}, seed {s.Seed}" +
+            $", batch {s.BatchSize}, {Plural.Of(s.Epochs, "epoch")}, {s.DType.Name()}, seed {s.Seed}" +
             (s.EarlyStopping is { } p ? $", early stopping after {Plural.Of(p, "epoch")} without improvement" : "");
     }
 
-    private static string TaskLine(TrainingData data, TrainSettings settings)
+    private static string TaskLine(LabeledTable data, TrainSettings settings)
     {
         string task = data.Task == TaskKind.Classification ? $"classification into {Plural.Of(data.Classes.Count, "class")}" : "regression";
         string why = settings.Task is null ? data.TaskReason : $"--task {(settings.Task == TaskKind.Classification ? "classify" : "regress")}";

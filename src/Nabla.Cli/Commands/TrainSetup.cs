@@ -5,6 +5,7 @@ using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Rng;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Cli.Commands;
 
@@ -16,35 +17,38 @@ namespace Nabla.Cli.Commands;
 public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Builds every object of a run of <paramref name="settings"/> on <paramref name="data"/>.</summary>
-    public TrainSetup(TrainingData data, TrainSettings settings)
+    public TrainSetup(LabeledTable data, TrainSettings settings)
     {
         Settings = settings;
-        string lossName = settings.LossFor(data);
+        var lossName = settings.LossFor(data);
         var rng = new RandomState(settings.Seed);
-        Table = new TabularData<T>(data, settings.Validation, rng);
+        Set = TrainingSet.Prepare<T>(data, settings.Validation, rng);
         int[] layers = settings.LayerSizes(data);
-        Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation, rng) : Described(settings.Layers, data, layers, rng);
+        Module<T> network = settings.Layers is null ? Mlp.Create<T>(layers, settings.Activation.Name(), rng) : Described(settings.Layers, data, layers, rng);
         if (settings.Layers is not null) layers = [layers[0], layers[^1]];
         TrainingLoss<T> loss = lossName switch
         {
-            "ce" => new CrossEntropyLoss<T>(),
-            "bce" => new BinaryCrossEntropyLoss<T>(),
-            "hinge" => new HingeLoss<T>(),
-            _ => new MseLoss<T>(),
+            LossChoice.Ce => new CrossEntropyLoss<T>(),
+            LossChoice.Bce => new BinaryCrossEntropyLoss<T>(),
+            LossChoice.Hinge => new HingeLoss<T>(),
+            LossChoice.Mse => new MseLoss<T>(),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a loss"),
         };
         var parameters = network.Parameters();
         Optimizer<T> optimizer = settings.Optimizer switch
         {
-            "sgd" => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
-            "adamw" => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
-            _ => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            OptimizerChoice.Sgd => new Sgd<T>(parameters, settings.LearningRate, settings.Momentum, weightDecay: settings.WeightDecay),
+            OptimizerChoice.AdamW => new AdamW<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            OptimizerChoice.Adam => new Adam<T>(parameters, settings.LearningRate, weightDecay: settings.WeightDecay),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not an optimizer"),
         };
         ILearningRateSchedule? schedule = settings.Schedule switch
         {
-            "step" => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
-            "linear" => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
-            "cosine" => new CosineSchedule(settings.LearningRate, settings.Epochs),
-            _ => new ConstantSchedule(settings.LearningRate),
+            ScheduleChoice.Step => new StepSchedule(settings.LearningRate, Math.Max(1, settings.Epochs / 3)),
+            ScheduleChoice.Linear => new LinearDecaySchedule(settings.LearningRate, 0, settings.Epochs),
+            ScheduleChoice.Cosine => new CosineSchedule(settings.LearningRate, settings.Epochs),
+            ScheduleChoice.Constant => new ConstantSchedule(settings.LearningRate),
+            var other => throw new ArgumentOutOfRangeException(nameof(settings), other, "not a schedule"),
         };
         var options = new TrainerOptions
         {
@@ -57,7 +61,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             // Warm-up and schedule as one factor stepped per optimizer step: step s (0 for the run's first) lies in
             // epoch ⌊s / batches per epoch⌋ and runs at that epoch's scheduled rate times WarmupFactor(s).
-            int batches = Nabla.Data.Batches.Count(Table.Set.TrainingRows, settings.BatchSize);
+            int batches = Nabla.Data.Batches.Count(Set.TrainingRows, settings.BatchSize);
             double lr = settings.LearningRate;
             var epochSchedule = schedule;
             options = options with
@@ -67,8 +71,8 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             };
             schedule = null;
         }
-        Trainer = new Trainer<T>(network, optimizer, loss, Table.Set, options, schedule, rng);
-        Model = new TabularModel<T>(network, layers, settings.Activation, loss, data, Table.Standardizer, Table.TargetScale, settings.Layers);
+        Trainer = new Trainer<T>(network, optimizer, loss, Set, options, schedule, rng);
+        Model = new TabularModel<T>(network, layers, settings.Activation.Name(), loss, data, Set.Standardizer!, Set.TargetScale, settings.Layers);
     }
 
     /// <summary>
@@ -79,7 +83,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static double WarmupFactor(int step, int steps) => 1.0 / steps + (1 - 1.0 / steps) * Math.Min(step, steps) / steps;
 
     /// <summary>The network of an architecture description, checked to give one output per sample of what the loss needs.</summary>
-    private static Sequential<T> Described(string description, TrainingData data, int[] layers, RandomState rng)
+    private static Sequential<T> Described(string description, LabeledTable data, int[] layers, RandomState rng)
     {
         var (network, output) = Architecture.Build<T>(description, [data.Features.Columns], rng, data.Image?.ToArray());
         if (!output.SequenceEqual([layers[^1]]))
@@ -97,7 +101,7 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
     public TrainSettings Settings { get; }
 
     /// <summary>The split and standardised data.</summary>
-    public TabularData<T> Table { get; }
+    public TrainingSet<T> Set { get; }
 
     /// <summary>The trainer.</summary>
     public Trainer<T> Trainer { get; }
@@ -144,9 +148,9 @@ public sealed class TrainSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
             Outputs = Model.Loss.Name == "ce" ? data.Classes.Select(c => $"p({c})").ToList()
                 : Model.Loss.IsClassifier ? [$"p({data.Classes[1]})"] : [data.TargetName],
             Layers = layers,
-            Activation = s.Layers is null ? s.Activation : Activations(s.Layers),
+            Activation = s.Layers is null ? s.Activation.Name() : Activations(s.Layers),
             Loss = Model.Loss.Name,
-            Optimizer = s.Optimizer,
+            Optimizer = s.Optimizer.Name(),
             LearningRate = s.LearningRate,
             Epochs = s.Epochs,
             BatchSize = s.BatchSize,

@@ -36,8 +36,8 @@ internal sealed class TrainSummary<T> where T : unmanaged, IFloatingPointIeee754
             var (loss, accuracy) = trainer.Evaluate(part, metric);
             return new Part(rows, loss, accuracy, null, metric.Matrix);
         }
-        var errors = new RegressionMetric<T>(setup.Table.TargetScale);
-        var fit = new RegressionFitMetric<T>(setup.Table.TargetScale, rows);
+        var errors = new RegressionMetric<T>(setup.Set.TargetScale);
+        var fit = new RegressionFitMetric<T>(setup.Set.TargetScale, rows);
         var (mse, _) = trainer.Evaluate(part, errors, fit);
         return new Part(rows, mse, null, errors.Errors, null, fit.ToFit());
     }

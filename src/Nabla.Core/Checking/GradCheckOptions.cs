@@ -26,7 +26,7 @@ public sealed record GradCheckOptions
     };
 
     /// <summary>The defaults of <paramref name="method"/>: <see cref="Forward"/> or <see cref="Central"/>.</summary>
-    public static GradCheckOptions For(FiniteDifference method) => method == FiniteDifference.Forward ? Forward : Central;
+    public static GradCheckOptions For(FiniteDifference method) => Limits.Defined(method, nameof(method)) == FiniteDifference.Forward ? Forward : Central;
 
     /// <summary>The difference method; central by default.</summary>
     public FiniteDifference Method { get; init; } = FiniteDifference.Central;

@@ -16,6 +16,7 @@ public sealed partial class Tensor<T>
     /// </summary>
     public static Tensor<T> CrossEntropy(Tensor<T> logits, ReadOnlySpan<int> labels, Reduction reduction = Reduction.Mean)
     {
+        Limits.Defined(reduction, nameof(reduction));
         if (logits.Rank is not (1 or 2))
             throw new NablaException($"cross_entropy needs logits of shape [N, C] or [C], got {Shapes.Format(logits.ShapeArray)}");
         int c = logits.ShapeArray[^1], n = logits.Rank == 2 ? logits.ShapeArray[0] : 1;

@@ -54,6 +54,7 @@ public sealed partial class Tensor<T>
     private static Tensor<T> ElementLoss(Tensor<T> a, Tensor<T> b, Reduction reduction, string name,
         Func<T, T, T> f, Func<T, T, T> dfa, Func<T, T, T> dfb, Func<Tensor<T>, Tensor<T>, Tensor<T>?, Tensor<T>?, Tensor<T>> tangent)
     {
+        Limits.Defined(reduction, nameof(reduction));
         if (!a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
             throw new NablaException($"{name}: prediction of shape {Shapes.Format(a.ShapeArray)} and target of shape {Shapes.Format(b.ShapeArray)} differ; reshape one so they match");
         var sa = a.ContiguousSpan();

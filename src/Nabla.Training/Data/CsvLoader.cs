@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Nabla.Training;
 
 namespace Nabla.Data;
 
@@ -12,8 +13,43 @@ namespace Nabla.Data;
 /// </summary>
 public static class CsvLoader
 {
-    /// <summary>Loads the file at <paramref name="path"/>; errors name it as given.</summary>
-    public static CsvData Load(string path, CsvOptions? options = null)
+    /// <summary>
+    /// Loads the features and the target column <see cref="CsvOptions.Target"/> of the file at <paramref name="path"/>;
+    /// errors name it as given. The target is a regression's value, or with <see cref="CsvOptions.ClassTarget"/> a
+    /// class label (<see cref="LabeledTable.Classes"/> in index order).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options name no target column (<see cref="LoadTable(string, CsvOptions?)"/> reads features alone).</exception>
+    public static LabeledTable Load(string path, CsvOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Labeled(LoadRows(path, RequireTarget(options)), options, path);
+    }
+
+    /// <summary>Loads CSV text from <paramref name="text"/> as <see cref="Load(string, CsvOptions)"/> does; errors name it <paramref name="source"/>.</summary>
+    public static LabeledTable Load(TextReader text, CsvOptions options, string source = "<csv>")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Labeled(LoadRows(text, RequireTarget(options), source), options, source);
+    }
+
+    /// <summary>Loads the feature columns of the file at <paramref name="path"/> (a target column named by the options is skipped); errors name it as given.</summary>
+    public static Table LoadTable(string path, CsvOptions? options = null) => LoadRows(path, options ?? new CsvOptions()).Features;
+
+    /// <summary>Loads the feature columns of CSV text from <paramref name="text"/>; errors name it <paramref name="source"/>.</summary>
+    public static Table LoadTable(TextReader text, CsvOptions? options = null, string source = "<csv>") =>
+        LoadRows(text, options ?? new CsvOptions(), source).Features;
+
+    private static CsvOptions RequireTarget(CsvOptions options) => options.Target is not null ? options
+        : throw new ArgumentException("the options name no target column; LoadTable reads features alone", nameof(options));
+
+    private static LabeledTable Labeled(Rows rows, CsvOptions options, string source) =>
+        new(rows.Features, rows.Targets!, options.ClassTarget ? TaskKind.Classification : TaskKind.Regression, rows.Classes ?? [], rows.TargetName!)
+            { Description = Path.GetFileName(source) };
+
+    // The kept rows: features (with their lines), and the target column when the options name one.
+    private sealed record Rows(Table Features, string? TargetName, double[]? Targets, IReadOnlyList<string>? Classes);
+
+    private static Rows LoadRows(string path, CsvOptions options)
     {
         StreamReader reader;
         try
@@ -24,14 +60,12 @@ public static class CsvLoader
         {
             throw new NablaException($"{path}: file not found", ex);
         }
-        using (reader) return Load(reader, options, path);
+        using (reader) return LoadRows(reader, options, path);
     }
 
-    /// <summary>Loads CSV text from <paramref name="text"/>; errors name it <paramref name="source"/>.</summary>
-    public static CsvData Load(TextReader text, CsvOptions? options = null, string source = "<csv>")
+    private static Rows LoadRows(TextReader text, CsvOptions options, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        options ??= new CsvOptions();
         char separator;
         if (options.Separator is { } given) separator = given;
         else
@@ -65,7 +99,7 @@ public static class CsvLoader
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
-    private static CsvData Read(CsvReader csv, CsvOptions options, string source, char separator)
+    private static Rows Read(CsvReader csv, CsvOptions options, string source, char separator)
     {
         csv.ReadHeader();
         var header = csv.Headers.ToArray();
@@ -119,8 +153,7 @@ public static class CsvLoader
             targets = labels.Select(l => (double)index[l]).ToList();
             classes = order;
         }
-        var table = new DataTable(columns.Features.Select(c => header[c]).ToArray(), features.ToArray());
-        return new CsvData(source, table, columns.Target >= 0 ? header[columns.Target] : null, targets?.ToArray(),
-            classes, lines.ToArray(), dropped.ToArray());
+        var table = new Table(columns.Features.Select(c => header[c]).ToArray(), features.ToArray()) { Lines = lines.ToArray(), DroppedLines = dropped.ToArray() };
+        return new Rows(table, columns.Target >= 0 ? header[columns.Target] : null, targets?.ToArray(), classes);
     }
 }

@@ -5,7 +5,7 @@ public enum MissingValues
 {
     /// <summary>Stop with an error naming the line and column (the default).</summary>
     Reject,
-    /// <summary>Skip the row and count it in <see cref="CsvData.DroppedRows"/>.</summary>
+    /// <summary>Skip the row and count it in <see cref="Table.DroppedLines"/>.</summary>
     Drop,
 }
 
@@ -23,7 +23,7 @@ public sealed class CsvOptions
 
     /// <summary>
     /// When true, target cells are class labels (any text, trimmed) mapped to class indices 0..K−1 instead of being
-    /// parsed as numbers; see <see cref="CsvData.Classes"/>.
+    /// parsed as numbers; see <see cref="LabeledTable.Classes"/>.
     /// </summary>
     public bool ClassTarget { get; init; }
 

@@ -41,7 +41,7 @@ public sealed class Standardizer
 
     /// <summary>Fits on the rows <paramref name="rows"/> of <paramref name="table"/> (the training rows) only.</summary>
     /// <exception cref="NablaException"><paramref name="rows"/> is empty.</exception>
-    public static Standardizer Fit(DataTable table, ReadOnlySpan<int> rows)
+    public static Standardizer Fit(Table table, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (rows.IsEmpty) throw new NablaException("cannot fit a standardizer on 0 rows");
@@ -81,7 +81,7 @@ public sealed class Standardizer
     }
 
     // The mean and population standard deviation of column j, computed on x / scale and scaled back.
-    private static (double Mean, double Std) MeanAndStd(DataTable table, ReadOnlySpan<int> rows, int j, double sum, double scale)
+    private static (double Mean, double Std) MeanAndStd(Table table, ReadOnlySpan<int> rows, int j, double sum, double scale)
     {
         var mean = sum / rows.Length;
         double squares = 0;
@@ -94,7 +94,7 @@ public sealed class Standardizer
     }
 
     /// <summary>Fits on every row of <paramref name="table"/>.</summary>
-    public static Standardizer Fit(DataTable table) =>
+    public static Standardizer Fit(Table table) =>
         Fit(table, Enumerable.Range(0, table.Rows).ToArray());
 
     /// <summary>Replaces each x[r, j] of the row-major <paramref name="values"/> with (x − mean[j]) / std[j].</summary>
@@ -112,12 +112,12 @@ public sealed class Standardizer
     }
 
     /// <summary>A standardised copy of <paramref name="table"/>, with the same column names.</summary>
-    public DataTable Transform(DataTable table)
+    public Table Transform(Table table)
     {
         ArgumentNullException.ThrowIfNull(table);
         var values = (double[])table.Values.Clone();
         TransformInPlace(values);
-        return new DataTable(table.ColumnNames, values);
+        return new Table(table.ColumnNames, values);
     }
 
     /// <summary>

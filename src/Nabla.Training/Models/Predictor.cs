@@ -36,6 +36,10 @@ public sealed class Predictor<T>(Module<T> model, Standardizer standardizer, str
 {
     private readonly int Chunk = chunkRows > 0 ? chunkRows : throw new ArgumentOutOfRangeException(nameof(chunkRows), chunkRows, "must be ≥ 1");
 
+    // Read once here: an unknown name would otherwise be taken for a binary classifier's.
+    private readonly string loss = loss is "mse" or "bce" or "ce" or "hinge" ? loss
+        : throw new ArgumentException($"'{loss}' is not a loss a predictor reads (mse, bce, ce or hinge)", nameof(loss));
+
     /// <summary>Rows per chunk so that a layer of <paramref name="widestLayer"/> values per row stays under 64 KB (16 … 4096 rows).</summary>
     public static int ChunkRowsFor(int widestLayer) => Math.Clamp(64 * 1024 / Unsafe.SizeOf<T>() / Math.Max(1, widestLayer), 16, 4096);
 

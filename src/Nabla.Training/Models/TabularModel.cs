@@ -23,7 +23,7 @@ namespace Nabla.Training;
 /// [inputs, outputs].
 /// </param>
 public sealed record TabularModel<T>(Module<T> Network, IReadOnlyList<int> LayerSizes, string Activation, TrainingLoss<T> Loss,
-    TrainingData Data, Standardizer Standardizer, TargetScale TargetScale, string? Architecture = null) where T : unmanaged, IFloatingPointIeee754<T>
+    LabeledTable Data, Standardizer Standardizer, TargetScale TargetScale, string? Architecture = null) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Predictions from raw feature rows, as <c>nabla predict</c> makes them.</summary>
     public Predictor<T> Predictor { get; } =

@@ -87,6 +87,7 @@ public static class Init
     /// </summary>
     public static void Apply<T>(Linear<T> layer, InitScheme scheme, RandomState rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Limits.Defined(scheme, nameof(scheme));
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(rng);
         var (w, b) = (layer.Weight, layer.Bias);

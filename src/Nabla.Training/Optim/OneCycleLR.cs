@@ -56,7 +56,7 @@ public sealed class OneCycleLR : ChainableLRScheduler
         Require(divFactor > 0 && double.IsFinite(divFactor), who, nameof(divFactor), divFactor, "finite and > 0");
         Require(finalDivFactor > 0 && double.IsFinite(finalDivFactor), who, nameof(finalDivFactor), finalDivFactor, "finite and > 0");
         TotalSteps = totalSteps;
-        Strategy = annealStrategy;
+        Strategy = Limits.Defined(annealStrategy, nameof(annealStrategy));
         double rise = pctStart * totalSteps - 1;
         phases = threePhase
             ? [(rise, Initial, Max, High, Base), (2 * pctStart * totalSteps - 2, Max, Initial, Base, High), (totalSteps - 1, Initial, Min, High, High)]

@@ -59,6 +59,7 @@ public sealed class ReduceLROnPlateau : LearningRateScheduler
         Check(cooldown >= 0, nameof(cooldown), cooldown, "a whole number ≥ 0");
         Check(eps >= 0 && double.IsFinite(eps), nameof(eps), eps, "finite and ≥ 0");
         if (mode is not (PlateauMode.Min or PlateauMode.Max)) throw new NablaArgumentException(nameof(mode), $"{who}: mode {(int)mode} is neither Min nor Max");
+        Limits.Defined(thresholdMode, nameof(thresholdMode));
         if (thresholdMode is not (ThresholdMode.Rel or ThresholdMode.Abs)) throw new NablaArgumentException(nameof(thresholdMode), $"{who}: thresholdMode {(int)thresholdMode} is neither Rel nor Abs");
         this.minLearningRates = [.. minLearningRates];
         (Mode, Factor, Patience, Threshold, ThresholdMode, Cooldown, Eps) = (mode, factor, patience, threshold, thresholdMode, cooldown, eps);

@@ -102,7 +102,7 @@ public sealed class RunRecorder<T>(Trainer<T> trainer, RunSettings settings, Tab
         Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, columns).Select(c => double.CreateChecked(values[r * columns + c])).ToArray()).ToArray();
 
     // The data's bounding box with a 10 % margin, in the features' own units.
-    private static (double XMin, double XMax, double YMin, double YMax) Bounds(TrainingData data)
+    private static (double XMin, double XMax, double YMin, double YMax) Bounds(Nabla.Data.LabeledTable data)
     {
         double[] xs = data.Features.Column(0), ys = data.Features.Column(1);
         double padX = Math.Max(1e-9, 0.1 * (xs.Max() - xs.Min())), padY = Math.Max(1e-9, 0.1 * (ys.Max() - ys.Min()));

@@ -2,6 +2,16 @@ using System.Globalization;
 
 namespace Nabla.Training;
 
+/// <summary>What a model learns to predict: class indices, or a real value.</summary>
+public enum TaskKind
+{
+    /// <summary>Each target is a class index.</summary>
+    Classification,
+
+    /// <summary>Each target is a real value.</summary>
+    Regression,
+}
+
 /// <summary>
 /// What a target column holds, read from its distinct values, and the task that suits it: text, or at most
 /// <see cref="MaxAutoClasses"/> distinct whole numbers (0/1, 1–5 stars, digits), make a classification; any other

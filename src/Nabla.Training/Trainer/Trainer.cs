@@ -194,6 +194,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public (double? Loss, double? Accuracy) Evaluate(DataPart part, params IMetric<T>[] metrics)
     {
+        Limits.Defined(part, nameof(part));
         ArgumentNullException.ThrowIfNull(metrics);
         foreach (var metric in metrics) metric.Reset();
         int rows = part == DataPart.Training ? Data.TrainingRows : Data.ValidationRows;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
+using Nabla.Data;
 using Nabla.Tensors;
+using Nabla.Training.Metrics;
 
 namespace Nabla.Training;
 
@@ -78,6 +80,12 @@ public sealed class TrainingSet<T> : ITrainingSource<T> where T : unmanaged, IFl
 
     /// <inheritdoc/>
     public string Fingerprint { get; }
+
+    /// <summary>The feature standardisation the inputs went through (<see cref="TrainingSet.Prepare{T}"/>), or null when they were given as they are.</summary>
+    public Standardizer? Standardizer { get; init; }
+
+    /// <summary>How a regression output maps back to the target's units (identity for a classifier or targets given as they are).</summary>
+    public TargetScale TargetScale { get; init; } = TargetScale.Identity;
 
     /// <inheritdoc/>
     public Batch<T> TrainingBatch(ReadOnlySpan<int> rows) => Gather(_train, rows);

@@ -1,6 +1,7 @@
 using Nabla.Cli;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Cli;
 
@@ -54,7 +55,7 @@ public sealed class ParseErrorTests : IDisposable
         { "train", "--dtype", TrainSettings.DTypes },
         { "train", "--loss", TrainSettings.Losses },
         { "train", "--schedule", TrainSettings.Schedules },
-        { "train", "--dataset", TrainingData.DatasetNames },
+        { "train", "--dataset", LabeledTable.DatasetNames },
         { "explain", "--format", ["text", "markdown", "latex", "json"] },
         { "explain", "--check", ["central", "forward"] },
         { "graph", "--format", ["dot", "svg", "html"] },

@@ -4,6 +4,7 @@ using Nabla.Optim;
 using Nabla.Rng;
 using Nabla.Serialization;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Cli;
 
@@ -41,9 +42,9 @@ public sealed class TrainClipWarmupTests : IDisposable
     [Fact]
     public void The_settings_refuse_what_the_flags_refuse()
     {
-        Assert.Contains("--clip-grad: expected a positive number, not NaN", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = double.NaN }).Message);
-        Assert.Contains("--clip-grad: expected a positive number, not -2", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = -2 }).Message);
-        Assert.Contains("--warmup: expected a positive whole number of steps, not 0", Assert.Throws<NablaException>(() => new TrainSettings { Warmup = 0 }).Message);
+        Assert.Contains("--clip-grad must be a number > 0, got NaN", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = double.NaN }).Message);
+        Assert.Contains("--clip-grad must be a number > 0, got -2", Assert.Throws<NablaException>(() => new TrainSettings { ClipGrad = -2 }).Message);
+        Assert.Contains("--warmup must be a whole number ≥ 1, got 0", Assert.Throws<NablaException>(() => new TrainSettings { Warmup = 0 }).Message);
     }
 
     [Fact]
@@ -59,19 +60,19 @@ public sealed class TrainClipWarmupTests : IDisposable
         Assert.Contains(", clip-grad 0.05,", FirstLine(stdout));
 
         // The loop by hand: the generator draws the split, the weights, then each epoch's shuffle, as the CLI's does.
-        var data = TrainingData.FromDataset("moons", 300, TrainingData.DefaultNoise("moons"), seed);
+        var data = LabeledTable.FromDataset("moons", 300, LabeledTable.DefaultNoise("moons"), seed);
         var rng = new RandomState(seed);
-        var table = new TabularData<double>(data, 0.2, rng);
+        var set = TrainingSet.Prepare<double>(data, 0.2, rng);
         var net = Mlp.Create<double>([2, 16, 16, 1], "relu", rng);
         var opt = new Adam<double>(net.Parameters(), lr);
         var loss = new BinaryCrossEntropyLoss<double>();
-        int clipped = 0, rows = table.Set.TrainingRows;
+        int clipped = 0, rows = set.TrainingRows;
         for (int e = 0; e < epochs; e++)
         {
             int[] order = rng.Permutation(rows);
             for (int start = 0; start < rows; start += batch)
             {
-                var b = table.Set.TrainingBatch(order.AsSpan(start, Math.Min(batch, rows - start)));
+                var b = set.TrainingBatch(order.AsSpan(start, Math.Min(batch, rows - start)));
                 opt.ZeroGrad();
                 loss.Compute(net.Forward(b.Inputs), b).Backward();
                 if (GradClip.ClipGradNorm(opt.Parameters, maxNorm) > maxNorm) clipped++;
@@ -98,8 +99,8 @@ public sealed class TrainClipWarmupTests : IDisposable
     {
         const int warmup = 7, epochs = 6, batchSize = 16;
         const double lr = 0.02;
-        var data = TrainingData.FromDataset("moons", 200, 0.1, 0);
-        var settings = new TrainSettings { Warmup = warmup, Schedule = schedule, Epochs = epochs, BatchSize = batchSize, LearningRate = lr };
+        var data = LabeledTable.FromDataset("moons", 200, 0.1, 0);
+        var settings = new TrainSettings { Warmup = warmup, Schedule = TrainChoices.ParseSchedule(schedule), Epochs = epochs, BatchSize = batchSize, LearningRate = lr };
         var setup = new TrainSetup<double>(data, settings);
         int batches = (setup.Trainer.Data.TrainingRows + batchSize - 1) / batchSize;   // 160 rows: 10 per epoch
         // lr(s) = schedule(epoch of s) · (1/N + (1 − 1/N)·min(s, N)/N), the schedules as README states them.

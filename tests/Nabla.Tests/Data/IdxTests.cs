@@ -24,13 +24,13 @@ public sealed class IdxTests : IDisposable
         var pixels = Enumerable.Range(0, 3 * 2 * 4).Select(i => (byte)(i * 10)).ToArray();
         string images = Write("images", Idx(0x08, [3, 2, 4], pixels), gzip);
         string labels = Write("labels", Idx(0x08, [3], [7, 0, 2]), gzip);
-        var (data, shape) = IdxImages.Load(images, labels);
-        Assert.Equal(new ImageShape(1, 2, 4), shape);
+        var data = IdxImages.Load(images, labels);
+        Assert.Equal(new ImageShape(1, 2, 4), data.Image);
         Assert.Equal(3, data.Rows);
-        Assert.Equal(8, data.Columns);
-        Assert.Equal(8, data.Classes);
+        Assert.Equal(8, data.Features.Columns);
+        Assert.Equal(8, data.Classes.Count);
         Assert.Equal([7.0, 0, 2], data.Targets);
-        Assert.Equal(pixels.Select(p => p / 255.0), data.Features);
+        Assert.Equal(pixels.Select(p => p / 255.0), data.Features.Values);
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class IdxTests : IDisposable
     {
         var a = ShapesDataset.Create(400, new RandomState(1), size: 10, noise: 0);
         var b = ShapesDataset.Create(400, new RandomState(1), size: 10, noise: 0);
-        Assert.Equal(a.Features, b.Features);
-        for (int i = 0; i < a.Rows; i++) Assert.Equal(9, a.Features.AsSpan(i * 100, 100).ToArray().Count(v => v == 1));
+        Assert.Equal(a.Features.Values, b.Features.Values);
+        for (int i = 0; i < a.Rows; i++) Assert.Equal(9, a.Features.Values.AsSpan(i * 100, 100).ToArray().Count(v => v == 1));
         Assert.All(Enumerable.Range(0, 4), c => Assert.InRange(a.Targets.Count(t => t == c), 70, 130));
     }
 }

@@ -3,6 +3,7 @@ using Nabla.Distributed;
 using Nabla.Reports;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Distributed;
 
@@ -14,12 +15,12 @@ public sealed class DataParallelTrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nabla-ddp-").FullName;
 
-    private static Trainer<T> Make<T>(TrainingData data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+    private static Trainer<T> Make<T>(LabeledTable data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         new TrainSetup<T>(data, settings).Trainer;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainingData Moons(uint seed = 0) => TrainingData.FromDataset("moons", 90, 0.1, seed);
+    private static LabeledTable Moons(uint seed = 0) => LabeledTable.FromDataset("moons", 90, 0.1, seed);
 
     private static double[] Weights<T>(Trainer<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
         [.. t.Model.StateDict().Values.SelectMany(p => p.ToArray()).Select(double.CreateChecked)];
@@ -58,7 +59,7 @@ public sealed class DataParallelTrainerTests : IDisposable
     [InlineData(5, 32, "sgd", 300)]
     public void Every_rank_ends_with_the_single_process_weights_in_float64(int ranks, int batchSize, string optimizer, int bucketBytes)
     {
-        var settings = new TrainSettings { Epochs = 6, BatchSize = batchSize, Optimizer = optimizer, Hidden = [8, 6], WeightDecay = 0.01 };
+        var settings = new TrainSettings { Epochs = 6, BatchSize = batchSize, Optimizer = TrainChoices.ParseOptimizer(optimizer), Hidden = [8, 6], WeightDecay = 0.01 };
         var single = Single<double>(settings);
         var parallel = Parallel<double>(ranks, settings, bucketBytes);
         foreach (var (weights, _) in parallel) Assert.Equal(parallel[0].Weights, weights);  // every rank, bit for bit
@@ -80,7 +81,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         // In float32 the sum over ranks adds the same terms in another order than one process's batch reduction, so
         // each step may differ by a few units of float32 rounding (ε = 6e-8 relative); Adam carries that forward. With
         // weights of order 1 and 30 steps, 1e-5 allows ~100 ulps (measured: 6e-8, one ulp); a wrong gradient is off by far more.
-        var settings = new TrainSettings { Epochs = 6, BatchSize = 16, Hidden = [8, 6], DType = "float32" };
+        var settings = new TrainSettings { Epochs = 6, BatchSize = 16, Hidden = [8, 6], DType = DTypeChoice.Float32 };
         var single = Single<float>(settings);
         var parallel = Parallel<float>(3, settings, 64);
         double difference = MaxDifference(single, parallel[0].Weights);

@@ -2,6 +2,7 @@ using Nabla.Serialization;
 using Nabla.Tests.Cli;
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Distributed;
 
@@ -13,7 +14,7 @@ public sealed class MpiTrainTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nabla-mpi-").FullName;
 
-    private static Trainer<T> Make<T>(TrainingData data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+    private static Trainer<T> Make<T>(LabeledTable data, TrainSettings settings) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         new TrainSetup<T>(data, settings).Trainer;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -92,7 +93,7 @@ public sealed class MpiTrainTests : IDisposable
         Assert.Contains("error (rank 0 of 2): stopped because another rank ended", errors);
         Assert.Contains(checkpoint, errors);
         // The checkpoint left behind is whole: the same run loads it.
-        var trainer = Make<double>(TrainingData.FromDataset("moons", 150, 0.1, 0),
+        var trainer = Make<double>(LabeledTable.FromDataset("moons", 150, 0.1, 0),
             new TrainSettings { Hidden = [8, 8], BatchSize = 60, Epochs = 100000 });
         trainer.LoadCheckpoint(checkpoint);
         Assert.InRange(trainer.CompletedEpochs, 1, 99999);
@@ -105,7 +106,7 @@ public sealed class MpiTrainTests : IDisposable
         // The settings the command line below builds; the checkpoint holds global state only, so any rank count resumes it.
         var settings = new TrainSettings { Hidden = [8, 8], BatchSize = 11, Epochs = 4 };
         string save = PathOf("resumed.safetensors");
-        var first = Make<double>(TrainingData.FromDataset("moons", 150, 0.1, 0), settings);
+        var first = Make<double>(LabeledTable.FromDataset("moons", 150, 0.1, 0), settings);
         first.RunEpoch();
         first.RunEpoch();
         first.SaveCheckpoint(save + ".ckpt");

@@ -119,8 +119,8 @@ public class LimitsFuzzTests
         {
             var images = IdxWriter.Write(dir.File("images"), f.Images, f.Gzip);
             var labels = IdxWriter.Write(dir.File("labels"), f.Labels, f.Gzip);
-            var (data, shape) = IdxImages.Load(images, labels);
-            bool ok = data.Rows > 0 && data.Classes <= Limits.MaxClasses && shape.Size > 0 && data.Features.All(double.IsFinite);
+            var data = IdxImages.Load(images, labels);
+            bool ok = data.Rows > 0 && data.Classes.Count <= Limits.MaxClasses && data.Image!.Value.Size > 0 && data.Features.Values.All(double.IsFinite);
             return ok ? Outcome.Valid : Outcome.WrongResult;
         }, f => $"{Convert.ToHexString(f.Images.AsSpan(0, Math.Min(24, f.Images.Length)))} labels {Convert.ToHexString(f.Labels.AsSpan(0, Math.Min(16, f.Labels.Length)))} gzip={f.Gzip}");
         Assert.True(stats.Valid > 0 && stats.CleanErrors > 0, stats.ToString());

@@ -93,8 +93,7 @@ public class TextFuzzTests
     {
         var stats = Fuzz.Run("csv", CsvText, 3000, seed: 32, text =>
         {
-            var data = CsvLoader.Load(new StringReader(text), new CsvOptions(), "fuzz.csv");
-            var table = data.Features;
+            var table = CsvLoader.LoadTable(new StringReader(text), new CsvOptions(), "fuzz.csv");
             if (table.Values.Length != table.Rows * table.Columns || !table.Values.All(double.IsFinite)) return Outcome.WrongResult;
             var z = Standardizer.Fit(table).Transform(table);
             return z.Values.All(double.IsFinite) ? Outcome.Valid : Outcome.WrongResult;

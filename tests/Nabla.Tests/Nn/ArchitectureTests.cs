@@ -69,11 +69,11 @@ public class ArchitectureTests
         return right / (double)labels.Length;
     }
 
-    private static double TrainAndTest(string description, Dataset train, Dataset test)
+    private static double TrainAndTest(string description, LabeledTable train, LabeledTable test)
     {
-        var (net, _) = Architecture.Build<float>(description, [train.Columns], new RandomState(1), imageShape: [1, 12, 12]);
+        var (net, _) = Architecture.Build<float>(description, [train.Features.Columns], new RandomState(1), imageShape: [1, 12, 12]);
         var opt = new Adam<float>(net.Parameters(), 0.01);
-        var x = new Tensor<double>(train.Features, train.Rows, train.Columns).To<float>();
+        var x = new Tensor<double>(train.Features.Values, train.Rows, train.Features.Columns).To<float>();
         var y = train.Targets.Select(t => (int)t).ToArray();
         for (int epoch = 0; epoch < 12; epoch++)
             for (int b = 0; b < train.Rows; b += 50)
@@ -83,7 +83,7 @@ public class ArchitectureTests
                 loss.Backward();
                 opt.Step();
             }
-        return Accuracy(net, new Tensor<double>(test.Features, test.Rows, test.Columns).To<float>(), test.Targets.Select(t => (int)t).ToArray());
+        return Accuracy(net, new Tensor<double>(test.Features.Values, test.Rows, test.Features.Columns).To<float>(), test.Targets.Select(t => (int)t).ToArray());
     }
 
     [Fact]

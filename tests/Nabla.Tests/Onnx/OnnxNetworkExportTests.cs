@@ -43,9 +43,9 @@ public sealed class OnnxNetworkExportTests : IDisposable
         var unseen = ShapesDataset.Create(25, new RandomState(99), size: 16, noise: 0.3);
         using (var writer = new StreamWriter(P("unseen.csv")))
         {
-            writer.WriteLine(string.Join(",", unseen.FeatureNames));
+            writer.WriteLine(string.Join(",", unseen.Features.ColumnNames));
             for (int r = 0; r < unseen.Rows; r++)
-                writer.WriteLine(string.Join(",", unseen.Features.AsSpan(r * 256, 256).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+                writer.WriteLine(string.Join(",", unseen.Features.Values.AsSpan(r * 256, 256).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         }
         var predict = CliRunner.Run("predict", "--model", P("m.safetensors"), "--data", P("unseen.csv"));
         Assert.True(predict.Exit == 0, predict.Err);
@@ -55,8 +55,8 @@ public sealed class OnnxNetworkExportTests : IDisposable
         using var session = new InferenceSession(P("m.onnx"));
         int n = unseen.Rows;
         NamedOnnxValue input = dtype == "float32"
-            ? NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(unseen.Features.Select(v => (float)v).ToArray(), [n, 256]))
-            : NamedOnnxValue.CreateFromTensor("features", new DenseTensor<double>(unseen.Features, [n, 256]));
+            ? NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(unseen.Features.Values.Select(v => (float)v).ToArray(), [n, 256]))
+            : NamedOnnxValue.CreateFromTensor("features", new DenseTensor<double>(unseen.Features.Values, [n, 256]));
         using var results = session.Run([input]);
         var probabilities = dtype == "float32"
             ? results.Single(r => r.Name == "probabilities").AsTensor<float>().Select(v => (double)v).ToArray()

@@ -4,6 +4,7 @@ using Nabla.Nn;
 using Nabla.Optim;
 using Nabla.Rng;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Optim;
 
@@ -14,15 +15,15 @@ public sealed class TrainerSchedulingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainingData Moons() => TrainingData.FromDataset("moons", 120, 0.1, 0);
+    private static LabeledTable Moons() => LabeledTable.FromDataset("moons", 120, 0.1, 0);
 
     private static Trainer<double> Make(TrainerOptions options, ILearningRateSchedule? schedule = null, Func<Sequential<double>, Optimizer<double>>? optimizer = null,
         Func<ITrainingSource<double>, ITrainingSource<double>>? wrap = null)
     {
         var rng = new RandomState(1);
-        var table = new TabularData<double>(Moons(), 0.25, rng);
+        var set = TrainingSet.Prepare<double>(Moons(), 0.25, rng);
         var net = Mlp.Create<double>([2, 8, 1], "tanh", rng);
-        var data = wrap is null ? table.Set : wrap(table.Set);
+        var data = wrap is null ? set : wrap(set);
         return new Trainer<double>(net, optimizer?.Invoke(net) ?? new Adam<double>(net.Parameters(), 0.05), new BinaryCrossEntropyLoss<double>(), data, options, schedule, rng);
     }
 

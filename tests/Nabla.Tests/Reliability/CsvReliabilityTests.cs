@@ -12,7 +12,7 @@ public class CsvReliabilityTests
     public void Features_of_plus_minus_1e200_standardise_to_the_exact_z_scores()
     {
         // Two values ±a have mean 0 and population std a, so they standardise to −1 and +1.
-        var table = new DataTable(["x"], [1e200, -1e200, 1e200, -1e200]);
+        var table = new Table(["x"], [1e200, -1e200, 1e200, -1e200]);
         var s = Standardizer.Fit(table);
         Assert.Equal(0.0, s.Means[0]);
         Assert.Equal(1e200, s.Stds[0]);
@@ -23,7 +23,7 @@ public class CsvReliabilityTests
     public void Extreme_columns_match_a_two_pass_reference_computed_in_decimal_units()
     {
         double[] x = [1.5e300, -2.5e300, 7e299, 1.7e308, -1.7e308];
-        var s = Standardizer.Fit(new DataTable(["x"], x));
+        var s = Standardizer.Fit(new Table(["x"], x));
         // Reference: the same statistics on x·1e-300 (no overflow there), scaled back by 1e300.
         double[] small = [.. x.Select(v => v * 1e-300)];
         double mean = small.Average(), std = Math.Sqrt(small.Select(v => (v - mean) * (v - mean)).Average());
@@ -45,7 +45,7 @@ public class CsvReliabilityTests
     public void A_fifty_megabyte_bad_cell_is_quoted_by_a_bounded_prefix()
     {
         var cell = new string('z', 50_000_000);
-        var e = Assert.Throws<NablaException>(() => CsvLoader.Load(new StringReader("a,b\n1," + cell + "\n"), new CsvOptions(), "big.csv"));
+        var e = Assert.Throws<NablaException>(() => CsvLoader.LoadTable(new StringReader("a,b\n1," + cell + "\n"), new CsvOptions(), "big.csv"));
         Assert.StartsWith("big.csv:2: column 2 (\"b\"): \"" + new string('z', Excerpt.MaxLength) + "… (50,000,000 characters)\" is not a number", e.Message);
         Assert.True(e.Message.Length < 200, $"{e.Message.Length} characters");
     }
@@ -54,7 +54,7 @@ public class CsvReliabilityTests
     public void A_huge_column_name_is_bounded_in_the_message_that_names_it()
     {
         var name = new string('n', 1_000_000);
-        var e = Assert.Throws<NablaException>(() => CsvLoader.Load(new StringReader($"{name},{name}\n1,2\n"), new CsvOptions(), "dup.csv"));
+        var e = Assert.Throws<NablaException>(() => CsvLoader.LoadTable(new StringReader($"{name},{name}\n1,2\n"), new CsvOptions(), "dup.csv"));
         Assert.Contains("appears twice", e.Message);
         Assert.True(e.Message.Length < 200, $"{e.Message.Length} characters");
     }
@@ -62,7 +62,7 @@ public class CsvReliabilityTests
     [Fact]
     public void Control_characters_in_a_quoted_cell_stay_on_one_line()
     {
-        var e = Assert.Throws<NablaException>(() => CsvLoader.Load(new StringReader("a\n\"x\ny\"\n"), new CsvOptions(), "q.csv"));
+        var e = Assert.Throws<NablaException>(() => CsvLoader.LoadTable(new StringReader("a\n\"x\ny\"\n"), new CsvOptions(), "q.csv"));
         Assert.Contains("\"x\\ny\" is not a number", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -1,6 +1,7 @@
 using Nabla.Cli.Commands;
 using Nabla.Serialization;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Reliability;
 
@@ -23,7 +24,7 @@ internal static class Files
         finally { Directory.Delete(dir, recursive: true); }
     });
 
-    public static TrainingData Moons() => TrainingData.FromDataset("moons", 40, 0.1, 0);
+    public static LabeledTable Moons() => LabeledTable.FromDataset("moons", 40, 0.1, 0);
 
     /// <summary>A moons classifier (2 → 3 → 1, bce) as saved by <see cref="ModelFile.Save{T}"/>.</summary>
     public static byte[] Model => Trained.Value.Model;

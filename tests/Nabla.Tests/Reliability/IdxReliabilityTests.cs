@@ -128,7 +128,7 @@ public class IdxReliabilityTests
         var labelBytes = new byte[4];
         BinaryPrimitives.WriteInt16BigEndian(labelBytes.AsSpan(2), 999);
         var labels = IdxWriter.Write(dir.File("labels"), IdxWriter.Bytes(0x0B, [2], labelBytes));
-        var (data, _) = IdxImages.Load(images, labels);
-        Assert.Equal(1000, data.Classes);
+        var data = IdxImages.Load(images, labels);
+        Assert.Equal(1000, data.Classes.Count);
     }
 }

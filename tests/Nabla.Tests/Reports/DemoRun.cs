@@ -2,6 +2,7 @@ using Nabla.Cli.Commands;
 using Nabla.Records;
 using Nabla.Reports;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Reports;
 
@@ -14,7 +15,7 @@ internal static class DemoRun
 {
     public static RunRecord Moons(int epochs = 100, int snapshots = 30)
     {
-        var setup = new TrainSetup<double>(TrainingData.FromDataset("moons", 200, 0.1, 0), new TrainSettings { Epochs = epochs });
+        var setup = new TrainSetup<double>(LabeledTable.FromDataset("moons", 200, 0.1, 0), new TrainSettings { Epochs = epochs });
         var trainer = setup.Trainer;
         var recorder = setup.Recorder(snapshots);
         recorder.Snapshot();

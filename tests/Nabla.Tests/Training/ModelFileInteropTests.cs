@@ -1,6 +1,7 @@
 using Nabla.Cli.Commands;
 using System.Globalization;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Training;
 
@@ -43,8 +44,8 @@ public sealed class ModelFileInteropTests : IDisposable
         {
             Assert.Skip("/usr/bin/python3 with numpy is not installed (apt-get install python3-numpy), so the cross-check did not run.");
         }
-        var data = TrainingData.FromDataset("moons", 200, 0.1, 0);
-        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 20, Loss = "ce" });
+        var data = LabeledTable.FromDataset("moons", 200, 0.1, 0);
+        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 20, Loss = LossChoice.Ce });
         var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         string path = Path.Combine(_dir, "m.safetensors");

@@ -2,6 +2,7 @@ using Nabla.Cli.Commands;
 using Nabla.Nn;
 using Nabla.Tensors;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Training;
 
@@ -73,8 +74,8 @@ public sealed class TorchInteropTests : IDisposable
     public void A_model_trained_by_nabla_loads_into_pytorch_with_strict_names_and_computes_the_same_outputs()
     {
         if (!TorchAvailable()) return;
-        var data = TrainingData.FromDataset("moons", 120, 0.1, 3);
-        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 5, Activation = "tanh", Hidden = [6, 5], Loss = "ce" });
+        var data = LabeledTable.FromDataset("moons", 120, 0.1, 3);
+        var setup = new TrainSetup<double>(data, new TrainSettings { Epochs = 5, Activation = ActivationChoice.Tanh, Hidden = [6, 5], Loss = LossChoice.Ce });
         var trainer = setup.Trainer;
         while (!trainer.IsFinished) trainer.RunEpoch();
         string file = Path.Combine(_dir, "nabla.safetensors");
@@ -83,7 +84,7 @@ public sealed class TorchInteropTests : IDisposable
         // PyTorch sees the network's input after standardisation; feed both sides the same standardised rows.
         double[] raw = [0.0, 1.0, 1.0, -0.5];
         var standardised = (double[])raw.Clone();
-        setup.Table.Standardizer.TransformInPlace(standardised);
+        setup.Set.Standardizer!.TransformInPlace(standardised);
         string rows = $"[[{standardised[0]:R},{standardised[1]:R}],[{standardised[2]:R},{standardised[3]:R}]]";
         var torchOut = System.Text.Json.JsonSerializer.Deserialize<double[]>(Python.Run(WriteScript(), "import", file, rows, "[2, 6, 5, 2]")!)!;
 

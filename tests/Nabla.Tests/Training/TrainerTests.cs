@@ -1,5 +1,6 @@
 using Nabla.Cli.Commands;
 using Nabla.Training;
+using Nabla.Data;
 
 namespace Nabla.Tests.Training;
 
@@ -9,11 +10,11 @@ public sealed class TrainerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainingData Moons() => TrainingData.FromDataset("moons", 200, 0.1, 0);
+    private static LabeledTable Moons() => LabeledTable.FromDataset("moons", 200, 0.1, 0);
 
-    private static TrainSetup<double> Setup(TrainSettings settings, TrainingData? data = null) => new(data ?? Moons(), settings);
+    private static TrainSetup<double> Setup(TrainSettings settings, LabeledTable? data = null) => new(data ?? Moons(), settings);
 
-    private static TrainSetup<double> Train(TrainSettings settings, TrainingData? data = null)
+    private static TrainSetup<double> Train(TrainSettings settings, LabeledTable? data = null)
     {
         var setup = Setup(settings, data);
         setup.Trainer.Fit();
@@ -30,7 +31,7 @@ public sealed class TrainerTests : IDisposable
         Assert.True(last.Loss < trainer.History[0].Loss / 5, $"loss went from {trainer.History[0].Loss} to {last.Loss}");
         Assert.Equal(160, trainer.Data.TrainingRows);
         Assert.Equal(40, trainer.Data.ValidationRows);
-        Assert.Empty(setup.Table.Split.Train.Intersect(setup.Table.Split.Validation));
+        Assert.Empty(setup.Set.TrainIndices.Intersect(setup.Set.ValidationIndices));
     }
 
     [Theory]
@@ -39,7 +40,7 @@ public sealed class TrainerTests : IDisposable
     [InlineData("adam", "bce", "float32")]
     public void Every_optimizer_and_classification_loss_learns_moons(string optimizer, string loss, string dtype)
     {
-        var settings = new TrainSettings { Optimizer = optimizer, Loss = loss, Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = dtype };
+        var settings = new TrainSettings { Optimizer = TrainChoices.ParseOptimizer(optimizer), Loss = TrainChoices.ParseLoss(loss), Epochs = 80, LearningRate = optimizer == "sgd" ? 0.05 : 0.01, DType = TrainChoices.ParseDType(dtype) };
         double accuracy = dtype == "float32"
             ? Finish(new TrainSetup<float>(Moons(), settings).Trainer)
             : Finish(new TrainSetup<double>(Moons(), settings).Trainer);
@@ -55,11 +56,11 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Regression_on_sine_brings_the_error_well_below_the_targets_variance()
     {
-        var data = TrainingData.FromDataset("sine", 300, 0.0, 1);
-        var setup = Train(new TrainSettings { Epochs = 150, Activation = "tanh", Hidden = [32, 32] }, data);
+        var data = LabeledTable.FromDataset("sine", 300, 0.0, 1);
+        var setup = Train(new TrainSettings { Epochs = 150, Activation = ActivationChoice.Tanh, Hidden = [32, 32] }, data);
         Assert.Equal("mse", setup.Model.Loss.Name);
         double mean = data.Targets.Average(), variance = data.Targets.Average(t => (t - mean) * (t - mean));
-        var rows = setup.Table.Split.Validation;
+        var rows = setup.Set.ValidationIndices.ToArray();
         var predictions = setup.Model.Predictor.Predict(rows.SelectMany(r => new[] { data.Features[r, 0] }).ToArray(), rows.Length);
         double mse = rows.Select((r, i) => Math.Pow(predictions.Values[i] - data.Targets[r], 2)).Average();
         Assert.True(mse < 0.05 * variance, $"validation MSE {mse} against target variance {variance}");
@@ -71,7 +72,7 @@ public sealed class TrainerTests : IDisposable
         var settings = new TrainSettings { Epochs = 5 };
         ModelFile.Save(Path.Combine(_dir, "a.safetensors"), Train(settings).Model);
         ModelFile.Save(Path.Combine(_dir, "b.safetensors"), Train(settings).Model);
-        ModelFile.Save(Path.Combine(_dir, "c.safetensors"), Train(settings with { Seed = 1 }, TrainingData.FromDataset("moons", 200, 0.1, 0)).Model);
+        ModelFile.Save(Path.Combine(_dir, "c.safetensors"), Train(settings with { Seed = 1 }, LabeledTable.FromDataset("moons", 200, 0.1, 0)).Model);
         var a = File.ReadAllBytes(Path.Combine(_dir, "a.safetensors"));
         Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dir, "b.safetensors")));
         Assert.NotEqual(a, File.ReadAllBytes(Path.Combine(_dir, "c.safetensors")));
@@ -80,7 +81,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
     {
-        var settings = new TrainSettings { Epochs = 12, Optimizer = "sgd", Schedule = "cosine" };
+        var settings = new TrainSettings { Epochs = 12, Optimizer = OptimizerChoice.Sgd, Schedule = ScheduleChoice.Cosine };
         var whole = Train(settings).Trainer;
 
         var first = Setup(settings).Trainer;
@@ -117,12 +118,12 @@ public sealed class TrainerTests : IDisposable
         string csv = Path.Combine(_dir, "d.csv");
         File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{2 * i}")) + "\n");
         var settings = new TrainSettings { Epochs = 3, Validation = 0 };
-        var trainer = Setup(settings, TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
+        var trainer = Setup(settings, LabeledTable.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
         trainer.RunEpoch();
         string checkpoint = Path.Combine(_dir, "d.ckpt");
         trainer.SaveCheckpoint(checkpoint);
         File.WriteAllText(csv, "x,y\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"{i},{3 * i}")) + "\n");
-        var resumed = Setup(settings, TrainingData.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
+        var resumed = Setup(settings, LabeledTable.FromCsv(csv, "y", null, TaskKind.Regression, false)).Trainer;
         Assert.Contains("other settings or data", Assert.Throws<NablaException>(() => resumed.LoadCheckpoint(checkpoint)).Message);
     }
 
@@ -148,18 +149,18 @@ public sealed class TrainerTests : IDisposable
     [InlineData("sine", "ce", "needs class labels")]
     public void A_loss_that_does_not_fit_the_task_is_refused(string dataset, string loss, string message)
     {
-        var data = TrainingData.FromDataset(dataset, 50, 0, 0);
-        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = loss }, data));
+        var data = LabeledTable.FromDataset(dataset, 50, 0, 0);
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = TrainChoices.ParseLoss(loss) }, data));
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
     public void Binary_losses_refuse_more_than_two_classes()
     {
-        var spirals = TrainingData.FromDataset("spirals", 90, 0, 0);
-        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = "bce" }, spirals));
+        var spirals = LabeledTable.FromDataset("spirals", 90, 0, 0);
+        var e = Assert.Throws<NablaException>(() => Setup(new TrainSettings { Loss = LossChoice.Bce }, spirals));
         Assert.Contains("exactly 2 classes", e.Message);
-        Assert.Equal("ce", new TrainSettings().LossFor(spirals));
+        Assert.Equal(LossChoice.Ce, new TrainSettings().LossFor(spirals));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public static class ModelNetwork
             Matrix? bias = state.TryGetValue(prefix + ".bias", out var b) ? new Matrix(b.ElementCount, 1, b.ToArray()) : null;
             layers.Add(new DenseLayerSpec(Matrix.From(weight), bias, k < weightNames.Count - 1 ? model.Activation : "identity"));
         }
-        string line = r < csv.Lines.Count ? $", line {csv.Lines[r]}" : "";
+        string line = r < csv.Features.Lines.Count ? $", line {csv.Features.Lines[r]}" : "";
         string raw = csv.Targets[r].ToString("R", CultureInfo.InvariantCulture);
         // A regressor learns the standardised target: say so, so that y, the output and the loss are read in those units.
         string targetText = model.IsClassifier ? $"{raw} = class {model.Classes[(int)t]}"

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Nabla.Rng;
+using Nabla.Training;
 
 namespace Nabla.Data;
 
@@ -17,7 +19,7 @@ public static class Datasets
     /// <paramref name="noise"/> &gt; 0, <c>normal(0, noise, (n, 2))</c> added to the features.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">n or noise is negative.</exception>
-    public static Dataset Moons(int n, double noise = 0.0, RandomState? random = null, bool shuffle = true)
+    public static LabeledTable Moons(int n, double noise = 0.0, RandomState? random = null, bool shuffle = true)
     {
         Check(n, noise);
         int nOut = n / 2, nIn = n - nOut;
@@ -30,7 +32,7 @@ public static class Datasets
             int row = nOut + i;
             (x[2 * row], x[2 * row + 1], y[row]) = (1 - Math.Cos(tIn[i]), 1 - Math.Sin(tIn[i]) - 0.5, 1);
         }
-        return Finish(x, y, noise, random ?? RandomState.Default, shuffle, 2);
+        return Finish(x, y, noise, random ?? RandomState.Default, shuffle, 2, "moons");
     }
 
     /// <summary>
@@ -39,7 +41,7 @@ public static class Datasets
     /// noised as in <see cref="Moons"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">n or noise is negative, or factor is outside [0, 1).</exception>
-    public static Dataset Circles(int n, double noise = 0.0, double factor = 0.8, RandomState? random = null, bool shuffle = true)
+    public static LabeledTable Circles(int n, double noise = 0.0, double factor = 0.8, RandomState? random = null, bool shuffle = true)
     {
         Check(n, noise);
         if (!(factor >= 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "factor must be in [0, 1).");
@@ -54,7 +56,7 @@ public static class Datasets
             int row = nOut + i;
             (x[2 * row], x[2 * row + 1], y[row]) = (Math.Cos(tIn[i]) * factor, Math.Sin(tIn[i]) * factor, 1);
         }
-        return Finish(x, y, noise, random ?? RandomState.Default, shuffle, 2);
+        return Finish(x, y, noise, random ?? RandomState.Default, shuffle, 2, "circles");
     }
 
     /// <summary>
@@ -63,7 +65,7 @@ public static class Datasets
     /// (r · sin 2.5t, r · cos 2.5t); one <c>randn(m)</c> call per class, in class order; rows are not shuffled.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">samplesPerClass is negative or classes is less than 1.</exception>
-    public static Dataset Spirals(int samplesPerClass, int classes, RandomState? random = null)
+    public static LabeledTable Spirals(int samplesPerClass, int classes, RandomState? random = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(samplesPerClass);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
@@ -83,7 +85,7 @@ public static class Datasets
                 (x[2 * row], x[2 * row + 1], y[row]) = (r[i] * Math.Sin(angle), r[i] * Math.Cos(angle), c);
             }
         }
-        return new Dataset(x, m * classes, 2, ["x1", "x2"], y, "label", true, classes);
+        return Classes(x, ["x1", "x2"], y, classes, "spirals");
     }
 
     /// <summary>
@@ -91,14 +93,14 @@ public static class Datasets
     /// before noise); then, if <paramref name="noise"/> &gt; 0, <c>normal(0, noise, (n, 2))</c> added to the features.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">n or noise is negative.</exception>
-    public static Dataset Xor(int n, double noise = 0.0, RandomState? random = null)
+    public static LabeledTable Xor(int n, double noise = 0.0, RandomState? random = null)
     {
         Check(n, noise);
         random ??= RandomState.Default;
         double[] x = random.Uniform(-1, 1, n, 2);
         var y = new double[n];
         for (int i = 0; i < n; i++) y[i] = (x[2 * i] > 0) != (x[2 * i + 1] > 0) ? 1 : 0;
-        return Finish(x, y, noise, random, shuffle: false, classes: 2);
+        return Finish(x, y, noise, random, shuffle: false, classes: 2, "xor");
     }
 
     /// <summary>
@@ -106,7 +108,7 @@ public static class Datasets
     /// y = sin(2πx), plus <c>normal(0, noise, n)</c> when <paramref name="noise"/> &gt; 0.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">n or noise is negative.</exception>
-    public static Dataset Sine(int n, double noise = 0.0, RandomState? random = null)
+    public static LabeledTable Sine(int n, double noise = 0.0, RandomState? random = null)
     {
         Check(n, noise);
         var x = new double[n];
@@ -117,10 +119,10 @@ public static class Datasets
             double[] e = (random ?? RandomState.Default).Normal(0, noise, n);
             for (int i = 0; i < n; i++) y[i] += e[i];
         }
-        return new Dataset(x, n, 1, ["x"], y, "y", false, 0);
+        return new LabeledTable(new Table(["x"], x), y, TaskKind.Regression, [], "y") { Description = "sine" };
     }
 
-    private static Dataset Finish(double[] x, double[] y, double noise, RandomState random, bool shuffle, int classes)
+    private static LabeledTable Finish(double[] x, double[] y, double noise, RandomState random, bool shuffle, int classes, string description)
     {
         int n = y.Length;
         if (shuffle)
@@ -135,8 +137,15 @@ public static class Datasets
             double[] e = random.Normal(0, noise, n, 2);
             for (int i = 0; i < x.Length; i++) x[i] += e[i];
         }
-        return new Dataset(x, n, 2, ["x1", "x2"], y, "label", true, classes);
+        return Classes(x, ["x1", "x2"], y, classes, description);
     }
+
+    /// <summary>The names of classes 0 … <paramref name="classes"/> − 1: "0", "1", ….</summary>
+    internal static string[] NumberedClasses(int classes) =>
+        [.. Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture))];
+
+    private static LabeledTable Classes(double[] x, string[] names, double[] y, int classes, string description) =>
+        new(new Table(names, x), y, TaskKind.Classification, NumberedClasses(classes), "label") { Description = description };
 
     private static void Check(int n, double noise)
     {

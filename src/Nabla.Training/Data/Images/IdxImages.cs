@@ -1,18 +1,19 @@
 using System.Globalization;
+using Nabla.Training;
 
 namespace Nabla.Data;
 
-/// <summary>Image classification data from a pair of IDX files (MNIST's layout), as a flat-row <see cref="Dataset"/>.</summary>
+/// <summary>Image classification data from a pair of IDX files (MNIST's layout), as a flat-row <see cref="LabeledTable"/>.</summary>
 public static class IdxImages
 {
     /// <summary>
     /// Images [N, H, W] (one channel) or [N, C, H, W] from <paramref name="imagesPath"/> and N class labels from
     /// <paramref name="labelsPath"/>; each image becomes one row of C·H·W pixel columns (unsigned bytes scaled to [0, 1]
-    /// by 1/255, other types unchanged) and its label the class target (classes 0 … max label). Throws naming the file
+    /// by 1/255, other types unchanged) and its label the class target (classes 0 … max label, named by their numbers); the table's <see cref="LabeledTable.Image"/> is the images' shape. Throws naming the file
     /// and what does not fit: rank, no images, counts that differ, labels that are not whole numbers from 0 to
     /// <see cref="Limits.MaxClasses"/> − 1.
     /// </summary>
-    public static (Dataset Data, ImageShape Shape) Load(string imagesPath, string labelsPath)
+    public static LabeledTable Load(string imagesPath, string labelsPath)
     {
         var (pixels, count, shape) = LoadImages(imagesPath);
         var labels = IdxFile.Load(labelsPath);
@@ -31,7 +32,8 @@ public static class IdxImages
                     $"(the limit is {Limits.MaxClasses:N0} classes, see docs/limits.md)");
             classes = Math.Max(classes, (int)v + 1);
         }
-        return (new Dataset(pixels, count, shape.Size, PixelNames(shape), labels.Values, "label", isClassification: true, classes), shape);
+        return new LabeledTable(new Table(PixelNames(shape), pixels), labels.Values, TaskKind.Classification, Datasets.NumberedClasses(classes), "label")
+            { Description = Path.GetFileName(imagesPath), Image = shape };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nabla.Rng;
+using Nabla.Training;
 
 namespace Nabla.Data;
 
@@ -27,7 +28,7 @@ public static class ShapesDataset
     /// columns: pixel = N(0, <paramref name="noise"/>²) noise, plus 1 on the glyph. Draws, per image: the class
     /// (an integer below 4), the glyph's row and column offsets, then the noise in row-major order.
     /// </summary>
-    public static Dataset Create(int n, RandomState rng, int size = 16, double noise = 0.5)
+    public static LabeledTable Create(int n, RandomState rng, int size = 16, double noise = 0.5)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (n < 1) throw new NablaException($"the shapes dataset needs at least 1 image, not {n}");
@@ -49,6 +50,7 @@ public static class ShapesDataset
             targets[i] = label;
         }
         var names = Enumerable.Range(0, pixels).Select(p => "pixel" + p.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return new Dataset(features, n, pixels, names, targets, "shape", isClassification: true, classes: 4);
+        return new LabeledTable(new Table(names, features), targets, TaskKind.Classification, ClassNames, "shape")
+            { Description = "shapes", Image = new ImageShape(1, size, size) };
     }
 }

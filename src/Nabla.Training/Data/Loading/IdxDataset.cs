@@ -28,12 +28,12 @@ public sealed class IdxDataset<T> : IDataset<T> where T : unmanaged, IFloatingPo
     /// </summary>
     public static IdxDataset<T> Load(string imagesPath, string labelsPath)
     {
-        var (data, shape) = IdxImages.Load(imagesPath, labelsPath);
-        var pixels = new T[data.Features.Length];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = T.CreateChecked(data.Features[i]);
+        var data = IdxImages.Load(imagesPath, labelsPath);
+        var pixels = new T[data.Features.Values.Length];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = T.CreateChecked(data.Features.Values[i]);
         var labels = new int[data.Rows];
         for (int i = 0; i < labels.Length; i++) labels[i] = (int)data.Targets[i];
-        return new IdxDataset<T>(pixels, labels, shape, data.Classes);
+        return new IdxDataset<T>(pixels, labels, data.Image!.Value, data.Classes.Count);
     }
 
     /// <summary>The shape of each image.</summary>

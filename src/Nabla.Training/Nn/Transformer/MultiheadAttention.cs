@@ -80,6 +80,7 @@ public sealed class MultiheadAttention<T> : Module<T> where T : unmanaged, IFloa
     public (Tensor<T> Output, Tensor<T>? Weights) Forward(Tensor<T> query, Tensor<T> key, Tensor<T> value, Tensor<T>? keyPaddingMask = null,
         Tensor<T>? attnMask = null, bool isCausal = false, bool needWeights = false, AttentionMaskKind maskKind = AttentionMaskKind.Boolean)
     {
+        Limits.Defined(maskKind, nameof(maskKind));
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);

@@ -4,7 +4,7 @@ namespace Nabla.Tests.Data.Csv;
 
 public class CsvClassTargetTests
 {
-    private static CsvData Load(string text, CsvOptions options) => CsvLoader.Load(new StringReader(text), options, "iris.csv");
+    private static LabeledTable Load(string text, CsvOptions options) => CsvLoader.Load(new StringReader(text), options, "iris.csv");
 
     [Fact]
     public void String_labels_map_to_indices_in_ordinal_order_and_keep_their_text()
@@ -36,7 +36,7 @@ public class CsvClassTargetTests
     public void Numeric_targets_are_not_mapped_without_ClassTarget()
     {
         var data = Load("x,y\n1,10\n", new CsvOptions { Target = "y" });
-        Assert.Null(data.Classes);
+        Assert.Empty(data.Classes);
         Assert.Null(data.ClassIndices);
         Assert.Equal(new[] { 10.0 }, data.Targets);
     }

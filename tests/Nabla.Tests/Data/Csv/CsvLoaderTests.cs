@@ -5,8 +5,13 @@ namespace Nabla.Tests.Data.Csv;
 
 public class CsvLoaderTests
 {
-    private static CsvData Load(string text, CsvOptions? options = null) =>
-        CsvLoader.Load(new StringReader(text), options, "data.csv");
+    // The features, and the target when the options name one (LoadTable reads features alone).
+    private static (Table Features, double[]? Targets, string? TargetName) Load(string text, CsvOptions? options = null)
+    {
+        if (options?.Target is null) return (CsvLoader.LoadTable(new StringReader(text), options, "data.csv"), null, null);
+        var data = CsvLoader.Load(new StringReader(text), options, "data.csv");
+        return (data.Features, data.Targets, data.TargetName);
+    }
 
     private static string Error(string text, CsvOptions? options = null) =>
         Assert.Throws<NablaException>(() => Load(text, options)).Message;
@@ -19,8 +24,8 @@ public class CsvLoaderTests
         Assert.Equal(new[] { 1.0, 2, 3, 4 }, data.Features.Values);
         Assert.Equal(new[] { 10.0, 30 }, data.Targets);
         Assert.Equal("y", data.TargetName);
-        Assert.Equal(2, data.Rows);
-        Assert.Equal(new[] { 2, 3 }, data.Lines);
+        Assert.Equal(2, data.Features.Rows);
+        Assert.Equal(new[] { 2, 3 }, data.Features.Lines);
     }
 
     [Fact]
@@ -100,9 +105,8 @@ public class CsvLoaderTests
     {
         var data = Load("a,b,unused\n1,2,\n3,,x\n,4,x\n5,6,x\n", new CsvOptions { Features = ["a", "b"], MissingValues = MissingValues.Drop });
         Assert.Equal(new[] { 1.0, 2, 5, 6 }, data.Features.Values);
-        Assert.Equal(2, data.DroppedRows);
-        Assert.Equal(new[] { 3, 4 }, data.DroppedLines);
-        Assert.Equal(new[] { 2, 5 }, data.Lines);
+        Assert.Equal(new[] { 3, 4 }, data.Features.DroppedLines);
+        Assert.Equal(new[] { 2, 5 }, data.Features.Lines);
     }
 
     [Fact]
@@ -176,8 +180,8 @@ public class CsvLoaderTests
         using var dir = new TempDirectory();
         var path = dir.File("d.csv");
         File.WriteAllText(path, "a\n1\nx\n");
-        Assert.Equal($"{path}:3: column 1 (\"a\"): \"x\" is not a number", Assert.Throws<NablaException>(() => CsvLoader.Load(path)).Message);
-        Assert.Equal($"{dir.File("none.csv")}: file not found", Assert.Throws<NablaException>(() => CsvLoader.Load(dir.File("none.csv"))).Message);
+        Assert.Equal($"{path}:3: column 1 (\"a\"): \"x\" is not a number", Assert.Throws<NablaException>(() => CsvLoader.LoadTable(path)).Message);
+        Assert.Equal($"{dir.File("none.csv")}: file not found", Assert.Throws<NablaException>(() => CsvLoader.LoadTable(dir.File("none.csv"))).Message);
     }
 
     [Fact]

@@ -88,15 +88,15 @@ public class SplitAndBatchTests
     }
 
     [Fact]
-    public void DataTable_select_rows_and_columns_agree_with_row_major_layout()
+    public void Table_select_rows_and_columns_agree_with_row_major_layout()
     {
-        var t = new DataTable(["a", "b"], [1, 2, 3, 4, 5, 6]);
+        var t = new Table(["a", "b"], [1, 2, 3, 4, 5, 6]);
         Assert.Equal(3, t.Rows);
         Assert.Equal(4.0, t[1, 1]);
         Assert.Equal(new[] { 2.0, 4, 6 }, t.Column(1));
         Assert.Equal(new[] { 5.0, 6, 1, 2 }, t.SelectRows([2, 0]).Values);
         Assert.Equal(1, t.IndexOf("b"));
         Assert.Equal(-1, t.IndexOf("B"));
-        Assert.Throws<ArgumentException>(() => new DataTable(["a", "b"], [1, 2, 3]));
+        Assert.Throws<ArgumentException>(() => new Table(["a", "b"], [1, 2, 3]));
     }
 }

@@ -8,7 +8,7 @@ public class StandardizerTests
     public void Mean_and_population_std_match_a_hand_computed_example()
     {
         // 2,4,4,4,5,5,7,9: mean 5, squared deviations sum to 32, 32 / 8 = 4, std 2.
-        var table = new DataTable(["x"], [2, 4, 4, 4, 5, 5, 7, 9]);
+        var table = new Table(["x"], [2, 4, 4, 4, 5, 5, 7, 9]);
         var s = Standardizer.Fit(table);
         Assert.Equal(5.0, s.Means[0]);
         Assert.Equal(2.0, s.Stds[0]);
@@ -20,7 +20,7 @@ public class StandardizerTests
     {
         // Column a: train rows 0 and 1 hold 1 and 3 -> mean 2, std 1; rows 2 and 3 (100, 1000) must not count.
         // Column b: train rows hold 10 and 30 -> mean 20, std 10.
-        var table = new DataTable(["a", "b"], [1, 10, 3, 30, 100, -5, 1000, 7]);
+        var table = new Table(["a", "b"], [1, 10, 3, 30, 100, -5, 1000, 7]);
         var s = Standardizer.Fit(table, [1, 0]);
         Assert.Equal(new[] { 2.0, 20 }, s.Means);
         Assert.Equal(new[] { 1.0, 10 }, s.Stds);
@@ -30,7 +30,7 @@ public class StandardizerTests
     [Fact]
     public void A_constant_column_gets_std_one_and_transforms_to_exactly_zero()
     {
-        var table = new DataTable(["c", "v"], [0.1, 1, 0.1, 2, 0.1, 3]);
+        var table = new Table(["c", "v"], [0.1, 1, 0.1, 2, 0.1, 3]);
         var s = Standardizer.Fit(table);
         Assert.Equal(0.1, s.Means[0]);
         Assert.Equal(1.0, s.Stds[0]);
@@ -92,6 +92,6 @@ public class StandardizerTests
     [Fact]
     public void Fitting_on_no_rows_is_an_error()
     {
-        Assert.Throws<NablaException>(() => Standardizer.Fit(new DataTable(["x"], [1.0]), ReadOnlySpan<int>.Empty));
+        Assert.Throws<NablaException>(() => Standardizer.Fit(new Table(["x"], [1.0]), ReadOnlySpan<int>.Empty));
     }
 }

@@ -20,7 +20,7 @@ public class DatasetsTests
         var d = Nabla.Data.Datasets.Moons(7, noise: 0.1, random: new RandomState(3));
         AssertClose([0.5980553870290882, -0.3633234996049862, 1.9539957879337315, 0.49420791594056435, 1.7077574137112828,
             -0.4261566514033517, 0.09392363893243107, 0.38195913844224005, -0.034733017559121386, 1.0066298733513626,
-            0.8372414720793118, 0.03978858601245592, -1.1629157428583616, -0.06389355251899861], d.Features);
+            0.8372414720793118, 0.03978858601245592, -1.1629157428583616, -0.06389355251899861], d.Features.Values);
         Assert.Equal([1.0, 1, 1, 1, 0, 0, 0], d.Targets);
     }
 
@@ -30,7 +30,7 @@ public class DatasetsTests
         // make_moons(n_samples=6, noise=None, shuffle=False)
         var d = Nabla.Data.Datasets.Moons(6, shuffle: false);
         AssertClose([1.0, 0.0, 6.123233995736766e-17, 1.0, -1.0, 1.2246467991473532e-16, 0.0, 0.5, 0.9999999999999999, -0.5, 2.0, 0.4999999999999999],
-            d.Features);
+            d.Features.Values);
         Assert.Equal([0.0, 0, 0, 1, 1, 1], d.Targets);
     }
 
@@ -40,7 +40,7 @@ public class DatasetsTests
         var d = Nabla.Data.Datasets.Moons(101, random: new RandomState(1));
         for (int i = 0; i < d.Rows; i++)
         {
-            double x = d[i, 0], y = d[i, 1];
+            double x = d.Features[i, 0], y = d.Features[i, 1];
             bool inner = d.Targets[i] == 1;
             double cx = inner ? 1 : 0, cy = inner ? 0.5 : 0;
             Assert.Equal(1.0, Math.Sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)), 12);
@@ -57,7 +57,7 @@ public class DatasetsTests
         var d = Nabla.Data.Datasets.Circles(7, noise: 0.05, factor: 0.5, random: new RandomState(4));
         AssertClose([-0.05257411032210034, 0.5143052111340023, 0.03636179361675369, -0.550486074154084, 0.5126682590389817,
             0.038413438081425604, 1.0618612510030006, -0.08228032213332837, -0.43914332257920496, 0.8449104901567225,
-            -0.5730161319500601, 0.03518305118246989, -0.4442277776853808, -0.8402221365969279], d.Features);
+            -0.5730161319500601, 0.03518305118246989, -0.4442277776853808, -0.8402221365969279], d.Features.Values);
         Assert.Equal([1.0, 1, 1, 0, 0, 1, 0], d.Targets);
     }
 
@@ -66,7 +66,7 @@ public class DatasetsTests
     {
         var d = Nabla.Data.Datasets.Circles(40, factor: 0.3, random: new RandomState(0));
         for (int i = 0; i < d.Rows; i++)
-            Assert.Equal(d.Targets[i] == 0 ? 1.0 : 0.3, Math.Sqrt(d[i, 0] * d[i, 0] + d[i, 1] * d[i, 1]), 12);
+            Assert.Equal(d.Targets[i] == 0 ? 1.0 : 0.3, Math.Sqrt(d.Features[i, 0] * d.Features[i, 0] + d.Features[i, 1] * d.Features[i, 1]), 12);
         Assert.Equal(20, d.Targets.Count(t => t == 0));
     }
 
@@ -78,18 +78,18 @@ public class DatasetsTests
         AssertClose([0.0, 0.0, -0.1272901524030417, -0.3080719529790427, 0.5107758746560241, 0.42843021638747414, -0.9922135786035949,
             0.12454804066964548, -0.0, -0.0, 0.09158143993491186, 0.3205057736930167, -0.6604156760651707, -0.09108007055238745,
             0.8794785548136086, 0.4759385166415578, 0.0, 0.0, -0.3332427600765781, -0.00777006870338325, 0.6662548472254004,
-            -0.023429105682946295, -0.6356033408166245, 0.7720157985059282], d.Features);
+            -0.023429105682946295, -0.6356033408166245, 0.7720157985059282], d.Features.Values);
         Assert.Equal([0.0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], d.Targets);
-        Assert.Equal(3, d.Classes);
+        Assert.Equal(3, d.Classes.Count);
     }
 
     [Fact]
     public void Spiral_points_stay_within_the_unit_disc_with_radius_growing_along_each_arm()
     {
         var d = Nabla.Data.Datasets.Spirals(50, 4, new RandomState(7));
-        Assert.Equal((200, 2), (d.Rows, d.Columns));
+        Assert.Equal((200, 2), (d.Rows, d.Features.Columns));
         for (int i = 0; i < d.Rows; i++)
-            Assert.Equal((i % 50) / 49.0, Math.Sqrt(d[i, 0] * d[i, 0] + d[i, 1] * d[i, 1]), 12);
+            Assert.Equal((i % 50) / 49.0, Math.Sqrt(d.Features[i, 0] * d.Features[i, 0] + d.Features[i, 1] * d.Features[i, 1]), 12);
         Assert.All(Enumerable.Range(0, 4), c => Assert.Equal(50, d.Targets.Count(t => t == c)));
     }
 
@@ -99,9 +99,9 @@ public class DatasetsTests
         var d = Nabla.Data.Datasets.Xor(500, random: new RandomState(2));
         for (int i = 0; i < d.Rows; i++)
         {
-            Assert.InRange(d[i, 0], -1, 1);
-            Assert.InRange(d[i, 1], -1, 1);
-            Assert.Equal(d[i, 0] * d[i, 1] < 0 ? 1.0 : 0.0, d.Targets[i]);
+            Assert.InRange(d.Features[i, 0], -1, 1);
+            Assert.InRange(d.Features[i, 1], -1, 1);
+            Assert.Equal(d.Features[i, 0] * d.Features[i, 1] < 0 ? 1.0 : 0.0, d.Targets[i]);
         }
         Assert.InRange(d.Targets.Count(t => t == 1), 200, 300);
     }
@@ -110,9 +110,9 @@ public class DatasetsTests
     public void Sine_is_a_regression_on_one_feature()
     {
         var d = Nabla.Data.Datasets.Sine(8);
-        Assert.False(d.IsClassification);
-        Assert.Equal((8, 1, 0), (d.Rows, d.Columns, d.Classes));
-        Assert.Equal(0.25, d[2, 0]);
+        Assert.Equal(Nabla.Training.TaskKind.Regression, d.Task);
+        Assert.Equal((8, 1, 0), (d.Rows, d.Features.Columns, d.Classes.Count));
+        Assert.Equal(0.25, d.Features[2, 0]);
         Assert.Equal(1.0, d.Targets[2], 15);  // sin(2π · 0.25)
         Assert.Equal(-1.0, d.Targets[6], 15); // sin(2π · 0.75)
     }
@@ -132,9 +132,9 @@ public class DatasetsTests
         var a = Nabla.Data.Datasets.Moons(30, 0.2, new RandomState(9));
         var b = Nabla.Data.Datasets.Moons(30, 0.2, new RandomState(9));
         var c = Nabla.Data.Datasets.Moons(30, 0.2, new RandomState(10));
-        Assert.Equal(a.Features, b.Features);
+        Assert.Equal(a.Features.Values, b.Features.Values);
         Assert.Equal(a.Targets, b.Targets);
-        Assert.NotEqual(a.Features, c.Features);
+        Assert.NotEqual(a.Features.Values, c.Features.Values);
     }
 
     [Fact]
@@ -144,8 +144,9 @@ public class DatasetsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Nabla.Data.Datasets.Moons(10, noise: -0.1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Nabla.Data.Datasets.Circles(10, factor: 1.0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Nabla.Data.Datasets.Spirals(10, 0));
-        Assert.Throws<ArgumentException>(() => new Dataset([1, 2, 3], 2, 2, ["a", "b"], [0, 1], "y", true, 2));
-        Assert.Throws<ArgumentException>(() => new Dataset([1, 2], 2, 1, ["a"], [0, 2], "y", true, 2));
+        Assert.Throws<ArgumentException>(() => new Table(["a", "b"], [1, 2, 3]));
+        Assert.Throws<ArgumentException>(() => new LabeledTable(new Table(["a"], [1, 2]), [0], Nabla.Training.TaskKind.Classification, ["0", "1"], "y"));
+        Assert.Throws<ArgumentException>(() => new LabeledTable(new Table(["a"], [1, 2]), [0, 2], Nabla.Training.TaskKind.Classification, ["0", "1"], "y"));
     }
 
     private static void AssertClose(double[] expected, double[] actual)

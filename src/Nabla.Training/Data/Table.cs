@@ -2,15 +2,15 @@ namespace Nabla.Data;
 
 /// <summary>
 /// A rectangular table of doubles with named columns, stored row-major: element (r, c) is
-/// <c>Values[r * Columns + c]</c>.
+/// <c>Values[r * Columns + c]</c>. A <see cref="LabeledTable"/> adds a target per row.
 /// </summary>
-public sealed class DataTable
+public sealed class Table
 {
     private readonly string[] _columnNames;
 
     /// <summary>A table over <paramref name="values"/> (not copied), whose length must be a multiple of the column count.</summary>
     /// <exception cref="ArgumentException">No columns, or the value count is not a multiple of the column count.</exception>
-    public DataTable(IReadOnlyList<string> columnNames, double[] values)
+    public Table(IReadOnlyList<string> columnNames, double[] values)
     {
         ArgumentNullException.ThrowIfNull(columnNames);
         ArgumentNullException.ThrowIfNull(values);
@@ -33,6 +33,15 @@ public sealed class DataTable
 
     /// <summary>All values, row-major.</summary>
     public double[] Values { get; }
+
+    /// <summary>
+    /// The 1-based line of the source file on which each row starts (the header is line 1), so messages can point at
+    /// it; empty for a table not read from a file.
+    /// </summary>
+    public IReadOnlyList<int> Lines { get; init; } = [];
+
+    /// <summary>The 1-based lines of the rows skipped while reading for missing values (<see cref="MissingValues.Drop"/>).</summary>
+    public IReadOnlyList<int> DroppedLines { get; init; } = [];
 
     /// <summary>The value in row <paramref name="row"/>, column <paramref name="column"/> (both 0-based).</summary>
     public double this[int row, int column]
@@ -60,10 +69,15 @@ public sealed class DataTable
     public int IndexOf(string name) => Array.IndexOf(_columnNames, name);
 
     /// <summary>A new table holding the rows <paramref name="rows"/>, in that order (repeats allowed).</summary>
-    public DataTable SelectRows(ReadOnlySpan<int> rows)
+    public Table SelectRows(ReadOnlySpan<int> rows)
     {
         var values = new double[rows.Length * Columns];
-        for (var i = 0; i < rows.Length; i++) Row(rows[i]).CopyTo(values.AsSpan(i * Columns, Columns));
-        return new DataTable(_columnNames, values);
+        var lines = Lines.Count == Rows ? new int[rows.Length] : [];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Row(rows[i]).CopyTo(values.AsSpan(i * Columns, Columns));
+            if (lines.Length > 0) lines[i] = Lines[rows[i]];
+        }
+        return new Table(_columnNames, values) { Lines = lines };
     }
 }
