@@ -31,10 +31,10 @@ public sealed partial class IdxDocTests : IDisposable
                        "images = (np.arange(24).reshape(2, 3, 4) * 10)\nlabels = np.array([2, 0])\n";
         Python.Run("-c", setup + block.Groups[1].Value);
 
-        var (data, shape) = IdxImages.Load(Path.Combine(_dir, "my-images-idx3-ubyte"), Path.Combine(_dir, "my-labels-idx1-ubyte"));
-        Assert.Equal(new ImageShape(1, 3, 4), shape);
+        var data = IdxImages.Load(Path.Combine(_dir, "my-images-idx3-ubyte"), Path.Combine(_dir, "my-labels-idx1-ubyte"));
+        Assert.Equal(new ImageShape(1, 3, 4), data.Image);
         Assert.Equal(2, data.Rows);
-        for (int i = 0; i < 24; i++) Assert.Equal(i * 10 / 255.0, data.Features[i], 15);
+        for (int i = 0; i < 24; i++) Assert.Equal(i * 10 / 255.0, data.Features.Values[i], 15);
         Assert.Equal([2.0, 0.0], data.Targets);
     }
 }
