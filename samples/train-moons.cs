@@ -11,7 +11,7 @@ using Nabla.Tensors;
 
 var rng = new RandomState(0);                                    // NumPy's legacy generator, bit-exact
 var moons = Datasets.Moons(200, noise: 0.1, random: rng);        // 200 points, labels 0 and 1
-var x = new Tensor<float>(Array.ConvertAll(moons.Features, v => (float)v), moons.Rows, 2);
+var x = new Tensor<float>(Array.ConvertAll(moons.Features.Values, v => (float)v), moons.Rows, 2);
 int[] labels = Array.ConvertAll(moons.Targets, t => (int)t);
 
 var net = Mlp.Create<float>([2, 16, 16, 2], "relu", rng);        // Linear layers with PyTorch's init
