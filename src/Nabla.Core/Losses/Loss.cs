@@ -11,11 +11,11 @@ public static class Loss
 {
     /// <summary>Mean squared error, mean over all elements of (p − t)² (PyTorch's <c>mse_loss</c>); p and t have one shape.</summary>
     public static Tensor<T> Mse<T>(Tensor<T> prediction, Tensor<T> target, Reduction reduction = Reduction.Mean)
-        where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.SquaredError(prediction, target, reduction);
+        where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Mse(prediction, target, reduction);
 
     /// <summary>Σ (p − t)² over all elements: the notebooks' least-squares loss <c>np.sum((out - y)**2)</c>.</summary>
     public static Tensor<T> SumOfSquares<T>(Tensor<T> prediction, Tensor<T> target)
-        where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.SquaredError(prediction, target, Reduction.Sum);
+        where T : unmanaged, IFloatingPointIeee754<T> => Tensor<T>.Mse(prediction, target, Reduction.Sum);
 
     /// <summary>Stable binary cross-entropy on logits: max(z, 0) − z·y + log(1 + e^(−|z|)); see <see cref="Tensor{T}.BinaryCrossEntropyWithLogits"/>.</summary>
     public static Tensor<T> BinaryCrossEntropyWithLogits<T>(Tensor<T> logits, Tensor<T> targets, Reduction reduction = Reduction.Mean)

@@ -10,8 +10,8 @@ public sealed partial class Tensor<T>
     /// l[i] = (p[i] − t[i])², reduced by <paramref name="reduction"/> (Mean = PyTorch's <c>mse_loss</c>, Sum = the
     /// notebooks' Σ(p − y)²). Backward: ∂l/∂p = 2(p − t), ∂l/∂t = −2(p − t), times dy (÷ count for Mean).
     /// </summary>
-    public static Tensor<T> SquaredError(Tensor<T> prediction, Tensor<T> target, Reduction reduction = Reduction.Mean) =>
-        ElementLoss(prediction, target, reduction, "squared_error",
+    public static Tensor<T> Mse(Tensor<T> prediction, Tensor<T> target, Reduction reduction = Reduction.Mean) =>
+        ElementLoss(prediction, target, reduction, "mse",
             static (p, t) => (p - t) * (p - t),
             static (p, t) => T.CreateTruncating(2) * (p - t),
             static (p, t) => T.CreateTruncating(-2) * (p - t),

@@ -119,9 +119,9 @@ internal static partial class TensorOpTable
         rows.Add(new("linear_sigmoid (fused)", "Linear", x => T.LinearActivation<Sigmoid>(x[0], x[1], x[2]), fusedShapes, [Any, Any, Any]));
         rows.Add(new("linear_tanh (fused)", "Linear", x => T.LinearActivation<Tanh>(x[0], x[1], x[2]), fusedShapes, [Any, Any, Any]));
         Binary("linear_relu (fused, no bias)", "Linear", (x, w) => T.LinearActivation<Relu>(x, w, null), Any, Any, S([[4, 3], [2, 3]]));
-        Binary("squared_error", "SquaredError", (a, b) => T.SquaredError(a, b), Any, Any, S([[2, 3], [2, 3]], [[4], [4]], [[], []]));
-        Binary("squared_error(sum)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.Sum), Any, Any, S([[2, 3], [2, 3]]));
-        Binary("squared_error(none)", "SquaredError", (a, b) => T.SquaredError(a, b, Losses.Reduction.None).Sin(), Any, Any, S([[2, 3], [2, 3]]));
+        Binary("mse", "Mse", (a, b) => T.Mse(a, b), Any, Any, S([[2, 3], [2, 3]], [[4], [4]], [[], []]));
+        Binary("mse(sum)", "Mse", (a, b) => T.Mse(a, b, Losses.Reduction.Sum), Any, Any, S([[2, 3], [2, 3]]));
+        Binary("mse(none)", "Mse", (a, b) => T.Mse(a, b, Losses.Reduction.None).Sin(), Any, Any, S([[2, 3], [2, 3]]));
         Binary("bce_with_logits", "BinaryCrossEntropyWithLogits", (z, y) => T.BinaryCrossEntropyWithLogits(z, y), Any, new Domain(0, 1), S([[2, 3], [2, 3]], [[5], [5]]));
         Binary("bce_with_logits(none)", "BinaryCrossEntropyWithLogits", (z, y) => T.BinaryCrossEntropyWithLogits(z, y, Losses.Reduction.None).Sin(), Any, new Domain(0, 1), S([[2, 3], [2, 3]]));
         Unary("hinge", "Hinge", s => T.Hinge(s, Signs(s.Shape.ToArray())), new Domain(1.1, 3), S([[2, 3]], [[5]]));

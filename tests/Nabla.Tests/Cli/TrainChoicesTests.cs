@@ -39,7 +39,7 @@ public class TrainChoicesTests
         Assert.Throws<NablaArgumentException>(() => new TrainSettings { DType = (DTypeChoice)2 });
         Assert.Throws<NablaArgumentException>(() => ((ScheduleChoice)4).Name());
         var x = new Tensor<double>([1.0, 2.0], 2);
-        Assert.Throws<NablaArgumentException>(() => Tensor<double>.SquaredError(x, x, (Reduction)7));
+        Assert.Throws<NablaArgumentException>(() => Tensor<double>.Mse(x, x, (Reduction)7));
         Assert.Throws<NablaArgumentException>(() => Tensor<double>.CrossEntropy(new Tensor<double>([1.0, 2.0], 2), [0], (Reduction)7));
         Assert.Throws<NablaArgumentException>(() => GradCheckOptions.For((FiniteDifference)5));
     }

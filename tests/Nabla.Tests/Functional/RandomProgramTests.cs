@@ -35,7 +35,7 @@ public class RandomProgramTests
         ("reshape(4, 3)ᵀ", (a, _) => a.Reshape(4, 3).Transpose()),
         ("expand(a[1:2])·b", (a, b) => a.Slice(0, 1, 2).Expand(3, 4) * b),
         ("max(a, 1)·b", (a, b) => a.Max(1, keepDims: true) * b),
-        ("squared_error(a, b, none)", (a, b) => Tensor<double>.SquaredError(a, b, Nabla.Losses.Reduction.None)),
+        ("mse(a, b, none)", (a, b) => Tensor<double>.Mse(a, b, Nabla.Losses.Reduction.None)),
     ];
 
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(0, 25)];

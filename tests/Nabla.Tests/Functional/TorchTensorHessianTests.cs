@@ -33,7 +33,7 @@ public class TorchTensorHessianTests
         {
             Tensor<double> P(int i) => p.Select(0, i);
             var f3 = P(6) + P(7) * (P(4) + P(5) * (P(2) + P(3) * (P(0) + P(1) * at["x"]).Sin()).Exp()).Cos();
-            return Tensor<double>.SquaredError(f3, Tensor<double>.Scalar(at["y"]), Nabla.Losses.Reduction.Sum);
+            return Tensor<double>.Mse(f3, Tensor<double>.Scalar(at["y"]), Nabla.Losses.Reduction.Sum);
         }
         var point = Tensor<double>.FromArray(TorchHessians.ToyParameters.Select(n => at[n]).ToArray());
         AssertClose(expected, TensorFunctional.Hessian(Loss, point), "toy model");
@@ -51,7 +51,7 @@ public class TorchTensorHessianTests
         {
             var hidden = Tensor<double>.LinearActivation<Nabla.Ops.Tanh>(x, p.Slice(0, 0, 6).Reshape(3, 2), p.Slice(0, 6, 9));
             var output = Tensor<double>.Linear(hidden, p.Slice(0, 9, 12).Reshape(1, 3), p.Slice(0, 12, 13)).Reshape(-1);
-            return Tensor<double>.SquaredError(output, y);
+            return Tensor<double>.Mse(output, y);
         }
         Tensor<double> Plain(Tensor<double> p)
         {
