@@ -26,21 +26,6 @@ public sealed partial class TextRunOutputTests : IDisposable
         return path;
     }
 
-    // Runs nabla in its own process, as a user does. Bit-exact comparisons need it: the CLI's runtime settings
-    // (QuickJitForLoops off) give every run the same optimised loops, while the test host's tiered JIT may run some
-    // kernel loops unoptimised at first, whose float results can differ in the last bit.
-    private static (int Exit, string Out, string Err) RunApart(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nabla.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-
     // Dropout, a warm-up that lasts past the checkpoint, clipping and Adam's moments: all must resume exactly.
     private string[] Run(string corpus, int epochs) =>
         ["train", "--text", corpus, "--context", "8", "--layers", "embedding 16, posembed, gptblock 4 dropout=0.1, layernorm, linear tied",
@@ -51,12 +36,12 @@ public sealed partial class TextRunOutputTests : IDisposable
     public void A_run_stopped_after_a_checkpoint_and_resumed_writes_the_same_model_file_byte_for_byte()
     {
         string corpus = Corpus();
-        Assert.Equal(0, RunApart([.. Run(corpus, 6), "--save", _dir.File("whole.safetensors")]).Exit);
+        Assert.Equal(0, CliRunner.RunApart([.. Run(corpus, 6), "--save", _dir.File("whole.safetensors")]).Exit);
         // Three epochs (60 steps: the warm-up of 50 ends inside them), then three more from the checkpoint.
         string save = _dir.File("parts.safetensors");
-        Assert.Equal(0, RunApart([.. Run(corpus, 3), "--save", save]).Exit);
+        Assert.Equal(0, CliRunner.RunApart([.. Run(corpus, 3), "--save", save]).Exit);
         Assert.Equal("3", SafetensorsFile.Load(save + ".ckpt").Metadata["nabla.epoch"]);
-        var (exit, output, error) = RunApart([.. Run(corpus, 6), "--save", save, "--resume"]);
+        var (exit, output, error) = CliRunner.RunApart([.. Run(corpus, 6), "--save", save, "--resume"]);
         Assert.True(exit == 0, error);
         Assert.Contains("after epoch 3", output);
         Assert.DoesNotContain("epoch 3/6", output);
@@ -69,24 +54,11 @@ public sealed partial class TextRunOutputTests : IDisposable
     {
         string corpus = Corpus();
         string[] run = [.. Run(corpus, 40)];
-        Assert.Equal(0, RunApart([.. run, "--save", _dir.File("whole.safetensors")]).Exit);
-        string save = _dir.File("killed.safetensors"), checkpoint = save + ".ckpt";
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nabla.dll"));
-        foreach (var a in run) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--save");
-        start.ArgumentList.Add(save);
-        using (var process = Process.Start(start)!)
-        {
-            while (!File.Exists(checkpoint) && !process.HasExited) Thread.Sleep(10);
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        Assert.True(File.Exists(checkpoint), "the killed run wrote no checkpoint");
-        int epochAtKill = int.Parse(SafetensorsFile.Load(checkpoint).Metadata["nabla.epoch"], CultureInfo.InvariantCulture);
+        Assert.Equal(0, CliRunner.RunApart([.. run, "--save", _dir.File("whole.safetensors")]).Exit);
+        string save = _dir.File("killed.safetensors");
+        int epochAtKill = CliRunner.KillAtFirstCheckpoint(run, save);
         Assert.InRange(epochAtKill, 1, 39);
-        Assert.False(File.Exists(save), "the killed run must not have reached its final save");
-        var (exit, output, error) = RunApart([.. run, "--save", save, "--resume"]);
+        var (exit, output, error) = CliRunner.RunApart([.. run, "--save", save, "--resume"]);
         Assert.True(exit == 0, error);
         Assert.Contains($"after epoch {epochAtKill}", output);
         Assert.Equal(File.ReadAllBytes(_dir.File("whole.safetensors")), File.ReadAllBytes(save));
@@ -147,11 +119,11 @@ public sealed partial class TextRunOutputTests : IDisposable
     {
         string corpus = Corpus();
         string[] run = ["train", "--text", corpus, "--context", "8", "--epochs", "1", "--steps-per-epoch", "5", "--batch-size", "4"];
-        var (exit, output, error) = RunApart([.. run, "--warmup", "1", "--save", _dir.File("one.safetensors")]);
+        var (exit, output, error) = CliRunner.RunApart([.. run, "--warmup", "1", "--save", _dir.File("one.safetensors")]);
         Assert.True(exit == 0, error);
         Assert.Contains(" warm-up 1 steps,", output.Split('\n')[0]);
-        Assert.Equal(0, RunApart([.. run, "--save", _dir.File("none.safetensors")]).Exit);
-        Assert.Equal(0, RunApart([.. run, "--warmup", "4", "--save", _dir.File("four.safetensors")]).Exit);
+        Assert.Equal(0, CliRunner.RunApart([.. run, "--save", _dir.File("none.safetensors")]).Exit);
+        Assert.Equal(0, CliRunner.RunApart([.. run, "--warmup", "4", "--save", _dir.File("four.safetensors")]).Exit);
         Assert.Equal(File.ReadAllBytes(_dir.File("none.safetensors")), File.ReadAllBytes(_dir.File("one.safetensors")));
         Assert.NotEqual(File.ReadAllBytes(_dir.File("none.safetensors")), File.ReadAllBytes(_dir.File("four.safetensors")));
     }

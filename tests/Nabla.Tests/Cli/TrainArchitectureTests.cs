@@ -169,20 +169,8 @@ public sealed class TrainArchitectureTests : IDisposable
         Assert.Equal(0, CliRunner.Run([.. run, "--save", P("whole.safetensors")]).Exit);
 
         // The same run in its own process, killed as soon as its first checkpoint exists.
-        string save = P("killed.safetensors"), checkpoint = save + ".ckpt";
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nabla.dll"));
-        foreach (var a in run) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--save");
-        start.ArgumentList.Add(save);
-        using (var process = System.Diagnostics.Process.Start(start)!)
-        {
-            while (!File.Exists(checkpoint) && !process.HasExited) Thread.Sleep(10);
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        Assert.True(File.Exists(checkpoint), "the killed run wrote no checkpoint");
-        int epochAtKill = int.Parse(SafetensorsFile.Load(checkpoint).Metadata["nabla.epoch"], CultureInfo.InvariantCulture);
+        string save = P("killed.safetensors");
+        int epochAtKill = CliRunner.KillAtFirstCheckpoint(run, save);
         Assert.InRange(epochAtKill, 1, 11);
 
         var (exit, stdout, stderr) = CliRunner.Run([.. run, "--save", save, "--resume"]);
